@@ -1,0 +1,18 @@
+"""Index stage: index backends (embedded SQLite FTS5; Elasticsearch later) and the index worker."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsflow.config import Settings
+    from newsflow.search import Index
+
+
+def open_index(settings: "Settings", *, readonly: bool = False) -> "Index":
+    """The index backend the settings choose."""
+    if settings.index == "embedded":
+        from index.embedded import EmbeddedIndex
+
+        return EmbeddedIndex(settings.ensure_data_dir() / "index.db", readonly=readonly)
+    raise NotImplementedError(f"index backend {settings.index!r} is not available in this build")

@@ -1,0 +1,96 @@
+"""One settings object for every stage and front door.
+
+Values come from, highest priority first: explicit overrides (CLI flags), environment
+variables ``NEWSFLOW_*``, a TOML file (``NEWSFLOW_CONFIG``, else ``./newsflow.toml`` if it
+exists), then the defaults below. Stages receive the object; nothing reads the environment
+from deep inside.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"]
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("NEWSFLOW_CONFIG")
+    if explicit:
+        return Path(explicit)
+    local = Path("newsflow.toml")
+    return local if local.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with the defaults of the embedded single-machine deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore")
+
+    # where the embedded bus, index and stage state live
+    data_dir: Path = Path("newsflow-data")
+    bus: Literal["embedded", "kafka"] = "embedded"
+    index: Literal["embedded", "elasticsearch"] = "embedded"
+
+    # topics
+    topic_prefix: str = ""
+    topic_articles: str = "news.articles"
+    topic_enriched: str = "news.enriched"
+    topic_deadletter: str = "news.deadletter"
+
+    # ingest: fetching untrusted feeds and pages
+    allow_private_hosts: bool = False
+    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+    fetch_connect_timeout: float = 5.0
+    fetch_read_timeout: float = 15.0
+    fetch_total_timeout: float = 30.0  # wall clock for one response, body included
+    fetch_max_bytes: int = 10 * 1024 * 1024  # on the decompressed body
+    fetch_max_redirects: int = 5
+    fetch_concurrency: int = 4
+    poll_interval: float = 300.0  # seconds between polls of one feed when running continuously
+    min_text_chars: int = 200  # below this the page text is not trusted; fall back to the feed
+
+    # enrich
+    spacy_model: str = "en_core_web_sm"
+    entity_labels: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS))
+    enrich_batch_size: int = 32
+
+    # index
+    index_batch_size: int = 200
+
+    # operations
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    def topic(self, name: str) -> str:
+        """The full topic name with the deployment's prefix."""
+        return f"{self.topic_prefix}{name}"
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data directory if needed and return it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings; ``None`` overrides (unset CLI flags) are ignored."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
