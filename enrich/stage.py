@@ -1,0 +1,47 @@
+"""The enrich stage: ``news.articles`` -> spaCy enrichment -> ``news.enriched``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsflow.bus import Bus, Message
+from newsflow.contracts import SCHEMA_VERSION, Article, EnrichedArticle
+
+if TYPE_CHECKING:
+    from enrich.enricher import Enricher
+    from newsflow.config import Settings
+
+GROUP = "enrich"
+
+
+class EnrichStage:
+    """Processor for ``newsflow.worker.StageWorker``: decode Article, enrich a batch, publish."""
+
+    name = "enrich"
+
+    def __init__(self, settings: "Settings", bus: Bus, enricher: "Enricher | None" = None):
+        if enricher is None:
+            from enrich.enricher import Enricher
+
+            enricher = Enricher(settings)
+        self.enricher = enricher
+        self.bus = bus
+        self.out_topic = settings.topic(settings.topic_enriched)
+        self.in_topic = settings.topic(settings.topic_articles)
+
+    def decode(self, message: Message) -> Article:
+        """Parse an Article record."""
+        return Article.from_json(message.value)
+
+    def process(self, items: list[Article]) -> list[EnrichedArticle]:
+        """Enrich the batch in one spaCy pass."""
+        return self.enricher.enrich(items)
+
+    def write(self, outputs: list[EnrichedArticle]) -> None:
+        """Publish enriched records keyed by article id, then wait until they are durable."""
+        self.bus.publish_many(
+            self.out_topic,
+            [(a.id, a.to_json()) for a in outputs],
+            {"schema_version": str(SCHEMA_VERSION), "producer": self.name},
+        )
+        self.bus.flush()

@@ -1,0 +1,56 @@
+"""Structured log lines: ``key=value`` text for terminals, JSON for log shippers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+_RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+
+
+def _extras(record: logging.LogRecord) -> dict:
+    return {k: v for k, v in vars(record).items() if k not in _RESERVED and not k.startswith("_")}
+
+
+class LogfmtFormatter(logging.Formatter):
+    """``2026-01-01T10:00:00Z level=info logger=ingest.stage msg="..." feed=...``"""
+
+    def format(self, record: logging.LogRecord) -> str:
+        ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
+        parts = [ts, f"level={record.levelname.lower()}", f"logger={record.name}", f"msg={json.dumps(record.getMessage())}"]
+        for k, v in _extras(record).items():
+            text = v if isinstance(v, (int, float)) else json.dumps(str(v))
+            parts.append(f"{k}={text}")
+        if record.exc_info:
+            parts.append(f"exc={json.dumps(self.formatException(record.exc_info))}")
+        return " ".join(str(p) for p in parts)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            **{k: v if isinstance(v, (int, float, bool, type(None))) else str(v) for k, v in _extras(record).items()},
+        }
+        if record.exc_info:
+            doc["exc"] = self.formatException(record.exc_info)
+        return json.dumps(doc, ensure_ascii=False)
+
+
+def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
+    """Send log lines to stderr (stdout stays clean for command output such as JSON)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else LogfmtFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Library chatter that would drown our own lines.
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,21 @@
+"""Prometheus metrics of the stages, in a registry the caller owns (no hidden globals)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class StageMetrics:
+    """Counters shared by every stage worker, labelled by stage name."""
+
+    def __init__(self, registry: CollectorRegistry | None = None):
+        self.registry = registry or CollectorRegistry()
+        self.records_in = Counter("newsflow_records_in", "Records consumed", ["stage"], registry=self.registry)
+        self.records_out = Counter("newsflow_records_out", "Records written downstream", ["stage"], registry=self.registry)
+        self.deadletters = Counter("newsflow_deadletters", "Records sent to the dead-letter topic", ["stage"], registry=self.registry)
+        self.errors = Counter("newsflow_errors", "Batches that failed and will be retried", ["stage"], registry=self.registry)
+        self.lag = Gauge("newsflow_consumer_lag", "Records not yet committed", ["stage"], registry=self.registry)
+        self.batch_seconds = Histogram(
+            "newsflow_batch_seconds", "Time to process and write one batch", ["stage"], registry=self.registry,
+            buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+        )

@@ -1,0 +1,149 @@
+"""The loop every consuming stage runs: poll a batch, process it, write it, then commit.
+
+A stage supplies three steps (the ``Processor`` protocol):
+
+- ``decode(message)``: parse one record; an exception dead-letters that record alone.
+- ``process(items)``: the batch transformation (e.g. spaCy over the batch). If it raises,
+  the batch is retried one item at a time so that a poison record is isolated and
+  dead-lettered while its neighbours go through.
+- ``write(outputs)``: the downstream write (publish, index upsert). If it raises, nothing is
+  committed and the error propagates: the batch will be delivered again (at-least-once),
+  and idempotent writes by article id make the repeat harmless.
+
+Offsets are committed only after ``write`` and the dead-letter publishes returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Any, Callable, Generic, Protocol, TypeVar
+
+from newsflow.bus import Bus, Consumer, Message
+from newsflow.contracts import DeadLetter
+from newsflow.metrics import StageMetrics
+
+log = logging.getLogger(__name__)
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+class Processor(Protocol[In, Out]):
+    """The three steps of a consuming stage."""
+
+    name: str
+
+    def decode(self, message: Message) -> In: ...
+
+    def process(self, items: list[In]) -> list[Out]: ...
+
+    def write(self, outputs: list[Out]) -> None: ...
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+class StageWorker(Generic[In, Out]):
+    """Runs a ``Processor`` over a consumer, with dead-lettering and metrics."""
+
+    def __init__(
+        self,
+        processor: Processor[In, Out],
+        bus: Bus,
+        consumer: Consumer,
+        *,
+        deadletter_topic: str,
+        batch_size: int,
+        metrics: StageMetrics | None = None,
+    ):
+        self.processor = processor
+        self.bus = bus
+        self.consumer = consumer
+        self.deadletter_topic = deadletter_topic
+        self.batch_size = batch_size
+        self.metrics = metrics or StageMetrics()
+        self.processed = 0
+        self.deadlettered = 0
+
+    def run_batch(self, timeout: float = 0.0) -> int:
+        """Handle one batch; returns how many records it consumed (0 when the topic is idle)."""
+        messages = self.consumer.poll(self.batch_size, timeout=timeout)
+        if not messages:
+            return 0
+        stage = self.processor.name
+        started = time.perf_counter()
+        self.metrics.records_in.labels(stage).inc(len(messages))
+        dead: list[tuple[Message, str]] = []
+        decoded: list[tuple[Message, Any]] = []
+        for msg in messages:
+            try:
+                decoded.append((msg, self.processor.decode(msg)))
+            except Exception as exc:  # noqa: BLE001 - any decode failure is this record's fault
+                dead.append((msg, _describe(exc)))
+        outputs = self._process(decoded, dead)
+        try:
+            if outputs:
+                self.processor.write(outputs)
+        except Exception:
+            self.metrics.errors.labels(stage).inc()
+            raise
+        self._deadletter(dead)
+        self.consumer.commit()
+        self.metrics.records_out.labels(stage).inc(len(outputs))
+        self.metrics.batch_seconds.labels(stage).observe(time.perf_counter() - started)
+        self.processed += len(messages)
+        return len(messages)
+
+    def _process(self, decoded: list[tuple[Message, Any]], dead: list[tuple[Message, str]]) -> list[Any]:
+        if not decoded:
+            return []
+        try:
+            return self.processor.process([item for _, item in decoded])
+        except Exception as exc:  # noqa: BLE001
+            log.warning("batch failed, retrying record by record", extra={"stage": self.processor.name, "error": _describe(exc)})
+        outputs: list[Any] = []
+        for msg, item in decoded:
+            try:
+                outputs.extend(self.processor.process([item]))
+            except Exception as exc:  # noqa: BLE001 - isolated: this record is the poison one
+                dead.append((msg, _describe(exc) + "\n" + traceback.format_exc(limit=3)))
+        return outputs
+
+    def _deadletter(self, dead: list[tuple[Message, str]]) -> None:
+        if not dead:
+            return
+        stage = self.processor.name
+        records = []
+        for msg, error in dead:
+            log.error(
+                "record sent to dead-letter topic",
+                extra={"stage": stage, "topic": msg.topic, "offset": msg.offset, "key": msg.key, "error": error.splitlines()[0]},
+            )
+            letter = DeadLetter(
+                stage=stage, topic=msg.topic, offset=msg.offset, key=msg.key, error=error,
+                value=msg.value.decode("utf-8", errors="replace"),
+            )
+            records.append((msg.key, letter.to_json()))
+        self.bus.publish_many(self.deadletter_topic, records, {"schema_version": "1", "producer": stage})
+        self.bus.flush()
+        self.deadlettered += len(dead)
+        self.metrics.deadletters.labels(stage).inc(len(dead))
+
+    def drain(self, on_batch: Callable[[int], None] | None = None, should_stop: Callable[[], bool] | None = None) -> int:
+        """Process batches until the topic is idle (or ``should_stop()``); returns records consumed."""
+        total = 0
+        while not (should_stop and should_stop()):
+            n = self.run_batch()
+            if n == 0:
+                break
+            total += n
+            if on_batch:
+                on_batch(n)
+        return total
+
+    def close(self) -> None:
+        """Close the consumer (uncommitted records will be delivered again)."""
+        self.consumer.close()

@@ -1,0 +1,107 @@
+"""The stage loop: poison records are dead-lettered, failed writes are retried, commits follow writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsflow.bus.embedded import SQLiteBus
+from newsflow.contracts import DeadLetter
+from newsflow.worker import StageWorker
+
+
+class Doubler:
+    """A processor that doubles integers; records it cannot parse or process are poison."""
+
+    name = "double"
+
+    def __init__(self):
+        self.written: list[int] = []
+        self.fail_writes = 0
+
+    def decode(self, message):
+        return int(message.value)
+
+    def process(self, items):
+        if 666 in items:
+            raise ValueError("666 is unlucky")
+        return [i * 2 for i in items]
+
+    def write(self, outputs):
+        if self.fail_writes:
+            self.fail_writes -= 1
+            raise ConnectionError("downstream unavailable")
+        self.written.extend(outputs)
+
+
+@pytest.fixture
+def bus(tmp_path):
+    return SQLiteBus(tmp_path / "bus.db")
+
+
+def worker(bus, processor, batch_size=10):
+    return StageWorker(processor, bus, bus.consumer("g", ["in"]), deadletter_topic="dlq", batch_size=batch_size)
+
+
+def deadletters(bus) -> list[DeadLetter]:
+    return [DeadLetter.from_json(m.value) for m in bus.consumer("check", ["dlq"]).poll(100)]
+
+
+def test_every_record_is_processed_written_and_committed(bus):
+    bus.publish_many("in", [(str(i), str(i).encode()) for i in range(25)])
+    p = Doubler()
+    w = worker(bus, p)
+    assert w.drain() == 25
+    assert p.written == [i * 2 for i in range(25)]
+    assert bus.consumer("g", ["in"]).poll(100) == []
+
+
+def test_a_record_that_cannot_be_decoded_goes_to_the_deadletter_topic_and_the_rest_go_through(bus):
+    bus.publish_many("in", [("a", b"1"), ("b", b"not a number"), ("c", b"3")])
+    p = Doubler()
+    worker(bus, p).drain()
+    assert p.written == [2, 6]
+    [letter] = deadletters(bus)
+    assert letter.stage == "double" and letter.topic == "in" and letter.offset == 1 and letter.key == "b"
+    assert letter.value == "not a number" and "ValueError" in letter.error
+
+
+def test_a_record_that_breaks_the_batch_is_isolated_and_its_neighbours_are_kept(bus):
+    bus.publish_many("in", [(str(i), str(i).encode()) for i in (11, 12, 666, 14)])
+    p = Doubler()
+    worker(bus, p).drain()
+    assert sorted(p.written) == [22, 24, 28]
+    [letter] = deadletters(bus)
+    assert letter.key == "666" and "unlucky" in letter.error
+
+
+def test_a_failed_write_commits_nothing_and_the_batch_is_delivered_again(bus):
+    bus.publish_many("in", [(str(i), str(i).encode()) for i in range(3)])
+    p = Doubler()
+    p.fail_writes = 1
+    w = worker(bus, p)
+    with pytest.raises(ConnectionError):
+        w.run_batch()
+    w.close()
+    assert worker(bus, p).drain() == 3  # a restarted worker sees the same records
+    assert p.written == [0, 2, 4]
+    assert deadletters(bus) == []
+
+
+def test_metrics_count_records_and_deadletters(bus):
+    bus.publish_many("in", [("a", b"1"), ("b", b"x")])
+    w = worker(bus, Doubler())
+    w.drain()
+    reg = w.metrics.registry
+    assert reg.get_sample_value("newsflow_records_in_total", {"stage": "double"}) == 2
+    assert reg.get_sample_value("newsflow_records_out_total", {"stage": "double"}) == 1
+    assert reg.get_sample_value("newsflow_deadletters_total", {"stage": "double"}) == 1
+
+
+def test_drain_stops_when_asked(bus):
+    bus.publish_many("in", [(str(i), b"1") for i in range(30)])
+    w = worker(bus, Doubler(), batch_size=10)
+    calls = []
+    assert w.drain(on_batch=calls.append, should_stop=lambda: len(calls) >= 1) == 10
+    assert json.dumps(calls) == "[10]"
