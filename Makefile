@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test unit e2e clean
+.PHONY: install demo test unit e2e integration services-up services-down services-status clean
 
 install: $(STAMP)
 
@@ -18,8 +18,29 @@ $(STAMP): pyproject.toml
 demo: install
 	@bash deploy/demo.sh
 
+# Starts real Kafka and Elasticsearch (deploy/local, from Maven Central) unless they already
+# run, runs every test, and stops again only what it started. If a service cannot start the
+# integration tests skip, or fail under NEWSFLOW_REQUIRE_SERVICES=1 (CI).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@started=0; \
+	if ! bash deploy/local/services.sh status >/dev/null 2>&1; then \
+	  started=1; bash deploy/local/services.sh up || echo "make test: local services did not start (see above)" >&2; \
+	fi; \
+	status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$started = 1 ]; then bash deploy/local/services.sh down >/dev/null 2>&1 || true; fi; \
+	exit $$status
+
+integration: install
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+services-up:
+	@bash deploy/local/services.sh up
+
+services-down:
+	@bash deploy/local/services.sh down
+
+services-status:
+	@bash deploy/local/services.sh status
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -12,21 +12,23 @@ import unicodedata
 
 # Titles and honorifics that precede a name but are not part of it. Longest first so
 # "Prime Minister" wins over "Minister". Matched case-insensitively, with optional dot.
+# Words that also begin place and organisation names ("General Motors", "St. Louis",
+# "Prince Edward Island", "Major League Baseball") are left out on purpose: this list is
+# applied to every label.
 TITLES: tuple[str, ...] = tuple(
     sorted(
         {
-            "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
-            "rev", "reverend", "fr", "father", "sister", "brother", "saint", "st",
+            "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame",
+            "rev", "reverend",
             "president", "vice president", "prime minister", "deputy prime minister", "premier",
             "chancellor", "minister", "foreign minister", "defence minister", "defense minister",
-            "secretary", "secretary of state", "secretary-general", "secretary general",
+            "secretary of state", "secretary-general", "secretary general",
             "governor", "senator", "sen", "rep", "representative", "congressman", "congresswoman",
-            "mayor", "judge", "justice", "chief justice", "ambassador", "general", "gen", "lt", "col",
-            "colonel", "major", "captain", "capt", "admiral", "sgt", "sergeant", "commander",
-            "king", "queen", "prince", "princess", "emperor", "pope", "sheikh", "supreme leader",
-            "chairman", "chairwoman", "chair", "ceo", "director", "leader", "dictator",
-            "russian president", "us president", "u.s. president", "french president",
-            "chinese president", "turkish president", "ukrainian president", "north korean leader",
+            "mayor", "judge", "chief justice", "ambassador", "lt", "col", "colonel", "admiral",
+            "sgt", "sergeant", "commander", "pope", "sheikh", "supreme leader", "crown prince",
+            "chairman", "chairwoman", "ceo", "chief executive", "dictator",
+            "commissioner", "trade commissioner", "foreign secretary", "home secretary", "spokesman",
+            "spokeswoman", "spokesperson", "envoy", "special envoy", "leader",
         },
         key=len,
         reverse=True,
@@ -40,8 +42,11 @@ _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
 _APOS_RE = re.compile(f"[{_APOSTROPHES}]")
 _HYPH_RE = re.compile(f"[{_HYPHENS}]")
 _POSSESSIVE_RE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
+# A title may be qualified by a nationality or an institution: "Turkish President",
+# "UN Secretary-General", "European Commission President", "North Korean leader".
+_QUALIFIER = r"(?:(?:u\.?s\.?|u\.?k\.?|un|nato|eu|european commission|north korean|south korean|[a-z]+(?:an|ese|ish|ch|i))\s+)?"
 _TITLE_RE = re.compile(
-    r"^(?:the\s+)?(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in TITLES) + r")\.?\s+",
+    r"^(?:the\s+)?" + _QUALIFIER + r"(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in TITLES) + r")\.?\s+",
     re.IGNORECASE,
 )
 _WS_RE = re.compile(r"\s+")
@@ -84,6 +89,8 @@ def clean_name(surface: str) -> str:
     """A surface form made presentable as a name: punctuation unified, possessive and titles removed."""
     name = strip_possessive(normalize_punctuation(surface))
     name, _ = strip_titles(name)
+    # spaCy often includes a sentence-internal article: "the United Nations Security Council"
+    name = re.sub(r"^the\s+", "", name)
     return name.strip(" ,;:-\"'()[]")
 
 

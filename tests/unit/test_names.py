@@ -36,3 +36,28 @@ def test_clean_name_keeps_the_display_form_but_drops_titles_and_possessives():
 def test_a_title_alone_is_not_stripped_to_nothing():
     assert strip_titles("President") == ("President", [])
     assert fold("President") == "president"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["General Motors", "St. Louis", "Saint Petersburg", "Major League Baseball", "Prince Edward Island",
+     "Queen Mary University", "Christian Democrats", "Ivan Ivanov"],
+)
+def test_place_and_organisation_names_that_start_like_a_title_are_left_whole(name):
+    assert clean_name(name) == name
+
+
+@pytest.mark.parametrize(
+    "surface,name",
+    [
+        ("Turkish President Recep Tayyip Erdo\u011fan", "Recep Tayyip Erdo\u011fan"),
+        ("UN Secretary-General Ant\u00f3nio Guterres", "Ant\u00f3nio Guterres"),
+        ("NATO Secretary General Mark Rutte", "Mark Rutte"),
+        ("European Commission President Ursula von der Leyen", "Ursula von der Leyen"),
+        ("Russian Foreign Minister Sergei Lavrov", "Sergei Lavrov"),
+        ("North Korean leader Kim Jong Un", "Kim Jong Un"),
+        ("Chief Executive Annika Lindqvist", "Annika Lindqvist"),
+    ],
+)
+def test_qualified_titles_are_stripped(surface, name):
+    assert clean_name(surface) == name

@@ -1,0 +1,99 @@
+"""``Enricher``: a batch of Articles -> one spaCy pass -> EnrichedArticles."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from spacy.language import Language
+
+import newsflow
+from newsflow.config import Settings
+from newsflow.contracts import Article, EnrichedArticle, Provenance
+
+from enrich.canonical import canonical_entities, compose, entity_names
+from enrich.model import load_model, model_info
+
+# spaCy's memory grows with the text (its docs budget "roughly 1GB of temporary memory per
+# 100,000 characters" for parser and NER). The entities of a news article are in its first
+# pages anyway, so an oversized text (a scraped archive page, a 50 MB mistake) is cut here
+# rather than allowed to exhaust a worker.
+MAX_TEXT_CHARS = 100_000
+# A feed can put anything in a title; a real headline is far shorter.
+MAX_TITLE_CHARS = 1_000
+# When cutting, back up to the last whitespace within this many characters so a name is not
+# split in the middle (a half name would become a spurious entity).
+_CUT_SLACK = 200
+
+
+def _newsflow_version() -> str:
+    # ``newsflow.__version__`` is the source of truth; a stale editable install can import
+    # ``newsflow`` as a namespace package (its __init__ never runs), so read the installed
+    # distribution's metadata the same way newsflow/__init__.py does rather than crash.
+    found = getattr(newsflow, "__version__", None)
+    if found:
+        return found
+    try:
+        return version("newsflow")
+    except PackageNotFoundError:
+        return "0.0.0+unknown"
+
+
+NEWSFLOW_VERSION = _newsflow_version()
+
+# Fields that EnrichedArticle adds; dropped when an already enriched record is re-enriched.
+_ENRICHED_FIELDS = frozenset(EnrichedArticle.model_fields) - frozenset(Article.model_fields)
+
+
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a whitespace boundary when one is near."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(" ", limit - _CUT_SLACK), head.rfind("\n", limit - _CUT_SLACK))
+    return head[:cut] if cut > 0 else head
+
+
+def story_id(article: Article) -> str:
+    """Story group of an article: for now, articles with the same text (content hash) share one.
+
+    Near-duplicate detection will replace this with a real grouping; the ``s-`` prefix keeps
+    the id space distinct from article ids.
+    """
+    return "s-" + article.content_hash[:16]
+
+
+class Enricher:
+    """Enriches batches of articles with canonical entities, using one ``nlp.pipe`` per batch."""
+
+    def __init__(self, settings: Settings, nlp: Language | None = None):
+        """Load (or reuse, the load is cached per process) the configured spaCy model."""
+        self.settings = settings
+        self.nlp = nlp if nlp is not None else load_model(settings.spacy_model)
+        self.labels = frozenset(settings.entity_labels)
+        info = model_info(self.nlp)
+        self.provenance = Provenance(
+            model=info.name, model_version=info.version, newsflow_version=NEWSFLOW_VERSION
+        )
+
+    def enrich(self, articles: list[Article]) -> list[EnrichedArticle]:
+        """Enrich ``articles`` in order; the texts go through spaCy in a single ``nlp.pipe`` call."""
+        if not articles:
+            return []
+        composed = [
+            compose(cap(a.title or "", MAX_TITLE_CHARS), cap(a.text or "", MAX_TEXT_CHARS)) for a in articles
+        ]
+        docs = self.nlp.pipe((text for text, _ in composed), batch_size=self.settings.enrich_batch_size)
+        out: list[EnrichedArticle] = []
+        for article, (_, title_len), doc in zip(articles, composed, docs):
+            entities = canonical_entities(doc, title_len, self.labels)
+            out.append(
+                EnrichedArticle(
+                    **article.model_dump(exclude=_ENRICHED_FIELDS),
+                    entities=entities,
+                    entity_names=entity_names(entities),
+                    keyphrases=[],  # needs the parser; a later issue
+                    story_id=story_id(article),
+                    enrichment=self.provenance,
+                )
+            )
+        return out

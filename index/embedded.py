@@ -1,0 +1,462 @@
+"""The embedded search index: one SQLite file with FTS5 for full text and an entity table.
+
+Tables:
+
+- ``articles``: one row per article id (the full EnrichedArticle JSON plus the columns
+  searches filter and sort on). Its rowid keys the two others.
+- ``fts``: FTS5 over (title, text), ``unicode61 remove_diacritics 2`` (Erdoğan = Erdogan).
+- ``entities``: rows per (article, entity), by ``kind``:
+  ``name``    key = the entity's key (``fold(name)``), one per entity;
+  ``surface`` key = ``fold()`` of each surface form that differs from the key;
+  ``first`` / ``last``: for multi-word PERSON names, the first and last word of the key.
+  ``entity_key`` is always the entity's own key, so ``surface`` rows are the corpus'
+  evidence of which short forms stand for which canonical name. Entities of one article
+  that share (label, key) are merged first, so facets count each article once.
+
+Upserts replace an article's rows in place (same rowid), one transaction per batch, so
+replays never duplicate. ``readonly=True`` opens with ``mode=ro`` and never writes; a
+missing file reads as an empty index (and is picked up once it appears).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsflow.bus.embedded import connect
+from newsflow.contracts import EnrichedArticle, Entity
+from newsflow.names import fold
+from newsflow.query import fts5_parts, parse
+from newsflow.search import FACET_LABELS, EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    rid          INTEGER PRIMARY KEY,
+    id           TEXT    NOT NULL UNIQUE,
+    doc          TEXT    NOT NULL,          -- the EnrichedArticle as JSON
+    url          TEXT    NOT NULL,
+    title        TEXT    NOT NULL,
+    source       TEXT    NOT NULL,
+    source_key   TEXT    NOT NULL,          -- lower case, without "www."
+    published_at TEXT,                      -- ISO 8601
+    published_ts REAL,                      -- Unix seconds (UTC), for range filters and sorting
+    story_id     TEXT    NOT NULL,
+    indexed_at   TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published_ts);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source_key);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, text, tokenize = "unicode61 remove_diacritics 2"
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    article    INTEGER NOT NULL,             -- articles.rid
+    label      TEXT    NOT NULL,
+    key        TEXT    NOT NULL,             -- what filters compare with fold(user value)
+    name       TEXT    NOT NULL,             -- canonical display name of the entity
+    count      INTEGER NOT NULL,
+    salience   REAL    NOT NULL,
+    kind       TEXT    NOT NULL,             -- name | surface | first | last
+    entity_key TEXT    NOT NULL,             -- the entity's own key (= key for kind 'name')
+    PRIMARY KEY (article, label, entity_key, key)
+) WITHOUT ROWID;                             -- clustered by article: its rows are read together
+CREATE INDEX IF NOT EXISTS entities_key ON entities (key);
+CREATE INDEX IF NOT EXISTS entities_label_key ON entities (label, key);
+CREATE INDEX IF NOT EXISTS entities_evidence ON entities (entity_key, kind);
+"""
+
+SNIPPET_TOKENS = 30
+LEAD_CHARS = 200  # snippet length when there is no full-text query
+HIT_ENTITIES = 10
+TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
+
+_FTS_ERRORS = ("fts5", "malformed match", "unknown special query")
+
+
+def source_key(source: str) -> str:
+    """How sources compare: host name, lower case, without ``www.`` (a URL is reduced to its host)."""
+    s = source.strip().lower()
+    if "://" in s:
+        s = urlsplit(s).hostname or ""
+    s = s.split("/", 1)[0].rstrip(".")
+    return s.removeprefix("www.")
+
+
+def _ts(dt: datetime | None) -> float | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+def entity_rows(rid: int, entities: list[Entity]) -> list[tuple]:
+    """The ``entities`` rows of article ``rid``.
+
+    Entities sharing a (label, key) are merged into one (counts summed, highest salience, the
+    name of the most mentioned), so every row kind is unique per article and facets count articles.
+    """
+    merged: dict[tuple[str, str], list[Entity]] = {}
+    for entity in entities:
+        key = entity.key or fold(entity.name)
+        if key:
+            merged.setdefault((entity.label, key), []).append(entity)
+    rows: list[tuple] = []
+    for (label, key), group in merged.items():
+        name = max(group, key=lambda e: e.count).name
+        count = sum(e.count for e in group)
+        salience = max(e.salience for e in group)
+        keys = {key: "name"}
+        for s in sorted({fold(s) for e in group for s in e.surface_forms} - {key, ""}):
+            keys[s] = "surface"
+        words = key.split()
+        if label == "PERSON" and len(words) > 1:
+            keys.setdefault(words[0], "first")
+            keys.setdefault(words[-1], "last")
+        rows += [(rid, label, k, name, count, salience, kind, key) for k, kind in keys.items()]
+    return rows
+
+
+def _lead(raw: str | None) -> str:
+    """The first ~LEAD_CHARS characters of a text (whitespace collapsed), cut at a word, with … if cut.
+
+    ``raw`` is the text's first ``LEAD_CHARS * 4`` characters at most (that much is read from the index).
+    """
+    text = " ".join((raw or "").split())
+    if len(text) <= LEAD_CHARS:
+        return text + ("…" if raw and len(raw) >= LEAD_CHARS * 4 else "")
+    cut = text.rfind(" ", 0, LEAD_CHARS)
+    return text[: cut if cut > LEAD_CHARS // 2 else LEAD_CHARS].rstrip() + "…"
+
+
+class EmbeddedIndex:
+    """The ``Index`` on a SQLite file (FTS5)."""
+
+    def __init__(self, path: Path | str, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        if readonly:
+            self._open_readonly()
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = connect(self.path)
+            self._conn.executescript(_SCHEMA)
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # ------------------------------------------------------------------ connection
+
+    def _open_readonly(self) -> None:
+        if not self.path.exists():
+            return
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0,
+                               isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=30000")
+        self._conn = conn
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """The connection, or None while a read-only index has no file or no tables yet."""
+        if self._conn is None and self.readonly:
+            self._open_readonly()
+        conn = self._conn
+        if conn is None:
+            return None
+        if self.readonly:
+            row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entities'").fetchone()
+            if row is None:
+                return None
+        return conn
+
+    # ------------------------------------------------------------------ writes
+
+    def upsert(self, articles: list[EnrichedArticle]) -> None:
+        """Insert or replace articles by id in one transaction (the last version of an id wins)."""
+        if self.readonly:
+            raise PermissionError(f"the index {self.path} is open read-only")
+        latest: dict[str, EnrichedArticle] = {}
+        for article in articles:
+            latest[article.id] = article
+        if not latest:
+            return
+        now = datetime.now(timezone.utc).isoformat()
+        with self._lock:
+            conn = self._conn
+            assert conn is not None
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for a in latest.values():
+                    # Hits link to the canonical URL: the feed's link may carry tracking parameters.
+                    cols = (
+                        a.model_dump_json(), a.canonical_url or a.url, a.title, a.source, source_key(a.source),
+                        a.published_at.isoformat() if a.published_at else None, _ts(a.published_at),
+                        a.story_id, now,
+                    )
+                    row = conn.execute("SELECT rid FROM articles WHERE id = ?", (a.id,)).fetchone()
+                    if row is None:
+                        cur = conn.execute(
+                            "INSERT INTO articles (id, doc, url, title, source, source_key, published_at, "
+                            "published_ts, story_id, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (a.id, *cols),
+                        )
+                        rid = cur.lastrowid
+                    else:
+                        rid = row[0]
+                        conn.execute(
+                            "UPDATE articles SET doc = ?, url = ?, title = ?, source = ?, source_key = ?, "
+                            "published_at = ?, published_ts = ?, story_id = ?, indexed_at = ? WHERE rid = ?",
+                            (*cols, rid),
+                        )
+                        conn.execute("DELETE FROM fts WHERE rowid = ?", (rid,))
+                        conn.execute("DELETE FROM entities WHERE article = ?", (rid,))
+                    conn.execute("INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)", (rid, a.title, a.text))
+                    conn.executemany(
+                        "INSERT INTO entities (article, label, key, name, count, salience, kind, entity_key) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        entity_rows(rid, a.entities),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    # ------------------------------------------------------------------ reads
+
+    def get(self, article_id: str) -> EnrichedArticle | None:
+        """One article by id."""
+        with self._lock:
+            conn = self._reader()
+            if conn is None:
+                return None
+            row = conn.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return EnrichedArticle.model_validate_json(row[0]) if row else None
+
+    def count(self) -> int:
+        """Number of articles indexed."""
+        with self._lock:
+            conn = self._reader()
+            if conn is None:
+                return 0
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def entity_names(self, prefix: str = "", label: str | None = None, limit: int = 10) -> list[FacetValue]:
+        """Canonical entity names whose name, a spelling of it or a PERSON's first or last name
+        starts with ``prefix``, most articles first, with the number of articles naming them (for autocomplete)."""
+        p = fold(prefix) if prefix.strip() else ""
+        where = ["1"]
+        params: list = []
+        if p:
+            where.append("key >= ? AND key < ?")
+            params += [p, p + "\U0010ffff"]
+        if label:
+            where.append("label = ?")
+            params.append(label.strip().upper())
+        sql = f"""
+            WITH hits AS (
+                SELECT entity_key, COUNT(DISTINCT article) AS n FROM entities
+                WHERE {' AND '.join(where)} GROUP BY entity_key ORDER BY n DESC, entity_key LIMIT ?
+            )
+            SELECT (SELECT name FROM entities e WHERE e.entity_key = hits.entity_key AND e.kind = 'name'
+                    GROUP BY name ORDER BY COUNT(*) DESC, name LIMIT 1), n
+            FROM hits ORDER BY n DESC, entity_key
+        """
+        with self._lock:
+            conn = self._reader()
+            if conn is None:
+                return []
+            rows = conn.execute(sql, (*params, max(0, limit))).fetchall()
+        return [FacetValue(name=name, count=n) for name, n in rows]
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Full text (BM25, title boosted) plus entity, label, source and date filters; facets over all matches."""
+        include, exclude = fts5_parts(parse(request.query))
+        where, params = self._filters(request)
+        if include is None:
+            match = None
+            if exclude is not None:  # only exclusions: every article (within the filters) except these
+                where.append("a.rid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(exclude)
+        else:
+            match = include if exclude is None else f"{include} NOT {exclude}"
+        with self._lock:
+            conn = self._reader()
+            if conn is None:
+                return SearchResult(total=0, facets=self._facet_skeleton([]))
+            try:
+                conn.execute("BEGIN")  # one snapshot for total, hits and facets
+                try:
+                    return self._search(conn, request, match, where, params)
+                finally:
+                    conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if any(s in str(exc).lower() for s in _FTS_ERRORS):
+                    raise QueryError(f"cannot run this query: {exc}") from None
+                raise
+
+    # ------------------------------------------------------------------ search internals
+
+    @staticmethod
+    def _filters(request: SearchRequest) -> tuple[list[str], list]:
+        where: list[str] = []
+        params: list = []
+        label = request.label
+        for value in request.entities:
+            if not value or not value.strip():
+                continue
+            q = fold(value)
+            if not q:
+                raise QueryError(f"the entity {value!r} has no letters or digits to match")
+            lab = [label] if label else []
+            # Direct: a name, surface, first- or last-name row with this key (first/last rows exist
+            # only for PERSON names and their keys are single words, so only a one-word q meets them).
+            # Evidence: an entity whose name is a short form that some article recorded for q.
+            where.append(
+                f"""a.rid IN (
+                    SELECT e.article FROM entities e WHERE e.key = ?{" AND e.label = ?" if label else ""}
+                    UNION
+                    SELECT e.article FROM entities e
+                    WHERE e.kind = 'name'{" AND e.label = ?" if label else ""} AND e.key IN (
+                        SELECT s.key FROM entities s
+                        WHERE s.entity_key = ? AND s.kind = 'surface'{" AND s.label = ?" if label else ""}))"""
+            )
+            params += [q, *lab, *lab, q, *lab]
+        if label and not any(v and v.strip() for v in request.entities):
+            where.append("a.rid IN (SELECT article FROM entities WHERE label = ? AND kind = 'name')")
+            params.append(label)
+        if request.source and request.source.strip():
+            where.append("a.source_key = ?")
+            params.append(source_key(request.source))
+        if request.since is not None:
+            where.append("a.published_ts >= ?")
+            params.append(_ts(request.since))
+        if request.until is not None:
+            where.append("a.published_ts <= ?")
+            params.append(_ts(request.until))
+        return where, params
+
+    def _search(self, conn: sqlite3.Connection, request: SearchRequest, match: str | None,
+                where: list[str], params: list) -> SearchResult:
+        cond = " AND ".join(where) or "1"
+        if match is not None:
+            matches_sql = f"SELECT a.rid FROM articles a WHERE a.rid IN (SELECT rowid FROM fts WHERE fts MATCH ?) AND {cond}"
+            matches_params = [match, *params]
+        else:
+            matches_sql = f"SELECT a.rid FROM articles a WHERE {cond}"
+            matches_params = list(params)
+
+        total = conn.execute(f"SELECT COUNT(*) FROM ({matches_sql})", matches_params).fetchone()[0]
+
+        rows: list[tuple] = []
+        if request.limit and total > request.offset:
+            if match is not None:
+                rows = conn.execute(
+                    f"""SELECT a.rid, a.id, a.url, a.title, a.source, a.published_at, a.story_id,
+                               -bm25(fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
+                               snippet(fts, 1, '<mark>', '</mark>', '…', {SNIPPET_TOKENS})
+                        FROM fts JOIN articles a ON a.rid = fts.rowid
+                        WHERE fts MATCH ? AND {cond}
+                        ORDER BY score DESC, a.published_ts IS NULL, a.published_ts DESC, a.id
+                        LIMIT ? OFFSET ?""",
+                    [match, *params, request.limit, request.offset],
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    f"""SELECT a.rid, a.id, a.url, a.title, a.source, a.published_at, a.story_id, 0.0,
+                               (SELECT substr(fts.text, 1, {LEAD_CHARS * 4}) FROM fts WHERE fts.rowid = a.rid)
+                        FROM articles a WHERE {cond}
+                        ORDER BY a.published_ts IS NULL, a.published_ts DESC, a.id
+                        LIMIT ? OFFSET ?""",
+                    [*params, request.limit, request.offset],
+                ).fetchall()
+                rows = [(*r[:8], _lead(r[8])) for r in rows]
+
+        entities = self._hit_entities(conn, [r[0] for r in rows])
+        hits = [
+            SearchHit(
+                id=aid, url=url, title=title, source=source,
+                published_at=datetime.fromisoformat(pub) if pub else None,
+                story_id=story_id, score=max(0.0, float(score or 0.0)), snippet=snippet or "",
+                entities=entities.get(rid, []),
+            )
+            for rid, aid, url, title, source, pub, story_id, score, snippet in rows
+        ]
+        facets = self._facets(conn, matches_sql, matches_params, request.facet_size) if total else self._facet_skeleton([])
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    @staticmethod
+    def _hit_entities(conn: sqlite3.Connection, rids: list[int]) -> dict[int, list[EntityRef]]:
+        if not rids:
+            return {}
+        marks = ",".join("?" * len(rids))
+        rows = conn.execute(
+            f"""SELECT article, name, label, count FROM (
+                    SELECT article, name, label, count,
+                           ROW_NUMBER() OVER (PARTITION BY article ORDER BY salience DESC, count DESC, name) AS r
+                    FROM entities WHERE kind = 'name' AND article IN ({marks}))
+                WHERE r <= ? ORDER BY article, r""",
+            [*rids, HIT_ENTITIES],
+        ).fetchall()
+        out: dict[int, list[EntityRef]] = {}
+        for rid, name, label, count in rows:
+            out.setdefault(rid, []).append(EntityRef(name=name, label=label, count=count))
+        return out
+
+    @staticmethod
+    def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
+        facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
+        facets["source"] = []
+        for label in sorted(labels):
+            facets.setdefault(label, [])
+        return facets
+
+    @staticmethod
+    def _facets(conn: sqlite3.Connection, matches_sql: str, params: list, size: int) -> dict[str, list[FacetValue]]:
+        if size <= 0:
+            return EmbeddedIndex._facet_skeleton([])
+        # Entity buckets: articles per (label, key), shown by the most common name of that key among
+        # the matches. CROSS JOIN keeps SQLite driving from the matches into entities_article.
+        rows = conn.execute(
+            f"""WITH m AS MATERIALIZED ({matches_sql}),
+                names AS MATERIALIZED (
+                    SELECT e.label, e.key, e.name, COUNT(*) AS c, COUNT(DISTINCT e.article) AS n
+                    FROM m CROSS JOIN entities e ON e.article = m.rid WHERE e.kind = 'name'
+                    GROUP BY e.label, e.key, e.name),
+                buckets AS (
+                    SELECT label, key, SUM(n) AS n,
+                           ROW_NUMBER() OVER (PARTITION BY label ORDER BY SUM(n) DESC, key) AS r
+                    FROM names GROUP BY label, key),
+                shown AS (
+                    SELECT label, key, name, ROW_NUMBER() OVER (PARTITION BY label, key ORDER BY c DESC, name) AS r
+                    FROM names)
+                SELECT b.label, s.name, b.n FROM buckets b
+                JOIN shown s ON s.label = b.label AND s.key = b.key AND s.r = 1
+                WHERE b.r <= ? ORDER BY b.label, b.r""",
+            [*params, size],
+        ).fetchall()
+        facets = EmbeddedIndex._facet_skeleton(sorted({label for label, _, _ in rows}))
+        for label, name, n in rows:
+            facets[label].append(FacetValue(name=name, count=n))
+        rows = conn.execute(
+            f"""SELECT MIN(a.source), COUNT(*) AS n FROM articles a WHERE a.rid IN ({matches_sql})
+                GROUP BY a.source_key ORDER BY n DESC, a.source_key LIMIT ?""",
+            [*params, size],
+        ).fetchall()
+        facets["source"] = [FacetValue(name=s, count=n) for s, n in rows]
+        return facets
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+__all__ = ["EmbeddedIndex", "entity_rows", "source_key"]

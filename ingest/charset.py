@@ -1,0 +1,75 @@
+"""Bytes of an HTML page to text, when servers and pages disagree about the charset."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's codec for a charset label, following browsers' aliases; ``None`` if unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().lower()).name
+    except LookupError:
+        return None
+    # Browsers read Latin-1 and ASCII labels as windows-1252, and so does most of the web's text.
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    return name
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` tag within its first 4 KB."""
+    m = _META_CHARSET.search(body[:4096])
+    if not m:
+        return None
+    name = _codec(m.group(1).decode("ascii", "ignore"))
+    # A meta tag is read as ASCII, so it cannot honestly declare UTF-16.
+    return "utf-8" if name and name.startswith("utf-16") else name
+
+
+def decode_html(body: bytes, header_charset: str | None = None) -> str:
+    """Decode an HTML page's bytes to text.
+
+    Order: a byte-order mark; the Content-Type charset; the ``<meta>`` charset; charset
+    detection; UTF-8 with replacement characters. A declared charset is used only if the bytes
+    decode cleanly with it, and a body that is valid non-ASCII UTF-8 is read as UTF-8 even when
+    a single-byte charset is declared: servers often send a stale ``charset=iso-8859-1`` default.
+    """
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body.decode(name, errors="replace")
+    declared = [c for c in (_codec(header_charset), meta_charset(body)) if c]
+    if declared and any(c != "utf-8" for c in declared) and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    for name in declared:
+        try:
+            return body.decode(name)
+        except UnicodeDecodeError:
+            continue
+    if not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        from charset_normalizer import from_bytes
+
+        matches = from_bytes(body)
+        best = matches.best()
+        if best is not None and best.encoding:
+            # On short texts the detector often ranks a cousin (cp1257, cp1250) above
+            # windows-1252 by a hair; windows-1252 is by far the web's commonest legacy
+            # charset (browsers' default), so it wins whenever it fits about as well.
+            western = next((m for m in matches if m.encoding == "cp1252"), None)
+            if western is not None and western.chaos <= best.chaos + 0.1:
+                return str(western)
+            return str(best)
+    return body.decode("utf-8", errors="replace")

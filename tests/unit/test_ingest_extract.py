@@ -1,0 +1,79 @@
+"""Article extraction: the story's text and metadata, none of the page around it."""
+
+from datetime import datetime, timezone
+
+from ingest.extract import extract_html
+from test_ingest_support import article_html, paragraphs
+
+BOILERPLATE = [
+    "Accept all cookies", "We use cookies",  # cookie banner
+    "World news section", "Sport scores section", "Subscribe today",  # navigation
+    "morning newsletter", "Enter your email address",  # newsletter box
+    "Related stories", "Mayor unveils bold traffic scheme", "Ten things to do",  # related links
+    "Reader comment", "disgrace", "great reporting",  # comments
+    "All rights reserved", "Privacy policy", "Terms of use",  # footer
+]
+
+
+def test_article_text_is_kept_and_page_boilerplate_dropped():
+    paras = paragraphs("bridge")
+    page = extract_html(article_html("Council to review bridge plan", paras), "https://news.example/bridge")
+    assert page is not None
+    for p in paras:
+        assert p in page.text
+    for phrase in BOILERPLATE:
+        assert phrase not in page.text, phrase
+
+
+def test_metadata_is_extracted():
+    page = extract_html(article_html("Council to review bridge plan", paragraphs("bridge"), lang="en-GB",
+                                     published="2024-05-02T11:30:00+02:00", author="Jane Doe; John Roe"),
+                        "https://news.example/bridge")
+    assert page.title == "Council to review bridge plan"
+    assert page.authors == ["Jane Doe", "John Roe"]
+    assert page.published_at == datetime(2024, 5, 2, 9, 30, tzinfo=timezone.utc)
+    assert page.language == "en"
+    assert page.image == "https://img.example.com/lead.jpg"
+    assert page.site_name == "The Daily Example"
+    assert page.canonical_url is None
+
+
+def test_a_declared_canonical_url_is_resolved_against_the_page_url():
+    html = article_html("T", paragraphs("canon"), canonical="/news/2024/canon-story")
+    page = extract_html(html, "https://www.news.example/amp/canon-story?utm_source=x")
+    assert page.canonical_url == "https://www.news.example/news/2024/canon-story"
+
+
+def test_a_canonical_that_is_not_http_is_ignored():
+    html = article_html("T", paragraphs("canon"), canonical="javascript:alert(1)")
+    assert extract_html(html, "https://news.example/a").canonical_url is None
+
+
+def test_canonical_comes_from_the_link_tag_not_og_url():
+    # trafilatura's own ``url`` prefers og:url; the canonical link is what the publisher means
+    html = article_html("T", paragraphs("og"), canonical="https://news.example/real").replace(
+        "<head>", '<head><meta property="og:url" content="https://news.example/og-version">')
+    assert extract_html(html, "https://news.example/x").canonical_url == "https://news.example/real"
+
+
+def test_a_json_ld_publication_date_is_used_when_no_meta_tag_has_one():
+    html = article_html("T", paragraphs("ld")).replace('<meta property="article:published_time" content="2024-05-02T09:30:00+00:00">', "")
+    html = html.replace("</head>", '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "datePublished": "2024-04-01T08:00:00Z"}]}</script></head>')
+    assert extract_html(html, "https://news.example/ld").published_at == datetime(2024, 4, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read():
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + article_html("X", paragraphs("xhtml"), canonical="https://news.example/xhtml")
+    page = extract_html(html, "https://news.example/x")
+    assert page is not None and page.canonical_url == "https://news.example/xhtml"
+
+
+def test_a_page_without_text_gives_none():
+    assert extract_html("<html><head><title>t</title></head><body></body></html>", "https://news.example/") is None
+    assert extract_html("", None) is None
+
+
+def test_a_page_without_an_article_gives_little_text():
+    # what is too little to trust is the stage's call (min_text_chars), not the extractor's
+    page = extract_html("<html><body><nav><a href='/'>Home</a></nav></body></html>", "https://news.example/")
+    assert page is None or len(page.text) < 20
