@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from spacy.language import Language
 
-import newsflow
+from newsflow import __version__ as NEWSFLOW_VERSION
 from newsflow.config import Settings
 from newsflow.contracts import Article, EnrichedArticle, Provenance
 
@@ -25,20 +23,6 @@ MAX_TITLE_CHARS = 1_000
 _CUT_SLACK = 200
 
 
-def _newsflow_version() -> str:
-    # ``newsflow.__version__`` is the source of truth; a stale editable install can import
-    # ``newsflow`` as a namespace package (its __init__ never runs), so read the installed
-    # distribution's metadata the same way newsflow/__init__.py does rather than crash.
-    found = getattr(newsflow, "__version__", None)
-    if found:
-        return found
-    try:
-        return version("newsflow")
-    except PackageNotFoundError:
-        return "0.0.0+unknown"
-
-
-NEWSFLOW_VERSION = _newsflow_version()
 
 # Fields that EnrichedArticle adds; dropped when an already enriched record is re-enriched.
 _ENRICHED_FIELDS = frozenset(EnrichedArticle.model_fields) - frozenset(Article.model_fields)

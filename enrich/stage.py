@@ -20,18 +20,23 @@ class EnrichStage:
     name = "enrich"
 
     def __init__(self, settings: "Settings", bus: Bus, enricher: "Enricher | None" = None):
-        if enricher is None:
-            from enrich.enricher import Enricher
-
-            enricher = Enricher(settings)
-        self.enricher = enricher
+        self.settings = settings
+        self._enricher = enricher
         self.bus = bus
         self.out_topic = settings.topic(settings.topic_enriched)
-        self.in_topic = settings.topic(settings.topic_articles)
 
     def decode(self, message: Message) -> Article:
         """Parse an Article record."""
         return Article.from_json(message.value)
+
+    @property
+    def enricher(self) -> "Enricher":
+        """The enricher, built on first use: a run with nothing new never pays for loading spaCy."""
+        if self._enricher is None:
+            from enrich.enricher import Enricher
+
+            self._enricher = Enricher(self.settings)
+        return self._enricher
 
     def process(self, items: list[Article]) -> list[EnrichedArticle]:
         """Enrich the batch in one spaCy pass."""

@@ -138,9 +138,7 @@ def enrich(in_path, out_path, progress) -> None:
     """Enrich a file of articles offline (backfills, benchmarks)."""
     from enrich.offline import enrich_jsonl
 
-    settings = _settings()
-    n = enrich_jsonl(in_path, out_path, settings, progress=progress)
-    click.echo(f"enriched {n} articles -> {out_path}", err=True)
+    enrich_jsonl(in_path, out_path, _settings(), progress=progress)  # prints its own summary
 
 
 # --------------------------------------------------------------------------- topic

@@ -42,6 +42,25 @@ class Settings(BaseSettings):
     topic_enriched: str = "news.enriched"
     topic_deadletter: str = "news.deadletter"
 
+    # Kafka (bus = "kafka")
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None  # PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_ssl_cafile: str | None = None
+    kafka_partitions: int = 6
+    kafka_replication: int = 1
+    kafka_compression: Literal["zstd", "lz4", "gzip", "none"] = "zstd"
+
+    # Elasticsearch (index = "elasticsearch")
+    es_url: str = "http://127.0.0.1:9200"
+    es_username: str | None = None
+    es_password: str | None = None
+    es_api_key: str | None = None
+    es_ca_certs: str | None = None
+    es_alias: str = "news"
+
     # ingest: fetching untrusted feeds and pages
     allow_private_hosts: bool = False
     user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"

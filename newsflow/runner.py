@@ -31,7 +31,7 @@ class RunReport:
     feeds_failed: int = 0
     articles_published: int = 0
     duplicates: int = 0
-    fetch_failures: int = 0
+    failed: int = 0  # feeds or pages that could not be read (retried next poll)
     enriched: int = 0
     indexed: int = 0
     deadlettered: int = 0
@@ -42,7 +42,7 @@ class RunReport:
         """One human line."""
         return (
             f"polled {self.feeds_polled} feeds ({self.feeds_failed} failed): {self.articles_published} new articles, "
-            f"{self.duplicates} duplicates, {self.fetch_failures} not fetched; enriched {self.enriched}, "
+            f"{self.duplicates} duplicates, {self.failed} failures; enriched {self.enriched}, "
             f"indexed {self.indexed}, dead-lettered {self.deadlettered}; the index holds {self.index_total} articles"
         )
 
@@ -109,7 +109,7 @@ class Pipeline:
                 report.feeds_failed += r.feeds_failed
                 report.articles_published += r.articles_published
                 report.duplicates += r.duplicates
-                report.fetch_failures += len(r.failures)
+                report.failed += len(r.failures)
                 report.failures.extend(r.failures)
                 advance(1)
 
