@@ -117,7 +117,7 @@ def extract(inputs, as_json, allow_private_hosts) -> None:
     for record in extract_inputs(settings, list(inputs)):
         if "error" in record:
             failed += 1
-            click.echo(f"error: {record['input']}: {record['error']}", err=True)
+            click.echo(f"error: {record['error']}", err=True)
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         elif "error" not in record:

@@ -31,7 +31,7 @@ def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
                 continue
             page = extract_html(html, url)
             if page is None or not page.text.strip():
-                yield {"input": item, "error": "no article text found"}
+                yield {"input": item, "error": f"{item}: no article text found"}
                 continue
             url = page.canonical_url or url
             yield {

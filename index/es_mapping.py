@@ -1,0 +1,106 @@
+"""The Elasticsearch index template: settings and mapping, server-core features only.
+
+The same mapping runs on the minimal test node (no analysis-common module: no language
+analysers, no ``asciifolding``, no ``mapping`` char filter) and in production. So:
+
+- ``title`` and ``text`` use the built-in ``standard`` analyser (Unicode word breaks, lower
+  case, no stop words, no stemming, **no diacritic folding**: ``Erdogan`` does not find
+  ``Erdoğan`` in the text, unlike the embedded index; entity filters do fold, because enrich
+  writes folded keys);
+- names and keys are ``keyword`` fields, some with the built-in ``lowercase`` normalizer;
+- ``entity_rows`` (nested) mirrors the embedded index's ``entities`` table, one row per
+  (label, key, kind) of an article: ``name`` rows (the entity's own key), ``surface`` rows
+  (folded spellings seen in the text), ``first``/``last`` rows (single words of a multi-word
+  PERSON key). Filters and facets run on these rows, so both backends answer alike;
+- ``entities`` keeps the article's entities as written by enrich (plain object: Kibana can
+  filter ``entities.key: "kim jong un"``), ``entity_names.<LABEL>`` per-label keyword arrays
+  for Kibana aggregations.
+
+Unknown top-level fields are kept in ``_source`` but not indexed (``dynamic: false``), so a
+new contract field never changes the mapping behind our back.
+"""
+
+from __future__ import annotations
+
+MAPPING_VERSION = 1
+
+_KEYWORD = {"type": "keyword", "ignore_above": 1024}
+_LOWER = {"type": "keyword", "normalizer": "lowercase", "ignore_above": 1024}
+
+MAPPINGS: dict = {
+    "dynamic": False,
+    "_meta": {"newsflow_mapping_version": MAPPING_VERSION},
+    "dynamic_templates": [
+        {"entity_names": {"path_match": "entity_names.*", "match_mapping_type": "string", "mapping": _KEYWORD}},
+    ],
+    "properties": {
+        "schema_version": {"type": "integer"},
+        "id": {"type": "keyword"},
+        "url": {"type": "keyword", "index": False, "doc_values": False},
+        "canonical_url": _KEYWORD,
+        "feed_url": _KEYWORD,
+        "source": _KEYWORD,
+        "source_key": _LOWER,  # host, lower case, without www. (index.embedded.source_key)
+        "title": {"type": "text", "analyzer": "standard",
+                  "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
+        "text": {"type": "text", "analyzer": "standard"},
+        "authors": _KEYWORD,
+        "published_at": {"type": "date"},
+        "fetched_at": {"type": "date"},
+        "indexed_at": {"type": "date"},
+        "language": _LOWER,
+        "image": {"type": "keyword", "index": False, "doc_values": False},
+        "tags": _LOWER,
+        "content_hash": {"type": "keyword"},
+        "text_source": {"type": "keyword"},
+        "story_id": {"type": "keyword"},
+        "keyphrases": {"type": "text", "analyzer": "standard", "fields": {"raw": _LOWER}},
+        "entities": {
+            "type": "object",
+            "properties": {
+                "name": _KEYWORD,
+                "label": {"type": "keyword"},
+                "key": _LOWER,
+                "surface_forms": _KEYWORD,
+                "count": {"type": "integer"},
+                "salience": {"type": "float"},
+                "in_title": {"type": "boolean"},
+            },
+        },
+        "entity_names": {"type": "object", "dynamic": True},
+        "entity_rows": {
+            "type": "nested",
+            "properties": {
+                "label": {"type": "keyword"},
+                "key": _LOWER,  # what filters compare with fold(user value)
+                "name": _KEYWORD,  # canonical display name of the entity
+                "count": {"type": "integer"},
+                "salience": {"type": "float"},
+                "kind": {"type": "keyword"},  # name | surface | first | last
+                "entity_key": _LOWER,  # the entity's own key (= key for kind 'name')
+            },
+        },
+        "enrichment": {
+            "type": "object",
+            "properties": {"model": _KEYWORD, "model_version": _KEYWORD, "newsflow_version": _KEYWORD},
+        },
+    },
+}
+
+SETTINGS: dict = {
+    # One shard: a news index of this size does not need more, and terms aggregations (facets)
+    # and BM25 statistics are then exact, so hits and facets equal the embedded index's.
+    "number_of_shards": 1,
+    # green on a single node, one replica as soon as a second node joins
+    "auto_expand_replicas": "0-1",
+}
+
+
+def template_body(alias: str) -> dict:
+    """The composable index template for the versioned indices ``<alias>-v<N>``."""
+    return {
+        "index_patterns": [f"{alias}-v*"],
+        "priority": 100,
+        "template": {"settings": SETTINGS, "mappings": MAPPINGS},
+        "_meta": {"description": f"newsflow articles behind the alias {alias}", "mapping_version": MAPPING_VERSION},
+    }
