@@ -40,13 +40,14 @@ def cli() -> None:
 @click.option("--allow-private-hosts", is_flag=True, default=None,
               help="Let ingest fetch loopback and private-network addresses (env NEWSFLOW_ALLOW_PRIVATE_HOSTS=1).")
 @click.option("--progress/--no-progress", default=True, help="Progress bars on a terminal.")
+@click.option("--metrics-port", type=int, default=None, help="Serve Prometheus metrics on this port (env NEWSFLOW_METRICS_PORT).")
 @data_dir_option
-def run(feeds, more_feeds, once, allow_private_hosts, progress, data_dir) -> None:
+def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, data_dir) -> None:
     """Run ingest, enrich and index in one process on the configured bus and index."""
     from ingest.feeds import load_feed_sources
     from newsflow.runner import Pipeline
 
-    settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None)
+    settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None, metrics_port=metrics_port)
     try:
         urls = load_feed_sources(list(feeds) + list(more_feeds))
     except (OSError, ValueError) as exc:

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     index_batch_size: int = 200
 
     # operations
+    metrics_port: int | None = None  # serve Prometheus metrics on this port while running
+    metrics_host: str = "127.0.0.1"
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 

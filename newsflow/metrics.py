@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 
 class StageMetrics:
@@ -15,7 +15,14 @@ class StageMetrics:
         self.deadletters = Counter("newsflow_deadletters", "Records sent to the dead-letter topic", ["stage"], registry=self.registry)
         self.errors = Counter("newsflow_errors", "Batches that failed and will be retried", ["stage"], registry=self.registry)
         self.lag = Gauge("newsflow_consumer_lag", "Records not yet committed", ["stage"], registry=self.registry)
+        self.feed_polls = Counter("newsflow_feed_polls", "Feed polls by outcome", ["outcome"], registry=self.registry)
+        self.articles_published = Counter("newsflow_articles_published", "New articles published by ingest", registry=self.registry)
+        self.duplicates = Counter("newsflow_duplicates", "Feed entries skipped as already seen", registry=self.registry)
         self.batch_seconds = Histogram(
             "newsflow_batch_seconds", "Time to process and write one batch", ["stage"], registry=self.registry,
             buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
         )
+
+    def serve(self, port: int, host: str = "127.0.0.1") -> None:
+        """Expose ``/metrics`` for Prometheus on a background thread."""
+        start_http_server(port, addr=host, registry=self.registry)

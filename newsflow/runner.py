@@ -105,6 +105,9 @@ class Pipeline:
                 if stop.is_set():
                     break
                 r = self.ingest.poll_once([feed])
+                self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
+                self.metrics.articles_published.inc(r.articles_published)
+                self.metrics.duplicates.inc(r.duplicates)
                 report.feeds_polled += r.feeds_polled
                 report.feeds_failed += r.feeds_failed
                 report.articles_published += r.articles_published
@@ -117,7 +120,9 @@ class Pipeline:
         """Carry everything waiting on the topics through enrich and index."""
         for worker, label in ((self.enrich, "enrich"), (self.indexer, "index")):
             before_dead = worker.deadlettered
-            with self.progress.task(label, total=worker.consumer.lag(), unit="articles") as advance:
+            lag = worker.consumer.lag()
+            self.metrics.lag.labels(label).set(lag)
+            with self.progress.task(label, total=lag, unit="articles") as advance:
                 n = worker.drain(on_batch=advance, should_stop=stop.is_set)
             if label == "enrich":
                 report.enriched += n
@@ -129,6 +134,8 @@ class Pipeline:
         """Run the pipeline; see the module docstring."""
         stop = stop or threading.Event()
         report = RunReport()
+        if self.settings.metrics_port:
+            self.metrics.serve(self.settings.metrics_port, self.settings.metrics_host)
         with stop_on_signals(stop):
             # Leftovers of an interrupted run go first, so a restart finishes what it started.
             self.drain(report, stop)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import time
 
+import httpx
 import pytest
 
 from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS
@@ -51,15 +53,25 @@ def test_enrich_offline_turns_articles_into_enriched_records(cli, tmp_path):
     assert record["enrichment"]["model"] and record["story_id"]
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def test_run_without_once_keeps_polling_until_sigterm_then_exits_cleanly(cli, site):
     feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
     cli.env["NEWSFLOW_POLL_INTERVAL"] = "1"
-    proc = cli.popen("run", "--allow-private-hosts", "--no-progress", *feeds)
+    port = free_port()
+    proc = cli.popen("run", "--allow-private-hosts", "--no-progress", "--metrics-port", str(port), *feeds)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and site.requests.get("/feeds/rss.xml", 0) < 2:
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.1)
     assert site.requests.get("/feeds/rss.xml", 0) >= 2, "the feeds are polled again without --once"
+    metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    assert 'newsflow_records_out_total{stage="index"} 10.0' in metrics
+    assert "newsflow_articles_published_total 10.0" in metrics
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
