@@ -1,4 +1,4 @@
-"""Index stage: index backends (embedded SQLite FTS5; Elasticsearch later) and the index worker."""
+"""Index stage: index backends (embedded SQLite FTS5, Elasticsearch) and the index worker."""
 
 from __future__ import annotations
 
@@ -15,4 +15,8 @@ def open_index(settings: "Settings", *, readonly: bool = False) -> "Index":
         from index.embedded import EmbeddedIndex
 
         return EmbeddedIndex(settings.ensure_data_dir() / "index.db", readonly=readonly)
+    if settings.index == "elasticsearch":
+        from index.elasticsearch import ElasticsearchIndex
+
+        return ElasticsearchIndex(settings, readonly=readonly)
     raise NotImplementedError(f"index backend {settings.index!r} is not available in this build")

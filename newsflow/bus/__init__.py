@@ -71,4 +71,8 @@ def open_bus(settings: "Settings") -> Bus:
         from newsflow.bus.embedded import SQLiteBus
 
         return SQLiteBus(settings.ensure_data_dir() / "bus.db")
+    if settings.bus == "kafka":
+        from newsflow.bus.kafka import KafkaBus
+
+        return KafkaBus(settings)
     raise NotImplementedError(f"bus {settings.bus!r} is not available in this build")

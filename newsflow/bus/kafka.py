@@ -1,0 +1,354 @@
+"""The Kafka bus: the ``Bus`` protocol over Apache Kafka with kafka-python.
+
+Semantics match the embedded bus where Kafka allows it:
+
+- ``publish``/``publish_many`` hand records to an idempotent producer (acks=all, retries,
+  compression) keyed by article id, so one article's records stay in order in one partition.
+  ``flush()`` blocks until every record sent so far is acknowledged and raises if any of them
+  failed: a failed send surfaces there, it is never lost silently. ``publish_many`` is not
+  atomic on Kafka (no transactions): after a failed ``flush`` some records may be stored.
+- Topics are created on first use (publish or consume) with the configured partitions and
+  replication; an existing topic is left as it is.
+- A consumer is a member of a consumer group with manual commits. ``commit()`` stores, for
+  each partition, the position after the last record handed out by ``poll``; ``close()``
+  commits nothing, so records polled but not committed go to the group's next member.
+- ``poll`` returns nothing only when the consumer has caught up with every partition it is
+  assigned: the first poll waits (bounded) for the group join, and an empty fetch is checked
+  against the partitions' end offsets. ``newsflow run --once`` relies on this to tell
+  "no records" from "not fetched yet".
+- ``lag()`` counts the records of the subscribed topics not yet committed by the group (all
+  partitions, not only this member's), like the embedded bus.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import errors as kerr
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+from newsflow.bus import Message
+
+if TYPE_CHECKING:
+    from newsflow.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: how long a consumer's first poll may wait for the group to assign it partitions
+JOIN_TIMEOUT = 10.0
+#: how long an empty poll may keep fetching when the end offsets say records are waiting
+CATCH_UP_TIMEOUT = 10.0
+#: a batch (e.g. spaCy over 32 long articles, or a bulk index of 200) must finish within this
+MAX_POLL_INTERVAL_MS = 10 * 60 * 1000
+
+_COMMIT_LOST = (
+    kerr.CommitFailedError,
+    kerr.RebalanceInProgressError,
+    kerr.IllegalGenerationError,
+    kerr.UnknownMemberIdError,
+)
+
+
+def client_config(settings: "Settings") -> dict[str, Any]:
+    """Connection and security options shared by producer, consumer and admin client."""
+    cfg: dict[str, Any] = {
+        "bootstrap_servers": [s.strip() for s in settings.kafka_bootstrap.split(",") if s.strip()],
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_sasl_mechanism:
+        cfg["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        cfg["sasl_plain_username"] = settings.kafka_sasl_username
+        cfg["sasl_plain_password"] = settings.kafka_sasl_password
+    if settings.kafka_ssl_cafile:
+        cfg["ssl_cafile"] = settings.kafka_ssl_cafile
+    return cfg
+
+
+def producer_config(settings: "Settings") -> dict[str, Any]:
+    """Producer options: durable (acks=all, idempotent, retried), compressed, batched."""
+    return {
+        **client_config(settings),
+        "client_id": "newsflow-producer",
+        "acks": "all",
+        "enable_idempotence": True,
+        "compression_type": None if settings.kafka_compression == "none" else settings.kafka_compression,
+        "linger_ms": 20,
+        "batch_size": 256 * 1024,
+        "max_request_size": 8 * 1024 * 1024,
+    }
+
+
+def _encode_headers(headers: dict[str, str] | None) -> list[tuple[str, bytes]] | None:
+    if not headers:
+        return None
+    return [(k, str(v).encode("utf-8")) for k, v in headers.items()]
+
+
+class KafkaBus:
+    """The ``Bus`` on a Kafka cluster. Producer and admin client are created on first use."""
+
+    def __init__(self, settings: "Settings"):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._producer: KafkaProducer | None = None
+        self._admin: KafkaAdminClient | None = None
+        self._known_topics: set[str] = set()
+        self._errors: list[BaseException] = []
+        self._consumers: list[KafkaConsumerAdapter] = []
+
+    # --- topics ----------------------------------------------------------------------------
+    def _admin_client(self) -> KafkaAdminClient:
+        if self._admin is None:
+            self._admin = KafkaAdminClient(**client_config(self.settings), client_id="newsflow-admin")
+        return self._admin
+
+    def ensure_topics(self, topics: list[str]) -> None:
+        """Create the topics that do not exist yet (configured partitions and replication)."""
+        missing = [t for t in dict.fromkeys(topics) if t not in self._known_topics]
+        if not missing:
+            return
+        with self._lock:
+            admin = self._admin_client()
+            existing = set(admin.list_topics())
+            for topic in missing:
+                if topic not in existing:
+                    spec = {"num_partitions": self.settings.kafka_partitions,
+                            "replication_factor": self.settings.kafka_replication}
+                    try:
+                        admin.create_topics({topic: spec}, timeout_ms=30_000, wait_for_metadata=True)
+                        log.info("created topic", extra={"topic": topic, **spec})
+                    except kerr.TopicAlreadyExistsError:
+                        pass
+                self._known_topics.add(topic)
+
+    # --- producing -------------------------------------------------------------------------
+    def _get_producer(self) -> KafkaProducer:
+        if self._producer is None:
+            with self._lock:
+                if self._producer is None:
+                    self._producer = KafkaProducer(**producer_config(self.settings))
+        return self._producer
+
+    def _on_send_error(self, exc: BaseException) -> None:
+        with self._lock:
+            self._errors.append(exc)
+
+    def publish(self, topic: str, key: str | None, value: bytes, headers: dict[str, str] | None = None) -> None:
+        """Send one record (durable once ``flush()`` returns)."""
+        self.publish_many(topic, [(key, value)], headers)
+
+    def publish_many(self, topic: str, records: list[tuple[str | None, bytes]], headers: dict[str, str] | None = None) -> None:
+        """Send several records to one topic (not atomic on Kafka: see the module docstring)."""
+        if not records:
+            return
+        self.ensure_topics([topic])
+        producer = self._get_producer()
+        hdrs = _encode_headers(headers)
+        for key, value in records:
+            future = producer.send(topic, value=value, key=None if key is None else key.encode("utf-8"), headers=hdrs)
+            future.add_errback(self._on_send_error)
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Block until every record sent so far is acknowledged; raise the first failure."""
+        if self._producer is not None:
+            self._producer.flush(timeout=timeout)
+        with self._lock:
+            errors, self._errors = self._errors, []
+        if errors:
+            # an idempotent producer stops after some errors (e.g. a record the broker refuses):
+            # start a fresh one for what comes next; everything sent so far has completed
+            with self._lock:
+                producer, self._producer = self._producer, None
+            if producer is not None:
+                producer.close(timeout=5)
+            raise kerr.KafkaError(f"{len(errors)} record(s) could not be published: {errors[0]!r}") from errors[0]
+
+    # --- consuming -------------------------------------------------------------------------
+    def consumer(self, group: str, topics: list[str], *, from_beginning: bool = True) -> "KafkaConsumerAdapter":
+        """A member of ``group`` subscribed to ``topics`` (created if missing)."""
+        self.ensure_topics(topics)
+        c = KafkaConsumerAdapter(self.settings, group, topics, from_beginning=from_beginning)
+        self._consumers.append(c)
+        return c
+
+    def close(self) -> None:
+        """Flush what is pending, then close the producer and admin client."""
+        try:
+            if self._producer is not None:
+                self.flush()
+        finally:
+            if self._producer is not None:
+                self._producer.close(timeout=10)
+                self._producer = None
+            if self._admin is not None:
+                self._admin.close()
+                self._admin = None
+
+
+class _Rebalance(ConsumerRebalanceListener):
+    def __init__(self, adapter: "KafkaConsumerAdapter"):
+        self.adapter = adapter
+
+    def on_partitions_revoked(self, revoked):
+        self.adapter._on_revoked(set(revoked))
+
+    def on_partitions_assigned(self, assigned):
+        log.debug("partitions assigned", extra={"group": self.adapter.group, "partitions": sorted(map(str, assigned))})
+
+
+class KafkaConsumerAdapter:
+    """A ``Consumer``: one member of a Kafka consumer group, manual commits."""
+
+    def __init__(self, settings: "Settings", group: str, topics: list[str], *, from_beginning: bool = True):
+        self.group = group
+        self.topics = list(topics)
+        self.from_beginning = from_beginning
+        self._consumer = KafkaConsumer(
+            **client_config(settings),
+            client_id=f"newsflow-{group}",
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest" if from_beginning else "latest",
+            max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
+            max_poll_records=500,
+        )
+        self._consumer.subscribe(self.topics, listener=_Rebalance(self))
+        self._joined = False
+        self._buffer: list[Message] = []  # fetched while waiting for the join, not handed out yet
+        self._polled: dict[TopicPartition, int] = {}  # next offset after the last record handed out
+        self._done: dict[TopicPartition, int] = {}  # what commit() was asked to store
+        self._committed: dict[TopicPartition, int] = {}  # what the broker acknowledged
+
+    # --- group membership ----------------------------------------------------------------
+    def _on_revoked(self, revoked: set[TopicPartition]) -> None:
+        """Before a rebalance: store what was processed, forget what was only polled."""
+        pending = {tp: OffsetAndMetadata(o, "", -1) for tp, o in self._done.items()
+                   if tp in revoked and self._committed.get(tp) != o}
+        if pending:
+            try:
+                self._consumer.commit(pending)
+                self._committed.update({tp: m.offset for tp, m in pending.items()})
+            except kerr.KafkaError as exc:
+                log.warning("commit on revocation failed; those records will be delivered again",
+                            extra={"group": self.group, "error": repr(exc)})
+        for d in (self._polled, self._done, self._committed):
+            for tp in revoked:
+                d.pop(tp, None)
+        self._buffer = [m for m in self._buffer if TopicPartition(m.topic, m.partition) not in revoked]
+
+    def _join(self) -> None:
+        """Wait (bounded) until the group assigned partitions and their positions are known."""
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        while True:
+            records = self._consumer.poll(timeout_ms=100, max_records=500)
+            self._buffer.extend(self._convert(records))
+            assigned = self._consumer.assignment()
+            if assigned:
+                for tp in assigned:
+                    self._consumer.position(tp, timeout_ms=int(JOIN_TIMEOUT * 1000))
+                self._joined = True
+                return
+            if time.monotonic() >= deadline:
+                log.warning("no partitions assigned yet", extra={"group": self.group, "topics": self.topics})
+                return
+
+    @staticmethod
+    def _convert(records: dict) -> list[Message]:
+        out = []
+        for tp, batch in records.items():
+            for r in batch:
+                out.append(Message(
+                    topic=tp.topic,
+                    offset=r.offset,
+                    key=None if r.key is None else r.key.decode("utf-8", errors="replace"),
+                    value=r.value if r.value is not None else b"",
+                    headers={k: (v or b"").decode("utf-8", errors="replace") for k, v in (r.headers or [])},
+                    timestamp=r.timestamp / 1000.0 if r.timestamp is not None and r.timestamp >= 0 else 0.0,
+                    partition=tp.partition,
+                ))
+        return out
+
+    def _caught_up(self) -> bool:
+        """True when this member's position is at the end of every partition it holds."""
+        assigned = self._consumer.assignment()
+        if not assigned:
+            return True
+        positions = {tp: self._consumer.position(tp, timeout_ms=5000) for tp in assigned}
+        if any(p is None for p in positions.values()):
+            return False
+        for tp, p in positions.items():
+            hw = self._consumer.highwater(tp)
+            if hw is not None and p < hw:
+                return False  # known to be behind: no need to ask the broker
+        ends = self._consumer.end_offsets(list(assigned), timeout_ms=5000)
+        return all(positions[tp] >= end for tp, end in ends.items())
+
+    # --- Consumer protocol -----------------------------------------------------------------
+    def poll(self, max_records: int = 100, timeout: float = 0.0) -> list[Message]:
+        """Up to ``max_records`` records; empty only when caught up (after waiting ``timeout`` s)."""
+        if not self._joined:
+            self._join()
+        deadline = time.monotonic() + timeout
+        catch_up_deadline = deadline + CATCH_UP_TIMEOUT
+        out: list[Message] = []
+        while True:
+            if self._buffer:
+                out, self._buffer = self._buffer[:max_records], self._buffer[max_records:]
+                break
+            wait_ms = int(max(0.0, deadline - time.monotonic()) * 1000)
+            records = self._consumer.poll(timeout_ms=wait_ms, max_records=max_records)
+            if records:
+                out = self._convert(records)
+                break
+            now = time.monotonic()
+            if now >= deadline and (now >= catch_up_deadline or self._caught_up()):
+                break
+            if now >= deadline:
+                # records are waiting but not fetched yet: give the fetcher a moment
+                self._buffer.extend(self._convert(self._consumer.poll(timeout_ms=100, max_records=max_records)))
+        for m in out:
+            tp = TopicPartition(m.topic, m.partition)
+            if m.offset + 1 > self._polled.get(tp, -1):
+                self._polled[tp] = m.offset + 1
+        return out
+
+    def commit(self) -> None:
+        """Store the positions reached by ``poll`` (synchronously)."""
+        self._done.update(self._polled)
+        assigned = self._consumer.assignment()
+        offsets = {tp: OffsetAndMetadata(o, "", -1) for tp, o in self._done.items()
+                   if tp in assigned and self._committed.get(tp) != o}
+        if not offsets:
+            return
+        try:
+            self._consumer.commit(offsets)
+        except _COMMIT_LOST as exc:
+            # the group rebalanced under us: these partitions belong to another member now,
+            # which resumes from the last stored position (at-least-once; writes are idempotent)
+            log.warning("commit failed after a rebalance; records will be delivered again",
+                        extra={"group": self.group, "error": repr(exc)})
+            return
+        self._committed.update({tp: m.offset for tp, m in offsets.items()})
+
+    def lag(self) -> int:
+        """Records of the subscribed topics not yet committed by the group (all partitions)."""
+        partitions = [TopicPartition(t, p) for t in self.topics for p in sorted(self._consumer.partitions_for_topic(t) or ())]
+        if not partitions:
+            return 0
+        ends = self._consumer.end_offsets(partitions, timeout_ms=10_000)
+        starts = self._consumer.beginning_offsets(partitions, timeout_ms=10_000)
+        total = 0
+        for tp in partitions:
+            committed = self._consumer.committed(tp, timeout_ms=10_000)
+            if committed is None:
+                committed = starts[tp] if self.from_beginning else ends[tp]
+            total += max(0, ends[tp] - max(committed, starts[tp]))
+        return total
+
+    def close(self) -> None:
+        """Leave the group without committing: uncommitted records go to the next member."""
+        self._consumer.close(autocommit=False, timeout_ms=10_000)

@@ -1,0 +1,19 @@
+"""Benchmarks keep running (they print figures; no timing is asserted: machines are shared and noisy)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+@pytest.mark.parametrize(
+    "script,args",
+    [("bench_extract.py", ["--pages", "5"]), ("bench_enrich.py", ["--articles", "8", "--runs", "1"])],
+)
+def test_benchmark_runs_and_prints_its_ratio_to_the_baseline(script, args):
+    proc = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "ratio" in proc.stdout

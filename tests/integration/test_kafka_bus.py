@@ -1,0 +1,288 @@
+"""The Kafka bus keeps the embedded bus's semantics, on a real broker (deploy/local/kafka.sh).
+
+Every test uses its own topic prefix and group names, so runs can share a broker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections import defaultdict
+
+import pytest
+
+from newsflow.bus import Bus, Consumer, open_bus
+from newsflow.config import Settings
+
+# kafka-python 3.0.12 loads its protocol schemas with importlib.resources.read_text
+pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
+
+
+def _uid() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def make_settings(kafka_bootstrap):
+    prefix = f"it-{_uid()}."
+
+    def make(**overrides) -> Settings:
+        return Settings(bus="kafka", kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def bus(make_settings):
+    from newsflow.bus.kafka import KafkaBus
+
+    b = open_bus(make_settings(kafka_partitions=3))
+    assert isinstance(b, KafkaBus)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def bus1(make_settings):
+    """A bus whose topics have one partition, so offsets compare with the embedded bus's."""
+    b = open_bus(make_settings(kafka_partitions=1))
+    yield b
+    b.close()
+
+
+def topic(b) -> str:
+    return b.settings.topic(f"t-{_uid()}")
+
+
+def drain(consumer, max_records: int = 100) -> list:
+    out = []
+    while batch := consumer.poll(max_records):
+        out.extend(batch)
+    return out
+
+
+def test_it_is_a_bus_and_its_consumers_are_consumers(bus):
+    t = topic(bus)
+    c = bus.consumer("g", [t])
+    try:
+        assert isinstance(bus, Bus)
+        assert isinstance(c, Consumer)
+    finally:
+        c.close()
+
+
+def test_records_of_one_key_come_back_in_order_with_key_value_and_headers(bus):
+    t = topic(bus)
+    for i in range(30):
+        bus.publish(t, f"k{i % 5}", f"{i}".encode(), {"schema_version": "1", "producer": "test"})
+    bus.publish_many(t, [("k0", b"30"), ("k1", b"31")])
+    bus.flush()
+    c = bus.consumer(f"g-{_uid()}", [t])
+    got = drain(c)
+    c.close()
+    assert len(got) == 32
+    by_key = defaultdict(list)
+    for m in got:
+        by_key[m.key].append(int(m.value))
+    assert by_key == {f"k{k}": sorted(v for v in range(32) if (v % 5 if v < 30 else v - 30) == k) for k in range(5)}
+    first = next(m for m in got if m.value == b"0")
+    assert first.headers == {"schema_version": "1", "producer": "test"}
+    assert first.topic == t and first.timestamp > 1e9
+    assert len({m.partition for m in got}) > 1, "five keys over three partitions should use more than one"
+
+
+def test_poll_respects_max_records_and_returns_nothing_only_at_the_end(bus):
+    t = topic(bus)
+    bus.publish_many(t, [(str(i), b"x") for i in range(25)])
+    bus.flush()
+    c = bus.consumer(f"g-{_uid()}", [t])
+    sizes = []
+    while batch := c.poll(4):
+        sizes.append(len(batch))
+    c.close()
+    assert sum(sizes) == 25 and max(sizes) <= 4
+
+
+def test_a_restarted_consumer_resumes_after_the_last_commit(bus1):
+    t, g = topic(bus1), f"g-{_uid()}"
+    bus1.publish_many(t, [(str(i), b"x") for i in range(6)])
+    bus1.flush()
+    c = bus1.consumer(g, [t])
+    assert [m.offset for m in c.poll(2)] == [0, 1]
+    c.commit()
+    assert [m.offset for m in c.poll(2)] == [2, 3]  # read but never committed: delivered again
+    c.close()
+    again = bus1.consumer(g, [t])
+    assert again.lag() == 4
+    assert [m.offset for m in drain(again)] == [2, 3, 4, 5]
+    again.commit()
+    assert again.lag() == 0
+    again.close()
+
+
+def test_uncommitted_records_of_every_partition_go_to_the_next_member(bus):
+    t, g = topic(bus), f"g-{_uid()}"
+    bus.publish_many(t, [(str(i), b"x") for i in range(60)])
+    bus.flush()
+    c = bus.consumer(g, [t])
+    first = c.poll(20)
+    c.commit()
+    c.poll(20)  # not committed
+    c.close()
+    again = bus.consumer(g, [t])
+    rest = drain(again)
+    again.close()
+    assert {m.key for m in first} | {m.key for m in rest} == {str(i) for i in range(60)}
+    assert len(first) + len(rest) == 60
+
+
+def test_groups_are_independent(bus):
+    t = topic(bus)
+    bus.publish_many(t, [("k", b"x")] * 3)
+    bus.flush()
+    a = bus.consumer(f"a-{_uid()}", [t])
+    assert len(drain(a)) == 3
+    a.commit()
+    a.close()
+    b = bus.consumer(f"b-{_uid()}", [t])
+    assert len(drain(b)) == 3
+    b.close()
+
+
+def test_a_new_group_can_start_at_the_end(bus):
+    t = topic(bus)
+    bus.publish_many(t, [("k", b"old")] * 3)
+    bus.flush()
+    tail = bus.consumer(f"tail-{_uid()}", [t], from_beginning=False)
+    assert tail.poll(10) == []
+    bus.publish(t, "k", b"new")
+    bus.flush()
+    assert [m.value for m in tail.poll(10, timeout=10)] == [b"new"]
+    tail.close()
+
+
+def test_lag_counts_what_the_group_has_not_committed(bus):
+    t, g = topic(bus), f"g-{_uid()}"
+    bus.publish_many(t, [(str(i), b"x") for i in range(40)])
+    bus.flush()
+    c = bus.consumer(g, [t])
+    assert c.lag() == 40
+    n = len(c.poll(15))
+    assert c.lag() == 40, "polling alone commits nothing"
+    c.commit()
+    assert c.lag() == 40 - n
+    drain(c)
+    c.commit()
+    assert c.lag() == 0
+    c.close()
+
+
+def test_topics_are_created_with_the_configured_partitions(bus):
+    t = topic(bus)
+    bus.publish(t, "k", b"x")
+    bus.flush()
+    c = bus.consumer(f"g-{_uid()}", [t])
+    assert c._consumer.partitions_for_topic(t) == {0, 1, 2}
+    c.close()
+
+
+def test_flush_raises_when_a_record_was_refused(bus, kafka_bootstrap):
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    t = topic(bus)
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        admin.create_topics({t: {"num_partitions": 1, "replication_factor": 1,
+                                 "configs": {"max.message.bytes": "2000"}}}, wait_for_metadata=True)
+    finally:
+        admin.close()
+    bus.publish(t, "big", os.urandom(50_000))  # incompressible, far above the topic's limit
+    with pytest.raises(KafkaError, match="could not be published"):
+        bus.flush()
+    bus.publish(t, "small", b"fine")
+    bus.flush()  # the error was reported once; the bus keeps working
+
+
+def test_a_poison_record_is_dead_lettered_and_the_rest_flows(bus):
+    from newsflow.contracts import DeadLetter
+    from newsflow.worker import StageWorker
+
+    src, out, dead = topic(bus), topic(bus), topic(bus)
+
+    class Doubler:
+        name = "doubler"
+
+        def decode(self, message):
+            return json.loads(message.value)
+
+        def process(self, items):
+            if any(i == 13 for i in items):
+                raise ValueError("13 is unlucky")
+            return [i * 2 for i in items]
+
+        def write(self, outputs):
+            bus.publish_many(out, [(str(o), json.dumps(o).encode()) for o in outputs])
+            bus.flush()
+
+    records = [(str(i), json.dumps(i).encode()) for i in range(40)]
+    records[7] = ("7", b"{not json")
+    bus.publish_many(src, records)
+    bus.flush()
+    worker = StageWorker(Doubler(), bus, bus.consumer(f"g-{_uid()}", [src]), deadletter_topic=dead, batch_size=10)
+    assert worker.drain() == 40
+    assert worker.deadlettered == 2
+    assert worker.consumer.lag() == 0
+    worker.close()
+
+    reader = bus.consumer(f"r-{_uid()}", [out])
+    assert sorted(json.loads(m.value) for m in drain(reader)) == sorted(2 * i for i in range(40) if i not in (7, 13))
+    reader.close()
+    dl = bus.consumer(f"d-{_uid()}", [dead])
+    letters = [DeadLetter.from_json(m.value) for m in drain(dl)]
+    dl.close()
+    assert sorted(x.key for x in letters) == ["13", "7"]
+    assert all(x.stage == "doubler" and x.topic == src for x in letters)
+    assert any("unlucky" in x.error for x in letters)
+
+
+# --- newsflow run --once over Kafka, against the sample site ----------------------------------
+
+def _run_once(env, site):
+    feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
+    proc = subprocess.run([sys.executable, "-m", "newsflow.cli", "run", "--once", "--allow-private-hosts",
+                           "--no-progress", *feeds], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def _search(env, *args):
+    proc = subprocess.run([sys.executable, "-m", "newsflow.cli", "search", "--json", "--limit", "100", *args],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_run_once_over_kafka_indexes_every_sample_article_exactly_once(kafka_bootstrap, tmp_path):
+    from newsflow.samplesite import ORIGINALS, SampleSite
+
+    env = {**os.environ, "NEWSFLOW_DATA_DIR": str(tmp_path / "data"), "NEWSFLOW_LOG_LEVEL": "WARNING",
+           "NEWSFLOW_BUS": "kafka", "NEWSFLOW_KAFKA_BOOTSTRAP": kafka_bootstrap,
+           "NEWSFLOW_TOPIC_PREFIX": f"e2e-{_uid()}.", "NEWSFLOW_INDEX": "embedded"}
+    env.pop("NEWSFLOW_CONFIG", None)
+    with SampleSite() as site:
+        first = _run_once(env, site)
+        assert "10 new articles" in first.stdout
+        assert "enriched 10, indexed 10" in first.stdout, first.stdout
+        everything = _search(env)
+        assert everything["total"] == len(ORIGINALS)
+        assert len({h["id"] for h in everything["hits"]}) == len(ORIGINALS)
+        for article in ORIGINALS:
+            assert _search(env, f'"{article.unique_phrase}"')["total"] == 1, article.slug
+        second = _run_once(env, site)
+        assert "0 new articles" in second.stdout
+        assert "enriched 0, indexed 0" in second.stdout, second.stdout
+        assert _search(env)["total"] == len(ORIGINALS)
