@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = 5
     fetch_concurrency: int = 4
     poll_interval: float = 300.0  # seconds between polls of one feed when running continuously
-    min_text_chars: int = 200  # below this the page text is not trusted; fall back to the feed
+    min_text_chars: int = 120  # below this the page text is not trusted; fall back to the feed
 
     # enrich
     spacy_model: str = "en_core_web_sm"
