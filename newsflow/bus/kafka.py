@@ -25,11 +25,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from typing import TYPE_CHECKING, Any
 
-from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka import errors as kerr
-from kafka.structs import OffsetAndMetadata, TopicPartition
+with warnings.catch_warnings():
+    # kafka-python 3.0.12 loads its protocol schemas with the deprecated importlib.resources.read_text
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer
+    from kafka import errors as kerr
+    from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from newsflow.bus import Message
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from newsflow.bus import open_bus
 from newsflow.bus.kafka import KafkaBus, client_config, producer_config
 from newsflow.config import Settings
-
-# kafka-python 3.0.12 loads its protocol schemas with importlib.resources.read_text
-pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 
 
 def test_open_bus_returns_the_kafka_bus_without_connecting():
