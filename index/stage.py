@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsflow.bus import Message
 from newsflow.contracts import EnrichedArticle
-from newsflow.search import Index
+from newsflow.search import Index, RejectedArticles
 
 GROUP = "index"
 
@@ -28,6 +28,11 @@ class IndexStage:
             latest[article.id] = article
         return list(latest.values())
 
-    def write(self, outputs: list[EnrichedArticle]) -> None:
-        """Upsert the batch in one transaction."""
-        self.index.upsert(outputs)
+    def write(self, outputs: list[EnrichedArticle]) -> list[tuple[EnrichedArticle, str]]:
+        """Upsert the batch; returns the articles the index refused for good, with reasons."""
+        try:
+            self.index.upsert(outputs)
+        except RejectedArticles as exc:
+            by_id = {a.id: a for a in outputs}
+            return [(by_id[aid], reason) for aid, reason in exc.errors if aid in by_id]
+        return []

@@ -68,6 +68,18 @@ class SearchRequest(BaseModel):
         return v.strip().upper() if v else None
 
 
+class RejectedArticles(Exception):
+    """The index refused some articles for good (e.g. a mapping error); the rest were written.
+
+    ``errors`` holds (article id, reason). Retrying would fail the same way, so the index
+    stage dead-letters these articles instead of blocking on them.
+    """
+
+    def __init__(self, message: str, errors: list[tuple[str, str]]):
+        super().__init__(message)
+        self.errors = errors
+
+
 class EntityRef(BaseModel):
     """An entity as shown in a hit."""
 

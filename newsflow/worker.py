@@ -8,7 +8,8 @@ A stage supplies three steps (the ``Processor`` protocol):
   dead-lettered while its neighbours go through.
 - ``write(outputs)``: the downstream write (publish, index upsert). If it raises, nothing is
   committed and the error propagates: the batch will be delivered again (at-least-once),
-  and idempotent writes by article id make the repeat harmless.
+  and idempotent writes by article id make the repeat harmless. It may instead return the
+  outputs the downstream refused for good, with reasons: those are dead-lettered.
 
 Offsets are committed only after ``write`` and the dead-letter publishes returned.
 """
@@ -39,7 +40,7 @@ class Processor(Protocol[In, Out]):
 
     def process(self, items: list[In]) -> list[Out]: ...
 
-    def write(self, outputs: list[Out]) -> None: ...
+    def write(self, outputs: list[Out]) -> "list[tuple[Out, str]] | None": ...
 
 
 def _describe(exc: BaseException) -> str:
@@ -85,14 +86,15 @@ class StageWorker(Generic[In, Out]):
                 dead.append((msg, _describe(exc)))
         outputs = self._process(decoded, dead)
         try:
-            if outputs:
-                self.processor.write(outputs)
+            refused = self.processor.write(outputs) if outputs else None
         except Exception:
             self.metrics.errors.labels(stage).inc()
             raise
+        for output, reason in refused or ():
+            dead.append((self._as_message(output), reason))
         self._deadletter(dead)
         self.consumer.commit()
-        self.metrics.records_out.labels(stage).inc(len(outputs))
+        self.metrics.records_out.labels(stage).inc(len(outputs) - len(refused or ()))
         self.metrics.batch_seconds.labels(stage).observe(time.perf_counter() - started)
         self.processed += len(messages)
         return len(messages)
@@ -111,6 +113,11 @@ class StageWorker(Generic[In, Out]):
             except Exception as exc:  # noqa: BLE001 - isolated: this record is the poison one
                 dead.append((msg, _describe(exc) + "\n" + traceback.format_exc(limit=3)))
         return outputs
+
+    def _as_message(self, output: Any) -> Message:
+        """A refused output in the shape of a record, so it can be dead-lettered like one."""
+        value = output.to_json() if hasattr(output, "to_json") else str(output).encode("utf-8")
+        return Message(topic=f"<{self.processor.name} output>", offset=-1, key=getattr(output, "id", None), value=value)
 
     def _deadletter(self, dead: list[tuple[Message, str]]) -> None:
         if not dead:

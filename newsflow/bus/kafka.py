@@ -42,8 +42,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: how long a consumer's first poll may wait for the group to assign it partitions
-JOIN_TIMEOUT = 10.0
+#: a member that stops heartbeating (kill -9, lost host) is evicted after this; a new member's
+#: join waits for that, so it bounds how long a restart after a crash waits for its partitions
+SESSION_TIMEOUT_MS = 15_000
+#: how long a consumer's first poll may wait for the group to assign it partitions: longer than
+#: the session timeout, so a restart right after a crash still gets its partitions
+JOIN_TIMEOUT = 2 * SESSION_TIMEOUT_MS / 1000
 #: how long an empty poll may keep fetching when the end offsets say records are waiting
 CATCH_UP_TIMEOUT = 10.0
 #: a batch (e.g. spaCy over 32 long articles, or a bulk index of 200) must finish within this
@@ -218,6 +222,8 @@ class KafkaConsumerAdapter:
             enable_auto_commit=False,
             auto_offset_reset="earliest" if from_beginning else "latest",
             max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
+            session_timeout_ms=SESSION_TIMEOUT_MS,
+            heartbeat_interval_ms=3000,
             max_poll_records=500,
         )
         self._consumer.subscribe(self.topics, listener=_Rebalance(self))

@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from index.elasticsearch import ElasticsearchIndex, IndexWriteError
-from index.embedded import EmbeddedIndex
+from index.elasticsearch import ElasticsearchIndex, entity_docs
+from index.embedded import EmbeddedIndex, entity_rows
 from newsflow.config import Settings
 from newsflow.contracts import EnrichedArticle, Entity, content_hash
 from newsflow.names import fold
-from newsflow.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
+from newsflow.search import FACET_LABELS, Index, QueryError, RejectedArticles, SearchRequest, parse_date
 
 pytestmark = pytest.mark.integration
 
@@ -114,6 +114,7 @@ def test_a_readonly_index_never_creates_and_reads_what_a_writer_wrote(elasticsea
         result = reader.search(SearchRequest(query="putin", entities=["Putin"]))
         assert result.total == 0 and result.hits == [] and set(FACET_LABELS) <= set(result.facets)
         assert reader.count() == 0 and reader.get("a") is None
+        assert reader.entity_names("p") == []
         assert not reader.client.indices.exists_alias(name=settings.es_alias)
         with pytest.raises(PermissionError):
             reader.upsert([art("c")])
@@ -125,12 +126,19 @@ def test_a_readonly_index_never_creates_and_reads_what_a_writer_wrote(elasticsea
         writer.close()
 
 
-def test_a_document_the_mapping_rejects_fails_the_batch_loudly_and_the_rest_is_indexed(es_index):
+def test_a_document_the_mapping_rejects_is_reported_for_good_and_the_rest_is_indexed(es_index):
     bad = art("bad", "bad", story="x" * 40_000)  # a keyword term over Lucene's 32 KB limit
-    with pytest.raises(IndexWriteError, match="refused 1 of 2 articles") as info:
+    with pytest.raises(RejectedArticles, match="refused 1 of 2 articles") as info:
         es_index.upsert([art("good", "good"), bad])
     assert [aid for aid, _ in info.value.errors] == ["bad"]
     assert es_index.count() == 1 and es_index.get("good") is not None
+
+
+def test_a_huge_text_is_searched_and_highlighted(es_index):
+    es_index.upsert([art("huge", "Huge", "needle " + "filler " * 200_000 + "haystack"), art("small", "Small", "needle")])
+    hits = es_index.search(SearchRequest(query="needle")).hits
+    assert {h.id for h in hits} == {"huge", "small"} and all("<mark>needle</mark>" in h.snippet for h in hits)
+    assert [h.id for h in es_index.search(SearchRequest(query="haystack")).hits] == ["huge"]
 
 
 def test_deep_paging_is_a_query_error(es_index):
@@ -462,6 +470,9 @@ CORPUS = NEWS + PEOPLE + DATED + FACETED + [
     art("title", "Pipeline protest grows", "Hundreds gathered on Saturday, organisers said.", source="c.com"),
     art("georgia-p", "Georgia", "Georgia Smith spoke.", entities=[ent("Georgia Smith", "PERSON"), ent("Georgia", "PERSON")]),
     art("georgia-g", "Georgia", "Georgia voted.", entities=[ent("Georgia", "GPE")]),
+    art("long-mid", "Long", " ".join(f"w{i}" for i in range(300)) + " needle " + " ".join(f"v{i}" for i in range(300))),
+    art("long-start", "Long", "Start needle here. " + " ".join(f"w{i}" for i in range(300))),
+    art("long-end", "Long", " ".join(f"w{i}" for i in range(300)) + " end needle"),
 ]
 
 PARITY_REQUESTS = [
@@ -478,6 +489,8 @@ PARITY_REQUESTS = [
     SearchRequest(query="war"),
     SearchRequest(query="war", limit=2, offset=1),
     SearchRequest(query="Georgia"),
+    SearchRequest(query="needle"),
+    SearchRequest(query='"protest continued" OR "Saturday organisers"'),
     SearchRequest(entities=["Putin"]),
     SearchRequest(entities=["Vladimir Putin"]),
     SearchRequest(entities=["Kim Jong-un"]),
@@ -526,9 +539,24 @@ def test_parity_same_totals_hits_and_facets(both, request_):
     for h in got.hits:
         if h.id in by_id:
             w = by_id[h.id]
-            assert (h.url, h.title, h.source, h.published_at, h.story_id, h.entities) == \
-                   (w.url, w.title, w.source, w.published_at, w.story_id, w.entities)
+            assert (h.url, h.title, h.source, h.published_at, h.story_id, h.entities, h.snippet) == \
+                   (w.url, w.title, w.source, w.published_at, w.story_id, w.entities, w.snippet)
     assert got.facets == want.facets
+
+
+@pytest.mark.parametrize("prefix,label,limit", [("put", None, 10), ("kim", None, 1), ("kim", None, 10), ("russ", "GPE", 10),
+                                                ("russ", "PERSON", 10), ("", None, 5), ("erdo", None, 10), ("g", None, 10)])
+def test_parity_entity_names_for_autocomplete(both, prefix, label, limit):
+    embedded, es = both
+    assert es.entity_names(prefix, label=label, limit=limit) == embedded.entity_names(prefix, label=label, limit=limit)
+
+
+def test_entity_rows_are_the_embedded_index_rows():
+    for article in CORPUS + [art("merge", entities=[ent("Kim Jong Un", count=2, salience=0.9),
+                                                    ent("Kim Jong-un", "PERSON", "Kim", count=3, salience=0.2)])]:
+        rows = [(0, r["label"], r["key"], r["name"], r["count"], r["salience"], r["kind"], r["entity_key"])
+                for r in entity_docs(article.entities)]
+        assert rows == entity_rows(0, article.entities)
 
 
 def test_parity_count_and_get(both):

@@ -105,3 +105,22 @@ def test_drain_stops_when_asked(bus):
     calls = []
     assert w.drain(on_batch=calls.append, should_stop=lambda: len(calls) >= 1) == 10
     assert json.dumps(calls) == "[10]"
+
+
+class PickyWriter(Doubler):
+    """Refuses (for good) to write outputs above 10."""
+
+    def write(self, outputs):
+        self.written.extend(o for o in outputs if o <= 10)
+        return [(o, "too big for the index") for o in outputs if o > 10]
+
+
+def test_outputs_the_downstream_refuses_for_good_are_deadlettered_and_the_batch_is_committed(bus):
+    bus.publish_many("in", [("a", b"1"), ("b", b"9")])
+    p = PickyWriter()
+    w = worker(bus, p)
+    assert w.drain() == 2
+    assert p.written == [2]
+    [letter] = deadletters(bus)
+    assert letter.value == "18" and letter.error == "too big for the index"
+    assert bus.consumer("g", ["in"]).poll(10) == []
