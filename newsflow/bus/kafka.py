@@ -50,6 +50,8 @@ SESSION_TIMEOUT_MS = 15_000
 JOIN_TIMEOUT = 2 * SESSION_TIMEOUT_MS / 1000
 #: how long an empty poll may keep fetching when the end offsets say records are waiting
 CATCH_UP_TIMEOUT = 10.0
+#: the shortest wait handed to kafka-python's poll
+MIN_FETCH_WAIT_MS = 100
 #: a batch (e.g. spaCy over 32 long articles, or a bulk index of 200) must finish within this
 MAX_POLL_INTERVAL_MS = 10 * 60 * 1000
 
@@ -309,7 +311,9 @@ class KafkaConsumerAdapter:
             if self._buffer:
                 out, self._buffer = self._buffer[:max_records], self._buffer[max_records:]
                 break
-            wait_ms = int(max(0.0, deadline - time.monotonic()) * 1000)
+            # kafka-python's poll(timeout_ms=0) mostly returns before a fetch completes: give it a
+            # moment (it returns as soon as records arrive), then check the end offsets below
+            wait_ms = max(int((deadline - time.monotonic()) * 1000), MIN_FETCH_WAIT_MS)
             records = self._consumer.poll(timeout_ms=wait_ms, max_records=max_records)
             if records:
                 out = self._convert(records)
@@ -319,7 +323,7 @@ class KafkaConsumerAdapter:
                 break
             if now >= deadline:
                 # records are waiting but not fetched yet: give the fetcher a moment
-                self._buffer.extend(self._convert(self._consumer.poll(timeout_ms=100, max_records=max_records)))
+                self._buffer.extend(self._convert(self._consumer.poll(timeout_ms=MIN_FETCH_WAIT_MS, max_records=max_records)))
         for m in out:
             tp = TopicPartition(m.topic, m.partition)
             if m.offset + 1 > self._polled.get(tp, -1):

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import run_once
+from cli_support import run_once
 from newsflow.names import fold
 from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS
 
