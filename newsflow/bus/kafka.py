@@ -50,8 +50,10 @@ SESSION_TIMEOUT_MS = 15_000
 JOIN_TIMEOUT = 2 * SESSION_TIMEOUT_MS / 1000
 #: how long an empty poll may keep fetching when the end offsets say records are waiting
 CATCH_UP_TIMEOUT = 10.0
-#: the shortest wait handed to kafka-python's poll
+#: how long to wait for a fetch in flight when the end offsets say records are waiting
 MIN_FETCH_WAIT_MS = 100
+#: the step of the wait for the group join
+JOIN_POLL_MS = 20
 #: a batch (e.g. spaCy over 32 long articles, or a bulk index of 200) must finish within this
 MAX_POLL_INTERVAL_MS = 10 * 60 * 1000
 
@@ -103,12 +105,12 @@ class KafkaBus:
 
     def __init__(self, settings: "Settings"):
         self.settings = settings
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # producer creation and the send-error list
+        self._topics_lock = threading.Lock()
         self._producer: KafkaProducer | None = None
         self._admin: KafkaAdminClient | None = None
         self._known_topics: set[str] = set()
         self._errors: list[BaseException] = []
-        self._consumers: list[KafkaConsumerAdapter] = []
 
     # --- topics ----------------------------------------------------------------------------
     def _admin_client(self) -> KafkaAdminClient:
@@ -121,7 +123,7 @@ class KafkaBus:
         missing = [t for t in dict.fromkeys(topics) if t not in self._known_topics]
         if not missing:
             return
-        with self._lock:
+        with self._topics_lock:
             admin = self._admin_client()
             existing = set(admin.list_topics())
             for topic in missing:
@@ -181,9 +183,7 @@ class KafkaBus:
     def consumer(self, group: str, topics: list[str], *, from_beginning: bool = True) -> "KafkaConsumerAdapter":
         """A member of ``group`` subscribed to ``topics`` (created if missing)."""
         self.ensure_topics(topics)
-        c = KafkaConsumerAdapter(self.settings, group, topics, from_beginning=from_beginning)
-        self._consumers.append(c)
-        return c
+        return KafkaConsumerAdapter(self.settings, group, topics, from_beginning=from_beginning)
 
     def close(self) -> None:
         """Flush what is pending, then close the producer and admin client."""
@@ -225,12 +225,19 @@ class KafkaConsumerAdapter:
             auto_offset_reset="earliest" if from_beginning else "latest",
             max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
             session_timeout_ms=SESSION_TIMEOUT_MS,
-            heartbeat_interval_ms=3000,
+            heartbeat_interval_ms=1000,  # a member learns of a rebalance within a second
             max_poll_records=500,
         )
+        for topic in self.topics:
+            # know the partitions before joining: a group leader without them assigns nothing
+            self._consumer.partitions_for_topic(topic)
         self._consumer.subscribe(self.topics, listener=_Rebalance(self))
+        # end offsets are asked on a connection of their own: on the consumer's, the request
+        # would queue behind a fetch waiting up to fetch_max_wait_ms for new records
+        self._client_config = client_config(settings)
+        self._offsets: KafkaConsumer | None = None
         self._joined = False
-        self._buffer: list[Message] = []  # fetched while waiting for the join, not handed out yet
+        self._buffer: list[Message] = []  # fetched by the join, handed out by the same poll
         self._polled: dict[TopicPartition, int] = {}  # next offset after the last record handed out
         self._done: dict[TopicPartition, int] = {}  # what commit() was asked to store
         self._committed: dict[TopicPartition, int] = {}  # what the broker acknowledged
@@ -252,12 +259,15 @@ class KafkaConsumerAdapter:
                 d.pop(tp, None)
         self._buffer = [m for m in self._buffer if TopicPartition(m.topic, m.partition) not in revoked]
 
-    def _join(self) -> None:
+    def _join(self, max_records: int) -> None:
         """Wait (bounded) until the group assigned partitions and their positions are known."""
         deadline = time.monotonic() + JOIN_TIMEOUT
         while True:
-            records = self._consumer.poll(timeout_ms=100, max_records=500)
-            self._buffer.extend(self._convert(records))
+            records = self._consumer.poll(timeout_ms=JOIN_POLL_MS, max_records=max_records)
+            self._buffer.extend(self._convert(records))  # at most one batch, handed out by this poll
+            if records:
+                self._joined = True
+                return
             assigned = self._consumer.assignment()
             if assigned:
                 for tp in assigned:
@@ -284,6 +294,12 @@ class KafkaConsumerAdapter:
                 ))
         return out
 
+    def _offsets_client(self) -> KafkaConsumer:
+        if self._offsets is None:
+            self._offsets = KafkaConsumer(**self._client_config, client_id=f"newsflow-{self.group}-offsets",
+                                          group_id=None, enable_auto_commit=False)
+        return self._offsets
+
     def _caught_up(self) -> bool:
         """True when this member's position is at the end of every partition it holds."""
         assigned = self._consumer.assignment()
@@ -296,34 +312,37 @@ class KafkaConsumerAdapter:
             hw = self._consumer.highwater(tp)
             if hw is not None and p < hw:
                 return False  # known to be behind: no need to ask the broker
-        ends = self._consumer.end_offsets(list(assigned), timeout_ms=5000)
+        ends = self._offsets_client().end_offsets(list(assigned), timeout_ms=5000)
         return all(positions[tp] >= end for tp, end in ends.items())
 
     # --- Consumer protocol -----------------------------------------------------------------
     def poll(self, max_records: int = 100, timeout: float = 0.0) -> list[Message]:
         """Up to ``max_records`` records; empty only when caught up (after waiting ``timeout`` s)."""
         if not self._joined:
-            self._join()
+            self._join(max_records)
         deadline = time.monotonic() + timeout
         catch_up_deadline = deadline + CATCH_UP_TIMEOUT
         out: list[Message] = []
+        first = True
         while True:
             if self._buffer:
                 out, self._buffer = self._buffer[:max_records], self._buffer[max_records:]
                 break
-            # kafka-python's poll(timeout_ms=0) mostly returns before a fetch completes: give it a
-            # moment (it returns as soon as records arrive), then check the end offsets below
-            wait_ms = max(int((deadline - time.monotonic()) * 1000), MIN_FETCH_WAIT_MS)
+            now = time.monotonic()
+            if first or now < deadline:
+                # the first call also drives the group protocol (rebalances) when nothing is due
+                wait_ms = max(0, int((deadline - now) * 1000))
+            elif now >= catch_up_deadline or self._caught_up():
+                break
+            else:
+                # records are waiting but not fetched yet; kafka-python's poll(timeout_ms=0) often
+                # returns before a fetch completes: wait a little (it returns once records arrive)
+                wait_ms = MIN_FETCH_WAIT_MS
+            first = False
             records = self._consumer.poll(timeout_ms=wait_ms, max_records=max_records)
             if records:
                 out = self._convert(records)
                 break
-            now = time.monotonic()
-            if now >= deadline and (now >= catch_up_deadline or self._caught_up()):
-                break
-            if now >= deadline:
-                # records are waiting but not fetched yet: give the fetcher a moment
-                self._buffer.extend(self._convert(self._consumer.poll(timeout_ms=MIN_FETCH_WAIT_MS, max_records=max_records)))
         for m in out:
             tp = TopicPartition(m.topic, m.partition)
             if m.offset + 1 > self._polled.get(tp, -1):
@@ -353,8 +372,8 @@ class KafkaConsumerAdapter:
         partitions = [TopicPartition(t, p) for t in self.topics for p in sorted(self._consumer.partitions_for_topic(t) or ())]
         if not partitions:
             return 0
-        ends = self._consumer.end_offsets(partitions, timeout_ms=10_000)
-        starts = self._consumer.beginning_offsets(partitions, timeout_ms=10_000)
+        ends = self._offsets_client().end_offsets(partitions, timeout_ms=10_000)
+        starts = self._offsets_client().beginning_offsets(partitions, timeout_ms=10_000)
         total = 0
         for tp in partitions:
             committed = self._consumer.committed(tp, timeout_ms=10_000)
@@ -365,4 +384,9 @@ class KafkaConsumerAdapter:
 
     def close(self) -> None:
         """Leave the group without committing: uncommitted records go to the next member."""
-        self._consumer.close(autocommit=False, timeout_ms=10_000)
+        try:
+            self._consumer.close(autocommit=False, timeout_ms=10_000)
+        finally:
+            if self._offsets is not None:
+                self._offsets.close(autocommit=False)
+                self._offsets = None

@@ -139,6 +139,73 @@ def test_uncommitted_records_of_every_partition_go_to_the_next_member(bus):
     assert len(first) + len(rest) == 60
 
 
+def test_two_members_of_a_group_share_the_partitions_and_lose_nothing(bus):
+    import threading
+    import time
+
+    t, g, n = topic(bus), f"g-{_uid()}", 600
+    bus.publish_many(t, [(str(i), b"x") for i in range(n)])
+    bus.flush()
+    seen: dict[str, list[str]] = {"a": [], "b": []}
+    lock = threading.Lock()
+
+    def unique() -> int:
+        with lock:
+            return len(set(seen["a"]) | set(seen["b"]))
+
+    def member(name: str, delay: float) -> None:
+        time.sleep(delay)
+        c = bus.consumer(g, [t])
+        deadline = time.monotonic() + 60
+        try:
+            while unique() < n and time.monotonic() < deadline:
+                batch = c.poll(5, timeout=0.5)
+                with lock:
+                    seen[name].extend(m.key for m in batch)
+                if not seen["b"]:
+                    time.sleep(0.15)  # a slow stage until the second member has joined and received records
+                c.commit()
+        finally:
+            c.close()
+
+    threads = [threading.Thread(target=member, args=("a", 0.0)), threading.Thread(target=member, args=("b", 0.5))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(90)
+    assert set(seen["a"]) | set(seen["b"]) == {str(i) for i in range(n)}
+    assert seen["a"] and seen["b"], "the second member must have received partitions"
+    assert len(seen["a"]) + len(seen["b"]) - n <= 20, "only batches in hand at a rebalance may repeat"
+
+
+CRASHING_CONSUMER = """
+import os, signal, sys
+from newsflow.config import Settings
+from newsflow.bus import open_bus
+bus = open_bus(Settings(bus="kafka", kafka_bootstrap=sys.argv[1], kafka_partitions=3))
+c = bus.consumer(sys.argv[2], [sys.argv[3]])
+c.poll(10)
+c.commit()
+c.poll(10)  # in hand, not committed, when the process dies
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_after_a_kill_9_the_next_member_gets_every_uncommitted_record(bus, kafka_bootstrap, tmp_path):
+    t, g = topic(bus), f"g-{_uid()}"
+    bus.publish_many(t, [(str(i), b"x") for i in range(100)])
+    bus.flush()
+    script = tmp_path / "crash.py"
+    script.write_text(CRASHING_CONSUMER)
+    proc = subprocess.run([sys.executable, str(script), kafka_bootstrap, g, t], timeout=60)
+    assert proc.returncode == -9
+    # the dead member is still in the group until its session times out: the first poll waits for that
+    c = bus.consumer(g, [t])
+    rest = drain(c)
+    c.close()
+    assert len(rest) == 90 and len({m.key for m in rest}) == 90
+
+
 def test_groups_are_independent(bus):
     t = topic(bus)
     bus.publish_many(t, [("k", b"x")] * 3)
