@@ -301,10 +301,14 @@ class KafkaConsumerAdapter:
         return self._offsets
 
     def _caught_up(self) -> bool:
-        """True when this member's position is at the end of every partition it holds."""
+        """True when nothing of the subscribed topics is left for the group to read.
+
+        Our own partitions must be read to the end, and every other partition committed to
+        its end: a member that has just left (or died) may still hold partitions until the
+        group rebalances, and without this check ``run --once`` would stop with their records
+        unread. Polling drives the rebalance that hands them over.
+        """
         assigned = self._consumer.assignment()
-        if not assigned:
-            return True
         positions = {tp: self._consumer.position(tp, timeout_ms=5000) for tp in assigned}
         if any(p is None for p in positions.values()):
             return False
@@ -312,8 +316,21 @@ class KafkaConsumerAdapter:
             hw = self._consumer.highwater(tp)
             if hw is not None and p < hw:
                 return False  # known to be behind: no need to ask the broker
-        ends = self._offsets_client().end_offsets(list(assigned), timeout_ms=5000)
-        return all(positions[tp] >= end for tp, end in ends.items())
+        partitions = [TopicPartition(t, n) for t in self.topics for n in sorted(self._consumer.partitions_for_topic(t) or ())]
+        ends = self._offsets_client().end_offsets(partitions, timeout_ms=5000)
+        others = [tp for tp in partitions if tp not in assigned]
+        starts = self._offsets_client().beginning_offsets(others, timeout_ms=5000) if others else {}
+        for tp in partitions:
+            if tp in assigned:
+                reached = positions[tp]
+            else:
+                committed = self._consumer.committed(tp, timeout_ms=5000)
+                if committed is None:
+                    committed = starts[tp] if self.from_beginning else ends[tp]
+                reached = max(committed, starts[tp])
+            if reached < ends[tp]:
+                return False
+        return True
 
     # --- Consumer protocol -----------------------------------------------------------------
     def poll(self, max_records: int = 100, timeout: float = 0.0) -> list[Message]:
