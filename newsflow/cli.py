@@ -129,17 +129,75 @@ def extract(inputs, as_json, allow_private_hosts) -> None:
 
 
 # --------------------------------------------------------------------------- enrich
-@cli.command()
-@click.option("--in", "in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="JSON lines of articles (url, title, text at least).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write enriched JSON lines.")
-@click.option("--progress/--no-progress", default=True)
-def enrich(in_path, out_path, progress) -> None:
-    """Enrich a file of articles offline (backfills, benchmarks)."""
-    from enrich.offline import enrich_jsonl
+health_port_option = click.option(
+    "--port", "port", type=int, default=None, help="Serve /healthz and /metrics on this port (env NEWSFLOW_METRICS_PORT).")
 
-    enrich_jsonl(in_path, out_path, _settings(), progress=progress)  # prints its own summary
+
+@cli.command()
+@click.option("--in", "in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Offline: JSON lines of articles (url, title, text at least).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Offline: where to write enriched JSON lines.")
+@click.option("--progress/--no-progress", default=True)
+@health_port_option
+@data_dir_option
+def enrich(in_path, out_path, progress, port, data_dir) -> None:
+    """Enrich a file of articles offline (--in/--out), or run the enrich service on the bus."""
+    if (in_path is None) != (out_path is None):
+        raise click.UsageError("--in and --out go together (offline enrichment); give neither to run the service")
+    settings = _settings(data_dir=data_dir, metrics_port=port)
+    if in_path is not None:
+        from enrich.offline import enrich_jsonl
+
+        enrich_jsonl(in_path, out_path, settings, progress=progress)  # prints its own summary
+        return
+    from enrich.stage import GROUP, EnrichStage
+    from newsflow.services import ConsumingService, run_service
+
+    run_service(settings, lambda bus, metrics: ConsumingService(
+        settings, bus, EnrichStage(settings, bus), GROUP, settings.topic(settings.topic_articles),
+        settings.enrich_batch_size, metrics), settings.metrics_port)
+
+
+@cli.command()
+@click.option("--feeds", "feeds", multiple=True, required=True, metavar="SRC", help="As for `newsflow run`. Repeatable.")
+@click.argument("more_feeds", nargs=-1, metavar="[SRC]...")
+@click.option("--allow-private-hosts", is_flag=True, default=None, help="Allow fetching loopback/private addresses.")
+@health_port_option
+@data_dir_option
+def ingest(feeds, more_feeds, allow_private_hosts, port, data_dir) -> None:
+    """Run the ingest service: poll the feeds every poll_interval seconds and publish new articles."""
+    from ingest.feeds import load_feed_sources
+    from newsflow.services import IngestService, run_service
+
+    settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None, metrics_port=port)
+    try:
+        urls = load_feed_sources(list(feeds) + list(more_feeds))
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    run_service(settings, lambda bus, metrics: IngestService(settings, bus, urls, metrics), settings.metrics_port)
+
+
+@cli.group(invoke_without_command=True)
+@health_port_option
+@data_dir_option
+@click.pass_context
+def index(ctx, port, data_dir) -> None:
+    """Run the index service: upsert enriched articles into the configured index."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from index import open_index
+    from index.stage import GROUP, IndexStage
+    from newsflow.services import ConsumingService, run_service
+
+    settings = _settings(data_dir=data_dir, metrics_port=port)
+
+    def build(bus, metrics):
+        target = open_index(settings)
+        return ConsumingService(settings, bus, IndexStage(target), GROUP, settings.topic(settings.topic_enriched),
+                                settings.index_batch_size, metrics, closers=(target.close,))
+
+    run_service(settings, build, settings.metrics_port)
 
 
 # --------------------------------------------------------------------------- topic

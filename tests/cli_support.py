@@ -39,3 +39,49 @@ def run_once(cli: CLI, site: SampleSite, *extra: str) -> subprocess.CompletedPro
     """``newsflow run --once`` over both feeds of the site."""
     feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
     return cli("run", "--once", "--allow-private-hosts", "--no-progress", *feeds, *extra)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_three_services(cli: CLI, site: SampleSite, expected: int, timeout: float = 180) -> dict:
+    """Start ``newsflow ingest``, ``enrich`` and ``index`` as separate processes, wait until the
+    index holds ``expected`` articles, read each ``/healthz``, stop them with SIGTERM.
+
+    Returns {"health": {stage: doc}, "returncodes": {stage: int}, "stderr": {stage: str}}.
+    """
+    import signal
+    import time
+
+    import httpx
+
+    cli.env["NEWSFLOW_POLL_INTERVAL"] = "1"
+    feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
+    ports = {stage: free_port() for stage in ("ingest", "enrich", "index")}
+    procs = {
+        "ingest": cli.popen("ingest", "--allow-private-hosts", "--port", str(ports["ingest"]), *feeds),
+        "enrich": cli.popen("enrich", "--port", str(ports["enrich"])),
+        "index": cli.popen("index", "--port", str(ports["index"])),
+    }
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for stage, proc in procs.items():
+                if proc.poll() is not None:
+                    raise AssertionError(f"newsflow {stage} exited {proc.returncode}: {proc.stderr.read()}")
+            if cli.search()["total"] >= expected:
+                break
+            time.sleep(0.5)
+        health = {stage: httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() for stage, port in ports.items()}
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        stderr = {stage: proc.communicate(timeout=60)[1] for stage, proc in procs.items()}
+    return {"health": health, "returncodes": {s: p.returncode for s, p in procs.items()}, "stderr": stderr}

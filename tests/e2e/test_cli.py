@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import time
 
 import httpx
 import pytest
 
+from cli_support import free_port, run_three_services
 from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS
 
 pytestmark = pytest.mark.e2e
@@ -53,12 +53,6 @@ def test_enrich_offline_turns_articles_into_enriched_records(cli, tmp_path):
     assert record["enrichment"]["model"] and record["story_id"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_run_without_once_keeps_polling_until_sigterm_then_exits_cleanly(cli, site):
     feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
     cli.env["NEWSFLOW_POLL_INTERVAL"] = "1"
@@ -94,3 +88,13 @@ def test_search_rejects_bad_input_with_a_usage_error(cli):
     assert cli("search", '"unclosed', check=False).returncode == 2
     proc = cli("search", "--since", "yesterday", check=False)
     assert proc.returncode == 2 and "not a date" in proc.stderr
+
+
+def test_ingest_enrich_and_index_as_three_services_index_every_article_exactly_once(cli, site):
+    outcome = run_three_services(cli, site, expected=len(ORIGINALS))
+    assert outcome["returncodes"] == {"ingest": 0, "enrich": 0, "index": 0}, outcome["stderr"]
+    assert {s: h["status"] for s, h in outcome["health"].items()} == {"ingest": "ok", "enrich": "ok", "index": "ok"}
+    assert outcome["health"]["index"]["records"] == len(ORIGINALS)
+    assert cli.search()["total"] == len(ORIGINALS)
+    for article in ORIGINALS:
+        assert cli.search(f'"{article.unique_phrase}"')["total"] == 1

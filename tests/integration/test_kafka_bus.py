@@ -14,8 +14,10 @@ from collections import defaultdict
 
 import pytest
 
+from cli_support import CLI, run_once, run_three_services
 from newsflow.bus import Bus, Consumer, open_bus
 from newsflow.config import Settings
+from newsflow.samplesite import ORIGINALS, SampleSite
 
 # kafka-python 3.0.12 loads its protocol schemas with importlib.resources.read_text
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
@@ -318,38 +320,38 @@ def test_a_poison_record_is_dead_lettered_and_the_rest_flows(bus):
 
 # --- newsflow run --once over Kafka, against the sample site ----------------------------------
 
-def _run_once(env, site):
-    feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
-    proc = subprocess.run([sys.executable, "-m", "newsflow.cli", "run", "--once", "--allow-private-hosts",
-                           "--no-progress", *feeds], env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
-    return proc
+@pytest.fixture
+def kafka_cli(kafka_bootstrap, tmp_path):
+    """The CLI on a fresh data dir, over Kafka with a topic prefix of its own, embedded index."""
+    cli = CLI(tmp_path / "data")
+    cli.env.update({"NEWSFLOW_BUS": "kafka", "NEWSFLOW_KAFKA_BOOTSTRAP": kafka_bootstrap,
+                    "NEWSFLOW_TOPIC_PREFIX": f"e2e-{_uid()}.", "NEWSFLOW_INDEX": "embedded"})
+    return cli
 
 
-def _search(env, *args):
-    proc = subprocess.run([sys.executable, "-m", "newsflow.cli", "search", "--json", "--limit", "100", *args],
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
-
-
-def test_run_once_over_kafka_indexes_every_sample_article_exactly_once(kafka_bootstrap, tmp_path):
-    from newsflow.samplesite import ORIGINALS, SampleSite
-
-    env = {**os.environ, "NEWSFLOW_DATA_DIR": str(tmp_path / "data"), "NEWSFLOW_LOG_LEVEL": "WARNING",
-           "NEWSFLOW_BUS": "kafka", "NEWSFLOW_KAFKA_BOOTSTRAP": kafka_bootstrap,
-           "NEWSFLOW_TOPIC_PREFIX": f"e2e-{_uid()}.", "NEWSFLOW_INDEX": "embedded"}
-    env.pop("NEWSFLOW_CONFIG", None)
+def test_run_once_over_kafka_indexes_every_sample_article_exactly_once(kafka_cli):
+    cli = kafka_cli
     with SampleSite() as site:
-        first = _run_once(env, site)
+        first = run_once(cli, site)
         assert "10 new articles" in first.stdout
         assert "enriched 10, indexed 10" in first.stdout, first.stdout
-        everything = _search(env)
+        everything = cli.search()
         assert everything["total"] == len(ORIGINALS)
         assert len({h["id"] for h in everything["hits"]}) == len(ORIGINALS)
         for article in ORIGINALS:
-            assert _search(env, f'"{article.unique_phrase}"')["total"] == 1, article.slug
-        second = _run_once(env, site)
+            assert cli.search(f'"{article.unique_phrase}"')["total"] == 1, article.slug
+        second = run_once(cli, site)
         assert "0 new articles" in second.stdout
         assert "enriched 0, indexed 0" in second.stdout, second.stdout
-        assert _search(env)["total"] == len(ORIGINALS)
+        assert cli.search()["total"] == len(ORIGINALS)
+
+
+def test_three_separate_services_over_kafka_index_every_article_exactly_once(kafka_cli):
+    cli = kafka_cli
+    with SampleSite() as site:
+        outcome = run_three_services(cli, site, expected=len(ORIGINALS))
+    assert outcome["returncodes"] == {"ingest": 0, "enrich": 0, "index": 0}, outcome["stderr"]
+    assert all(h["status"] == "ok" for h in outcome["health"].values())
+    assert cli.search()["total"] == len(ORIGINALS)
+    for article in ORIGINALS:
+        assert cli.search(f'"{article.unique_phrase}"')["total"] == 1, article.slug

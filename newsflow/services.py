@@ -1,0 +1,178 @@
+"""``newsflow ingest|enrich|index``: one stage as a long-running service.
+
+Each service loops until SIGINT/SIGTERM, then finishes the batch in hand, commits and exits 0.
+With a port it serves ``/healthz`` (JSON: stage, status, records, last batch) and ``/metrics``
+(Prometheus) for orchestrators and scrapers. A failed downstream write does not kill the
+service: it logs, backs off and resumes from the last committed position (nothing is lost,
+idempotent writes make the repeat harmless).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from newsflow.bus import Bus, open_bus
+from newsflow.config import Settings
+from newsflow.metrics import StageMetrics
+from newsflow.runner import stop_on_signals
+from newsflow.worker import Processor, StageWorker
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 30.0
+
+
+class Health:
+    """What ``/healthz`` reports; updated by the service loop."""
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        self.started_at = time.time()
+        self.last_batch_at: float | None = None
+        self.records = 0
+        self.failing_since: float | None = None
+        self.last_error: str | None = None
+
+    def doc(self) -> dict:
+        """The JSON body: ``status`` is ``ok`` or ``degraded`` (writes failing, being retried)."""
+        return {
+            "stage": self.stage,
+            "status": "degraded" if self.failing_since else "ok",
+            "records": self.records,
+            "uptime_s": round(time.time() - self.started_at, 1),
+            "last_batch_at": self.last_batch_at,
+            "last_error": self.last_error,
+        }
+
+
+def serve_http(port: int, host: str, health: Health, metrics: StageMetrics) -> ThreadingHTTPServer:
+    """Start ``/healthz`` and ``/metrics`` on a daemon thread."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            if self.path.split("?")[0] == "/healthz":
+                doc = health.doc()
+                body, ctype = json.dumps(doc).encode(), "application/json"
+                status = 200 if doc["status"] == "ok" else 503
+            elif self.path.split("?")[0] == "/metrics":
+                body, ctype, status = generate_latest(metrics.registry), CONTENT_TYPE_LATEST, 200
+            else:
+                body, ctype, status = b"not found\n", "text/plain", 404
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # scrapes every few seconds would drown the service's own lines
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
+    log.info("serving /healthz and /metrics", extra={"host": host, "port": server.server_address[1]})
+    return server
+
+
+class ConsumingService:
+    """A consuming stage (enrich, index) looping over its topic."""
+
+    def __init__(self, settings: Settings, bus: Bus, processor: Processor, group: str, topic: str, batch_size: int,
+                 metrics: StageMetrics, closers: tuple[Callable[[], None], ...] = ()):
+        self.settings, self.bus, self.processor, self.closers = settings, bus, processor, closers
+        self.group, self.topic, self.batch_size, self.metrics = group, topic, batch_size, metrics
+        self.health = Health(processor.name)
+        self.worker = self._worker()
+
+    def _worker(self) -> StageWorker:
+        return StageWorker(
+            self.processor, self.bus, self.bus.consumer(self.group, [self.topic]),
+            deadletter_topic=self.settings.topic(self.settings.topic_deadletter),
+            batch_size=self.batch_size, metrics=self.metrics,
+        )
+
+    def run(self, stop: threading.Event) -> None:
+        """Process batches until ``stop`` is set."""
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                n = self.worker.run_batch(timeout=1.0)
+            except Exception as exc:  # noqa: BLE001 - the downstream is down: retry, never die
+                self.health.failing_since = self.health.failing_since or time.time()
+                self.health.last_error = f"{type(exc).__name__}: {exc}"
+                log.error("batch failed; retrying from the last commit", extra={"stage": self.processor.name,
+                          "error": self.health.last_error, "retry_in_s": backoff})
+                # the consumer's position ran past the uncommitted batch: start again from the commit
+                self.worker.close()
+                stop.wait(backoff)
+                backoff = min(MAX_BACKOFF, backoff * 2)
+                self.worker = self._worker()
+                continue
+            backoff = 1.0
+            self.health.failing_since = None
+            if n:
+                self.health.records += n
+                self.health.last_batch_at = time.time()
+                self.metrics.lag.labels(self.processor.name).set(self.worker.consumer.lag())
+
+    def close(self) -> None:
+        """Close the consumer and whatever the processor writes to."""
+        self.worker.close()
+        for close in self.closers:
+            close()
+
+
+class IngestService:
+    """The ingest stage polling its feeds every ``poll_interval`` seconds."""
+
+    def __init__(self, settings: Settings, bus: Bus, feeds: list[str], metrics: StageMetrics):
+        from ingest.stage import IngestStage
+
+        self.settings, self.feeds, self.metrics = settings, feeds, metrics
+        self.stage = IngestStage(settings, bus)
+        self.health = Health("ingest")
+
+    def run(self, stop: threading.Event) -> None:
+        """Poll every feed, wait, repeat until ``stop`` is set."""
+        while not stop.is_set():
+            started = time.monotonic()
+            for feed in self.feeds:
+                if stop.is_set():
+                    break
+                report = self.stage.poll_once([feed])
+                self.metrics.feed_polls.labels("failed" if report.feeds_failed else "ok").inc(report.feeds_polled)
+                self.metrics.articles_published.inc(report.articles_published)
+                self.metrics.duplicates.inc(report.duplicates)
+                self.health.records += report.articles_published
+                self.health.last_batch_at = time.time()
+            stop.wait(max(0.0, self.settings.poll_interval - (time.monotonic() - started)))
+
+    def close(self) -> None:
+        """Close the stage's fetcher and state."""
+        self.stage.close()
+
+
+def run_service(settings: Settings, build: Callable[[Bus, StageMetrics], "ConsumingService | IngestService"],
+                port: int | None = None) -> None:
+    """Build a service on the configured bus, serve health and metrics, run until a signal."""
+    metrics = StageMetrics()
+    bus = open_bus(settings)
+    service = build(bus, metrics)
+    server = serve_http(port, settings.metrics_host, service.health, metrics) if port is not None else None
+    stop = threading.Event()
+    log.info("service started", extra={"stage": service.health.stage, "bus": settings.bus, "index": settings.index})
+    try:
+        with stop_on_signals(stop):
+            service.run(stop)
+    finally:
+        service.close()
+        bus.close()
+        if server is not None:
+            server.shutdown()
+    log.info("service stopped", extra={"stage": service.health.stage, "records": service.health.records})
