@@ -11,7 +11,7 @@ never creates anything and reads a missing alias as an empty index.
 
 Documents are the EnrichedArticle JSON (``get`` returns it as written) plus ``source_key``,
 ``indexed_at`` and ``entity_rows``, the same rows the embedded index keeps in its ``entities``
-table (``index.embedded.entity_rows``), so entity filters, label filters and facets follow the
+table (both from ``index.rows.entity_rows``), so entity filters, label filters and facets follow the
 same rules in both backends. Differences that remain: full text does not fold diacritics (the
 test node has no ``asciifolding``; entity filters do fold), and BM25 scores differ in value
 (ranking differs only where scores are close).
@@ -19,7 +19,7 @@ test node has no ``asciifolding``; entity filters do fold), and BM25 scores diff
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import json
 import logging
 from datetime import datetime, timezone
@@ -28,9 +28,10 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
 
-from index.embedded import HIT_ENTITIES, SNIPPET_TOKENS, _lead, source_key
+from index.embedded import HIT_ENTITIES, SNIPPET_TOKENS, _lead
 from index.es_mapping import MAPPINGS, template_body
 from index.es_query import entity_evidence_agg, entity_filter, facet_aggs, label_filter, split
+from index.rows import entity_rows, source_key
 from newsflow.contracts import EnrichedArticle, Entity
 from newsflow.names import fold
 from newsflow.query import fts5_parts, parse
@@ -82,34 +83,9 @@ def client_from_settings(settings: Any, **kw: Any) -> Elasticsearch:
     return Elasticsearch(settings.es_url, **options)
 
 
-# Enrich repeats the same spellings across a stream of articles: folding them is most of the cost
-# of building a document, so keep the recent ones.
-_fold = functools.lru_cache(maxsize=65_536)(fold)
-
-
 def entity_docs(entities: list[Entity]) -> list[dict]:
-    """The ``entity_rows`` of an article: exactly ``index.embedded.entity_rows`` (kept equal by a
-    test), as nested documents, with a cache in front of ``fold``."""
-    merged: dict[tuple[str, str], list[Entity]] = {}
-    for entity in entities:
-        key = entity.key or _fold(entity.name)
-        if key:
-            merged.setdefault((entity.label, key), []).append(entity)
-    rows: list[dict] = []
-    for (label, key), group in merged.items():
-        name = max(group, key=lambda e: e.count).name
-        count = sum(e.count for e in group)
-        salience = max(e.salience for e in group)
-        keys = {key: "name"}
-        for s in sorted({_fold(s) for e in group for s in e.surface_forms} - {key, ""}):
-            keys[s] = "surface"
-        words = key.split()
-        if label == "PERSON" and len(words) > 1:
-            keys.setdefault(words[0], "first")
-            keys.setdefault(words[-1], "last")
-        rows += [{"label": label, "key": k, "name": name, "count": count, "salience": salience,
-                  "kind": kind, "entity_key": key} for k, kind in keys.items()]
-    return rows
+    """The ``entity_rows`` nested documents of an article (see ``index.rows.entity_rows``)."""
+    return [dataclasses.asdict(r) for r in entity_rows(entities)]
 
 
 def _derived(article: EnrichedArticle, indexed_at: str) -> dict:

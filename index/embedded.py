@@ -24,8 +24,9 @@ import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from index import rows
+from index.rows import source_key
 from newsflow.bus.embedded import connect
 from newsflow.contracts import EnrichedArticle, Entity
 from newsflow.names import fold
@@ -80,15 +81,6 @@ TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
 _FTS_ERRORS = ("fts5", "malformed match", "unknown special query")
 
 
-def source_key(source: str) -> str:
-    """How sources compare: host name, lower case, without ``www.`` (a URL is reduced to its host)."""
-    s = source.strip().lower()
-    if "://" in s:
-        s = urlsplit(s).hostname or ""
-    s = s.split("/", 1)[0].rstrip(".")
-    return s.removeprefix("www.")
-
-
 def _ts(dt: datetime | None) -> float | None:
     if dt is None:
         return None
@@ -98,30 +90,8 @@ def _ts(dt: datetime | None) -> float | None:
 
 
 def entity_rows(rid: int, entities: list[Entity]) -> list[tuple]:
-    """The ``entities`` rows of article ``rid``.
-
-    Entities sharing a (label, key) are merged into one (counts summed, highest salience, the
-    name of the most mentioned), so every row kind is unique per article and facets count articles.
-    """
-    merged: dict[tuple[str, str], list[Entity]] = {}
-    for entity in entities:
-        key = entity.key or fold(entity.name)
-        if key:
-            merged.setdefault((entity.label, key), []).append(entity)
-    rows: list[tuple] = []
-    for (label, key), group in merged.items():
-        name = max(group, key=lambda e: e.count).name
-        count = sum(e.count for e in group)
-        salience = max(e.salience for e in group)
-        keys = {key: "name"}
-        for s in sorted({fold(s) for e in group for s in e.surface_forms} - {key, ""}):
-            keys[s] = "surface"
-        words = key.split()
-        if label == "PERSON" and len(words) > 1:
-            keys.setdefault(words[0], "first")
-            keys.setdefault(words[-1], "last")
-        rows += [(rid, label, k, name, count, salience, kind, key) for k, kind in keys.items()]
-    return rows
+    """The ``entities`` table rows of article ``rid`` (see ``index.rows.entity_rows``)."""
+    return [(rid, r.label, r.key, r.name, r.count, r.salience, r.kind, r.entity_key) for r in rows.entity_rows(entities)]
 
 
 def _lead(raw: str | None) -> str:
