@@ -221,6 +221,8 @@ def topic_read(name, from_beginning, until_idle, idle, as_json, data_dir) -> Non
     settings = _settings(data_dir=data_dir)
     bus = open_bus(settings)
     # A private, never-committed group: reading must not move any stage's position.
+    if not name.startswith(settings.topic_prefix):
+        name = settings.topic(name)  # logical names work under a deployment's prefix
     consumer = bus.consumer(f"topic-read-{time.time_ns()}", [name], from_beginning=from_beginning)
     last = time.monotonic()
     try:

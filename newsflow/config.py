@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     enrich_batch_size: int = 32
 
     # index
-    index_batch_size: int = 200
+    index_batch_size: int = 500  # Elasticsearch bulk reaches ~0.9x a plain bulk from 500 (1 refresh a batch)
 
     # operations
     metrics_port: int | None = None  # serve Prometheus metrics on this port while running

@@ -340,6 +340,8 @@ def test_run_once_over_kafka_indexes_every_sample_article_exactly_once(kafka_cli
         assert len({h["id"] for h in everything["hits"]}) == len(ORIGINALS)
         for article in ORIGINALS:
             assert cli.search(f'"{article.unique_phrase}"')["total"] == 1, article.slug
+        records = cli("topic", "read", "news.articles", "--from-beginning", "--until-idle", "--idle", "1", "--json")
+        assert len(records.stdout.splitlines()) == len(ORIGINALS)
         second = run_once(cli, site)
         assert "0 new articles" in second.stdout
         assert "enriched 0, indexed 0" in second.stdout, second.stdout
