@@ -8,8 +8,11 @@ from newsflow import __version__ as NEWSFLOW_VERSION
 from newsflow.config import Settings
 from newsflow.contracts import Article, EnrichedArticle, Provenance
 
-from enrich.canonical import canonical_entities, compose, entity_names
+from enrich.canonical import TITLE_SEPARATOR, canonical_entities, compose, entity_names
+from enrich.keyphrases import keyphrases
+from enrich.lead import lead_summary
 from enrich.model import load_model, model_info
+from enrich.stories import StoryIndex
 
 # spaCy's memory grows with the text (its docs budget "roughly 1GB of temporary memory per
 # 100,000 characters" for parser and NER). The entities of a news article are in its first
@@ -37,22 +40,27 @@ def cap(text: str, limit: int) -> str:
     return head[:cut] if cut > 0 else head
 
 
-def story_id(article: Article) -> str:
-    """Story group of an article: for now, articles with the same text (content hash) share one.
-
-    Near-duplicate detection will replace this with a real grouping; the ``s-`` prefix keeps
-    the id space distinct from article ids.
-    """
-    return "s-" + article.content_hash[:16]
+def _entity_words(entities) -> set[str]:
+    """Lower-case words of the article's entities (names and every spelling seen)."""
+    words: set[str] = set()
+    for e in entities:
+        for form in (e.name, *e.surface_forms):
+            words.update(form.lower().replace("’s", " ").replace("'s", " ").split())
+    return words
 
 
 class Enricher:
     """Enriches batches of articles with canonical entities, using one ``nlp.pipe`` per batch."""
 
-    def __init__(self, settings: Settings, nlp: Language | None = None):
-        """Load (or reuse, the load is cached per process) the configured spaCy model."""
+    def __init__(self, settings: Settings, nlp: Language | None = None, stories: StoryIndex | None = None):
+        """Load (or reuse, the load is cached per process) the configured spaCy model.
+
+        ``stories`` keeps the near-duplicate groups; without one, groups live only as long
+        as this enricher (right for a one-off file, not for a service: see ``EnrichStage``).
+        """
         self.settings = settings
         self.nlp = nlp if nlp is not None else load_model(settings.spacy_model)
+        self.stories = stories if stories is not None else StoryIndex(":memory:")
         self.labels = frozenset(settings.entity_labels)
         info = model_info(self.nlp)
         self.provenance = Provenance(
@@ -67,16 +75,21 @@ class Enricher:
             compose(cap(a.title or "", MAX_TITLE_CHARS), cap(a.text or "", MAX_TEXT_CHARS)) for a in articles
         ]
         docs = self.nlp.pipe((text for text, _ in composed), batch_size=self.settings.enrich_batch_size)
+        # Stories compare bodies: a syndicated copy often carries its own headline.
+        stories = self.stories.assign(
+            (a.id, a.content_hash, cap(a.text or a.title or "", MAX_TEXT_CHARS)) for a in articles
+        )
         out: list[EnrichedArticle] = []
-        for article, (_, title_len), doc in zip(articles, composed, docs):
+        for article, (_, title_len), doc, story in zip(articles, composed, docs, stories):
             entities = canonical_entities(doc, title_len, self.labels)
             out.append(
                 EnrichedArticle(
                     **article.model_dump(exclude=_ENRICHED_FIELDS),
                     entities=entities,
                     entity_names=entity_names(entities),
-                    keyphrases=[],  # needs the parser; a later issue
-                    story_id=story_id(article),
+                    keyphrases=keyphrases(doc, title_len, _entity_words(entities)),
+                    summary=lead_summary(doc, title_len + len(TITLE_SEPARATOR)),
+                    story_id=story,
                     enrichment=self.provenance,
                 )
             )

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from newsflow.config import Settings
 
 GROUP = "enrich"
+STORIES_DB = "stories.db"
 
 
 class EnrichStage:
@@ -34,8 +35,11 @@ class EnrichStage:
         """The enricher, built on first use: a run with nothing new never pays for loading spaCy."""
         if self._enricher is None:
             from enrich.enricher import Enricher
+            from enrich.stories import StoryIndex
 
-            self._enricher = Enricher(self.settings)
+            # In the data dir, so stories survive restarts and every worker here shares them.
+            stories = StoryIndex(self.settings.ensure_data_dir() / STORIES_DB)
+            self._enricher = Enricher(self.settings, stories=stories)
         return self._enricher
 
     def process(self, items: list[Article]) -> list[EnrichedArticle]:

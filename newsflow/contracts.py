@@ -116,6 +116,8 @@ class EnrichedArticle(Article):
     # Per-label canonical names, for faceting: {"PERSON": ["Kim Jong Un", ...], ...}
     entity_names: dict[str, list[str]] = Field(default_factory=dict)
     keyphrases: list[str] = Field(default_factory=list)
+    # The lead: the first sentences of the body, for result lists and alert messages.
+    summary: str = ""
     story_id: str
     enrichment: Provenance | None = None
 

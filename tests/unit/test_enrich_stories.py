@@ -1,0 +1,149 @@
+"""Stories: syndicated copies and light edits share a story; different reports of one event don't."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from enrich.stories import MIN_WORDS, StoryIndex, shingles, signature, similarity
+
+SEEDS = sorted((Path(__file__).parents[3] / "shared" / "seeds").glob("*.txt"))
+
+
+def seed_body(i: int) -> str:
+    title, _, body = SEEDS[i].read_text(encoding="utf-8").partition("\n\n")
+    return body
+
+
+ORIGINAL = (
+    "The harbour authority approved the dredging of the northern channel on Tuesday after a "
+    "two-year dispute with fishermen, who say the work will drive away the cod that spawn near "
+    "the breakwater. The mayor, Ines Alvarez, called the vote a compromise: dredging will pause "
+    "from February to April, and the authority will pay for a survey of the spawning grounds. "
+    "Shipping companies had warned that larger container vessels could not enter the port "
+    "without a deeper channel, and two of them had threatened to move their routes south."
+)
+# A wire copy: another headline, a dateline, a sentence cut and one added.
+SYNDICATED = (
+    "PORT TOWN (Wire) - The harbour authority approved the dredging of the northern channel on "
+    "Tuesday after a two-year dispute with fishermen, who say the work will drive away the cod "
+    "that spawn near the breakwater. The mayor, Ines Alvarez, called the vote a compromise: "
+    "dredging will pause from February to April, and the authority will pay for a survey of the "
+    "spawning grounds. Shipping companies had warned that larger container vessels could not "
+    "enter the port without a deeper channel. Work is due to start in the autumn."
+)
+# The same event in another newsroom's own words.
+OTHER_REPORT = (
+    "Fishermen lost their fight against a deeper northern channel on Tuesday, when the port's "
+    "board voted to dredge it. Mayor Ines Alvarez said a spring pause and a study of where cod "
+    "spawn were the price of the deal. Container lines, two of which had talked about leaving for "
+    "southern ports, welcomed the decision, while the fishermen's association said it would "
+    "consider an appeal against the board's vote in the regional court before the summer."
+)
+
+
+@pytest.fixture
+def stories(tmp_path) -> StoryIndex:
+    index = StoryIndex(tmp_path / "stories.db")
+    yield index
+    index.close()
+
+
+def test_shingles_are_folded_word_trigrams():
+    assert shingles("Kim Jong-un MET Erdoğan") == {"kim jong un", "jong un met", "un met erdogan"}
+
+
+def test_signature_similarity_estimates_jaccard():
+    a, b = signature(ORIGINAL), signature(SYNDICATED)
+    true = len(shingles(ORIGINAL) & shingles(SYNDICATED)) / len(shingles(ORIGINAL) | shingles(SYNDICATED))
+    assert abs(similarity(a, b) - true) < 0.15
+    assert similarity(a, a) == 1.0
+
+
+def test_a_syndicated_copy_joins_the_story_of_the_original(stories):
+    original, copy = stories.assign([("a1", "h1", ORIGINAL), ("a2", "h2", SYNDICATED)])
+    assert original == copy == "s-a1"
+
+
+def test_another_report_of_the_same_event_is_another_story(stories):
+    original, other = stories.assign([("a1", "h1", ORIGINAL), ("a3", "h3", OTHER_REPORT)])
+    assert original != other
+
+
+def test_unrelated_real_articles_are_all_different_stories(stories):
+    assert len(SEEDS) == 5
+    ids = stories.assign([(f"seed{i}", f"h{i}", seed_body(i)) for i in range(len(SEEDS))])
+    assert len(set(ids)) == len(SEEDS)
+
+
+def test_a_lightly_edited_real_article_stays_in_its_story(stories):
+    body = seed_body(0)
+    paragraphs = body.split("\n\n")
+    edited = "\n\n".join(paragraphs[:-1] + ["Update: the Kremlin did not answer a request for comment."])
+    (first,) = stories.assign([("orig", "h1", body)])
+    (second,) = stories.assign([("edit", "h2", edited)])
+    assert first == second
+
+
+def test_a_replayed_article_keeps_its_story_even_if_its_text_changed(stories):
+    (first,) = stories.assign([("a1", "h1", ORIGINAL)])
+    (again,) = stories.assign([("a1", "h9", OTHER_REPORT)])
+    assert again == first
+
+
+def test_stories_survive_a_restart(tmp_path):
+    path = tmp_path / "stories.db"
+    first = StoryIndex(path)
+    (story,) = first.assign([("a1", "h1", ORIGINAL)])
+    first.close()
+    second = StoryIndex(path)
+    assert second.assign([("a2", "h2", SYNDICATED)]) == [story]
+    assert second.count() == 2
+    second.close()
+
+
+def test_short_texts_group_only_with_exact_copies(stories):
+    short = "Markets closed higher on Friday."
+    assert len(short.split()) < MIN_WORDS
+    a, b, c = stories.assign([("a1", "same", short), ("a2", "same", short), ("a3", "other", "Markets closed lower on Friday.")])
+    assert a == b != c
+
+
+def test_empty_text_gets_its_own_story(stories):
+    a, b = stories.assign([("a1", "h1", ""), ("a2", "h2", "")])
+    assert a == "s-a1" and b == "s-a2"
+
+
+def _assign_in_process(path: str, article_id: str, text: str, out) -> None:
+    index = StoryIndex(path)
+    out.put(index.assign([(article_id, article_id, text)])[0])
+    index.close()
+
+
+def test_workers_in_separate_processes_share_the_stories(tmp_path):
+    path = str(tmp_path / "stories.db")
+    StoryIndex(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_assign_in_process, args=(path, f"a{i}", text, out))
+             for i, text in enumerate([ORIGINAL, SYNDICATED, SYNDICATED + " Reuters contributed."])]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert len({out.get(timeout=5) for _ in procs}) == 1
+
+
+def test_a_failed_batch_leaves_no_trace(stories, monkeypatch):
+    import enrich.stories as mod
+
+    def boom(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(mod, "signature", boom)
+    with pytest.raises(RuntimeError):
+        stories.assign([("a1", "h1", ORIGINAL)])
+    assert stories.count() == 0
