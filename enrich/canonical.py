@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -207,10 +207,32 @@ def salience(count: int, max_count: int, in_title: bool, in_lead: bool) -> float
     return round(W_COUNT * share + W_TITLE * in_title + W_LEAD * in_lead, 4)
 
 
-def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str]) -> list[Entity]:
+class _Known:
+    """Keys the corpus already knows (``known(key) -> label | None``), as a container for ``_runs``."""
+
+    def __init__(self, known: Callable[[str], str | None], allowed: frozenset[str]):
+        self._known = known
+        self._allowed = allowed
+        self._cache: dict[str, str | None] = {}
+
+    def label(self, key: str) -> str | None:
+        if key not in self._cache:
+            label = self._known(key)
+            self._cache[key] = label if label in self._allowed else None
+        return self._cache[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.label(key) is not None
+
+
+def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
+                       known: Callable[[str], str | None] | None = None) -> list[Entity]:
     """The article's canonical entities, most salient first (see the module docstring).
 
     ``doc`` is the Doc of ``compose(title, text)``; ``title_len`` the title length it returned.
+    ``known(key)`` gives the label of an entity the corpus already knows (aliases, the entity
+    registry) or None: a headline span the body does not support still counts when it is
+    known ("North Korea Fires Missile" over a body that only says "North Korean").
     """
     allowed = frozenset(labels)
     text = doc.text
@@ -256,10 +278,11 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str]) -> list[
         group.spellings[cleaned] += 1
         group.mentions.append(_Mention(raw, span.start_char, False, span.start_char < lead_end))
 
-    if not groups:
+    if not groups and (known is None or not unsupported):
         return []
 
-    max_len = min(MAX_KEY_TOKENS, max(len(k.split()) for k in groups))
+    known_keys = _Known(known, allowed) if known is not None else None
+    max_len = MAX_KEY_TOKENS if known_keys else min(MAX_KEY_TOKENS, max(len(k.split()) for k in groups))
     with_parts: dict[str, str] | None = None  # body keys + parts of person names, built on first need
     for span, key, in_title in unsupported:
         in_lead = body_start <= span.start_char < lead_end
@@ -273,11 +296,28 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str]) -> list[
             if with_parts is None:
                 with_parts = {**_person_parts(groups), **{k: k for k in groups}}
             support = with_parts
-        for run in _runs(key.split(), support, max_len):
+        runs = _runs(key.split(), support, max_len)
+        for run in runs:
             target = run if run in groups else with_parts[run]  # type: ignore[index]
             # A run inside a longer span is a mention, but the span's text is not its spelling.
             spelling = raw if run == key else None
             groups[target].mentions.append(_Mention(spelling, span.start_char, in_title, in_lead))
+        if runs or known_keys is None:
+            continue
+        for run in _runs(key.split(), known_keys, max_len):
+            group = groups.get(run)
+            if group is None:
+                group = groups[run] = _Group(run)
+                group.labels[known_keys.label(run)] += 1
+            exact = run == key
+            if exact:
+                group.spellings[clean_name(raw).strip(_QUOTES)] += 1
+            elif not group.spellings:
+                group.spellings[" ".join(w.capitalize() for w in run.split())] += 1
+            group.mentions.append(_Mention(raw if exact else None, span.start_char, in_title, in_lead))
+
+    if not groups:
+        return []
 
     targets = _short_form_targets(groups)
     merged: dict[str, list[_Mention]] = {}

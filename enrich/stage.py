@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 GROUP = "enrich"
 STORIES_DB = "stories.db"
+ENTITIES_DB = "entities.db"
 
 
 class EnrichStage:
@@ -35,11 +36,13 @@ class EnrichStage:
         """The enricher, built on first use: a run with nothing new never pays for loading spaCy."""
         if self._enricher is None:
             from enrich.enricher import Enricher
+            from enrich.registry import EntityRegistry
             from enrich.stories import StoryIndex
 
-            # In the data dir, so stories survive restarts and every worker here shares them.
-            stories = StoryIndex(self.settings.ensure_data_dir() / STORIES_DB)
-            self._enricher = Enricher(self.settings, stories=stories)
+            # In the data dir, so they survive restarts and every worker here shares them.
+            data = self.settings.ensure_data_dir()
+            self._enricher = Enricher(self.settings, stories=StoryIndex(data / STORIES_DB),
+                                      registry=EntityRegistry(data / ENTITIES_DB))
         return self._enricher
 
     def process(self, items: list[Article]) -> list[EnrichedArticle]:

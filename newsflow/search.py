@@ -67,6 +67,14 @@ class SearchRequest(BaseModel):
     def _upper(cls, v: str | None) -> str | None:
         return v.strip().upper() if v else None
 
+    @field_validator("entities")
+    @classmethod
+    def _canonical(cls, v: list[str]) -> list[str]:
+        # the names enrich gives aliased entities: "U.S." finds what says "United States"
+        from newsflow.aliases import canonical_name
+
+        return [canonical_name(name) for name in v]
+
 
 class RejectedArticles(Exception):
     """The index refused some articles for good (e.g. a mapping error); the rest were written.

@@ -1,0 +1,234 @@
+"""The entity registry: one canonical entity per real-world entity across the corpus.
+
+``enrich.canonical`` settles who is who inside one article ("Putin" there is the article's
+"Vladimir Putin"). Across articles the registry does, in this order, for every entity:
+
+1. Aliases (``newsflow.aliases``): "U.S.", "USA", "America" -> United States; "Zelenskyy" ->
+   Volodymyr Zelensky. Curated and ISO data, the same table searches resolve names with.
+2. A person named by one word ("Erdogan") takes the one full name seen in the corpus whose
+   first or last word it is ("Recep Tayyip Erdogan"). When two people share the word (Kim Jong
+   Un and Kim Yo Jong both give "kim") it stays as it is: a guess would merge two people.
+3. A person whose name differs from a known one only by a transliteration of its endings
+   ("Yevgeniy Prigozhin", "Evgeny Prigozhin") takes the known name, again only when exactly
+   one known name matches.
+4. Anything else becomes a canonical entity itself, for the articles after it.
+
+Display names come from the registry too, so every article shows one spelling. The state is
+a SQLite file in the data directory, shared by every enrich worker on the machine and kept
+across restarts; each batch is resolved in one ``BEGIN IMMEDIATE`` transaction.
+
+Known limit: an article that named only "Erdogan" before any article gave the full name
+keeps "Erdogan". The indexes still find it by that word (they match surface forms and name
+parts), and a re-enrichment (``newsflow index reindex``) brings it up to date.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from newsflow.aliases import resolve as resolve_alias
+from newsflow.contracts import Entity
+from newsflow.names import fold
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entities (
+    label    TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    articles INTEGER NOT NULL DEFAULT 0,
+    mentions INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (label, key)
+);
+-- words of multi-word person names (first, last) -> the name: "putin" -> "vladimir putin"
+CREATE TABLE IF NOT EXISTS person_parts (
+    part TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    PRIMARY KEY (part, key)
+) WITHOUT ROWID;
+-- transliteration-folded person names -> the name
+CREATE TABLE IF NOT EXISTS person_translit (
+    translit TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    PRIMARY KEY (translit, key)
+) WITHOUT ROWID;
+-- every spelling seen for an entity (folded), for operators and autocomplete
+CREATE TABLE IF NOT EXISTS surface_forms (
+    label TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    form  TEXT NOT NULL,
+    PRIMARY KEY (label, key, form)
+) WITHOUT ROWID;
+"""
+
+# Romanisations of Slavic names differ mostly in their endings and a leading "Ye":
+# Zelenskyy/Zelenskiy/Zelensky, Yevgeniy/Evgeny, Dmitriy/Dmitry, Sergei/Sergey.
+_TRANSLIT_RULES = [
+    (re.compile(r"(?:iy|yy|ii|yi|ij)$"), "y"),
+    (re.compile(r"(?<=[^aeiou])ei$"), "ey"),
+    (re.compile(r"^ye(?=[^aeiou])"), "e"),
+    (re.compile(r"kh"), "h"),
+]
+_MIN_TRANSLIT_CHARS = 5
+# A name the registry saw once may be a tagging accident; twice, it is part of the news.
+MIN_ARTICLES_KNOWN = 2  # short names ("Un", "Il") must never meet by these rules
+
+
+def translit_key(key: str) -> str:
+    """A person key with transliteration variants of each word folded together."""
+    words = []
+    for word in key.split():
+        if len(word) >= _MIN_TRANSLIT_CHARS:
+            for pattern, repl in _TRANSLIT_RULES:
+                word = pattern.sub(repl, word)
+        words.append(word)
+    return " ".join(words)
+
+
+def _merge(entities: list[Entity]) -> list[Entity]:
+    """Entities that now share (label, key) as one: counts add up, the highest salience wins."""
+    merged: dict[tuple[str, str], Entity] = {}
+    for e in entities:
+        k = (e.label, e.key)
+        first = merged.get(k)
+        if first is None:
+            merged[k] = e
+            continue
+        merged[k] = first.model_copy(update={
+            "count": first.count + e.count,
+            "salience": max(first.salience, e.salience),
+            "in_title": first.in_title or e.in_title,
+            "surface_forms": list(dict.fromkeys([*first.surface_forms, *e.surface_forms])),
+        })
+    out = list(merged.values())
+    if len(out) != len(entities):
+        out.sort(key=lambda e: (-e.salience, -e.count))
+    return out
+
+
+class EntityRegistry:
+    """Canonical entities across the corpus (see the module doc), on a SQLite file."""
+
+    def __init__(self, path: Path | str):
+        """Open (creating if needed) the registry at ``path`` (``":memory:"`` for a throwaway one)."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._conn.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+
+    # -- lookups ----------------------------------------------------------------------------
+    def _name(self, label: str, key: str) -> str | None:
+        row = self._conn.execute("SELECT name FROM entities WHERE label = ? AND key = ?", (label, key)).fetchone()
+        return row[0] if row else None
+
+    def _one(self, sql: str, arg: str) -> str | None:
+        keys = [r[0] for r in self._conn.execute(sql, (arg,)).fetchmany(2)]
+        return keys[0] if len(keys) == 1 else None
+
+    def _resolve(self, e: Entity) -> Entity:
+        alias = resolve_alias(e.key)
+        if alias is not None:
+            return e.model_copy(update={"name": alias.name, "key": alias.key, "label": alias.label})
+        if e.label != "PERSON":
+            name = self._name(e.label, e.key)
+            return e.model_copy(update={"name": name}) if name and name != e.name else e
+        words = e.key.split()
+        target = None
+        if len(words) == 1:
+            target = self._one("SELECT DISTINCT key FROM person_parts WHERE part = ?", e.key)
+        elif self._name("PERSON", e.key) is None:
+            target = self._one("SELECT DISTINCT key FROM person_translit WHERE translit = ?", translit_key(e.key))
+        key = target or e.key
+        name = self._name("PERSON", key)
+        if target is None and name is None:
+            return e
+        return e.model_copy(update={"key": key, "name": name or e.name})
+
+    def known_label(self, key: str) -> str | None:
+        """The label of a known entity with this key (an alias, a name seen in two articles or
+        more, or the one full name a person's word belongs to), else None."""
+        alias = resolve_alias(key)
+        if alias is not None:
+            return alias.label
+        row = self._conn.execute(
+            "SELECT label FROM entities WHERE key = ? AND articles >= ? ORDER BY articles DESC LIMIT 1",
+            (key, MIN_ARTICLES_KNOWN),
+        ).fetchone()
+        if row is not None:
+            return row[0]
+        if " " not in key and self._one("SELECT DISTINCT key FROM person_parts WHERE part = ?", key):
+            return "PERSON"
+        return None
+
+    # -- registration -----------------------------------------------------------------------
+    def _register(self, e: Entity) -> None:
+        cur = self._conn.cursor()
+        cur.execute(
+            "INSERT INTO entities (label, key, name, articles, mentions) VALUES (?, ?, ?, 1, ?) "
+            "ON CONFLICT (label, key) DO UPDATE SET articles = articles + 1, mentions = mentions + excluded.mentions",
+            (e.label, e.key, e.name, e.count),
+        )
+        forms = {fold(f) for f in e.surface_forms} | {e.key}
+        cur.executemany(
+            "INSERT OR IGNORE INTO surface_forms (label, key, form) VALUES (?, ?, ?)",
+            [(e.label, e.key, f) for f in forms if f],
+        )
+        words = e.key.split()
+        if e.label == "PERSON" and len(words) > 1:
+            cur.executemany(
+                "INSERT OR IGNORE INTO person_parts (part, key) VALUES (?, ?)",
+                [(w, e.key) for w in {words[0], words[-1]}],
+            )
+            cur.execute("INSERT OR IGNORE INTO person_translit (translit, key) VALUES (?, ?)",
+                        (translit_key(e.key), e.key))
+
+    def canonicalize(self, batch: Iterable[list[Entity]]) -> list[list[Entity]]:
+        """Each article's entities under their corpus-wide canonical names, registered.
+
+        Articles are handled in order, so a full name given by one article of the batch
+        already serves the next. All-or-nothing: a failure leaves the registry unchanged.
+        """
+        batch = list(batch)
+        out: list[list[Entity]] = []
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for entities in batch:
+                    resolved = _merge([self._resolve(e) for e in entities])
+                    for e in resolved:
+                        self._register(e)
+                    out.append(resolved)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return out
+
+    def lookup(self, name: str, label: str | None = None) -> list[tuple[str, str, str, int]]:
+        """Known canonical entities a name may mean: ``(label, key, name, articles)``, most seen first."""
+        key = fold(name)
+        alias = resolve_alias(key)
+        if alias is not None:
+            key = alias.key
+        rows = self._conn.execute(
+            "SELECT DISTINCT e.label, e.key, e.name, e.articles FROM entities e "
+            "LEFT JOIN person_parts p ON p.key = e.key AND e.label = 'PERSON' "
+            "WHERE (e.key = ? OR p.part = ?) AND (? IS NULL OR e.label = ?) ORDER BY e.articles DESC",
+            (key, key, label, label),
+        ).fetchall()
+        return [tuple(r) for r in rows]
+
+    def count(self) -> int:
+        """Number of canonical entities."""
+        return self._conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+
+    def close(self) -> None:
+        """Close the SQLite connection."""
+        self._conn.close()
