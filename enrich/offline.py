@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -27,6 +28,9 @@ from newsflow.config import Settings
 from newsflow.contracts import Article, EnrichedArticle, article_id, content_hash
 
 from enrich.enricher import Enricher
+
+if TYPE_CHECKING:
+    from enrich.parallel import ParallelEnricher
 
 
 class BadRecord(ValueError):
@@ -96,7 +100,7 @@ def enrich_jsonl(
     settings: Settings,
     progress: bool = True,
     *,
-    enricher: Enricher | None = None,
+    enricher: "Enricher | ParallelEnricher | None" = None,
     console: Console | None = None,
 ) -> int:
     """Enrich every article of a JSONL file into another JSONL file; returns the number written.
@@ -109,6 +113,17 @@ def enrich_jsonl(
     """
     in_path, out_path = Path(in_path), Path(out_path)
     console = console or Console(stderr=True)
+    if enricher is None and settings.enrich_workers > 1:
+        from enrich.parallel import ParallelEnricher
+
+        # the workers share stories and entities through files that live as long as the run
+        with tempfile.TemporaryDirectory(prefix="newsflow-enrich-") as tmp:
+            parallel = ParallelEnricher(settings, settings.enrich_workers, Path(tmp) / "stories.db",
+                                        Path(tmp) / "entities.db")
+            try:
+                return enrich_jsonl(in_path, out_path, settings, progress, enricher=parallel, console=console)
+            finally:
+                parallel.close()
     enricher = enricher or Enricher(settings)
     batch_size = max(1, settings.enrich_batch_size)
     total = _count_lines(in_path)

@@ -9,6 +9,7 @@ from newsflow.contracts import SCHEMA_VERSION, Article, EnrichedArticle
 
 if TYPE_CHECKING:
     from enrich.enricher import Enricher
+    from enrich.parallel import ParallelEnricher
     from newsflow.config import Settings
 
 GROUP = "enrich"
@@ -32,18 +33,30 @@ class EnrichStage:
         return Article.from_json(message.value)
 
     @property
-    def enricher(self) -> "Enricher":
+    def enricher(self) -> "Enricher | ParallelEnricher":
         """The enricher, built on first use: a run with nothing new never pays for loading spaCy."""
         if self._enricher is None:
-            from enrich.enricher import Enricher
-            from enrich.registry import EntityRegistry
-            from enrich.stories import StoryIndex
-
             # In the data dir, so they survive restarts and every worker here shares them.
             data = self.settings.ensure_data_dir()
-            self._enricher = Enricher(self.settings, stories=StoryIndex(data / STORIES_DB),
-                                      registry=EntityRegistry(data / ENTITIES_DB))
+            stories, registry = data / STORIES_DB, data / ENTITIES_DB
+            if self.settings.enrich_workers > 1:
+                from enrich.parallel import ParallelEnricher
+
+                self._enricher = ParallelEnricher(self.settings, self.settings.enrich_workers, stories, registry)
+            else:
+                from enrich.enricher import Enricher
+                from enrich.registry import EntityRegistry
+                from enrich.stories import StoryIndex
+
+                self._enricher = Enricher(self.settings, stories=StoryIndex(stories),
+                                          registry=EntityRegistry(registry))
         return self._enricher
+
+    def close(self) -> None:
+        """Stop the worker processes of a parallel enricher (nothing to do otherwise)."""
+        close = getattr(self._enricher, "close", None)
+        if close is not None:
+            close()
 
     def process(self, items: list[Article]) -> list[EnrichedArticle]:
         """Enrich the batch in one spaCy pass."""

@@ -32,6 +32,10 @@ def cli() -> None:
 
 
 # --------------------------------------------------------------------------- run
+workers_option = click.option(
+    "--workers", type=click.IntRange(1, 64), default=None,
+    help="Enrich worker processes on this machine (env NEWSFLOW_ENRICH_WORKERS; default 1).")
+
 @cli.command()
 @click.option("--feeds", "feeds", multiple=True, required=True, metavar="SRC",
               help="A feed URL, a text file of feed URLs (one a line, # comments) or an OPML file. Repeatable.")
@@ -41,13 +45,15 @@ def cli() -> None:
               help="Let ingest fetch loopback and private-network addresses (env NEWSFLOW_ALLOW_PRIVATE_HOSTS=1).")
 @click.option("--progress/--no-progress", default=True, help="Progress bars on a terminal.")
 @click.option("--metrics-port", type=int, default=None, help="Serve Prometheus metrics on this port (env NEWSFLOW_METRICS_PORT).")
+@workers_option
 @data_dir_option
-def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, data_dir) -> None:
+def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, workers, data_dir) -> None:
     """Run ingest, enrich and index in one process on the configured bus and index."""
     from ingest.feeds import load_feed_sources
     from newsflow.runner import Pipeline
 
-    settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None, metrics_port=metrics_port)
+    settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None, metrics_port=metrics_port,
+                         enrich_workers=workers)
     try:
         urls = load_feed_sources(list(feeds) + list(more_feeds))
     except (OSError, ValueError) as exc:
@@ -140,12 +146,13 @@ health_port_option = click.option(
               help="Offline: where to write enriched JSON lines.")
 @click.option("--progress/--no-progress", default=True)
 @health_port_option
+@workers_option
 @data_dir_option
-def enrich(in_path, out_path, progress, port, data_dir) -> None:
+def enrich(in_path, out_path, progress, port, workers, data_dir) -> None:
     """Enrich a file of articles offline (--in/--out), or run the enrich service on the bus."""
     if (in_path is None) != (out_path is None):
         raise click.UsageError("--in and --out go together (offline enrichment); give neither to run the service")
-    settings = _settings(data_dir=data_dir, metrics_port=port)
+    settings = _settings(data_dir=data_dir, metrics_port=port, enrich_workers=workers)
     if in_path is not None:
         from enrich.offline import enrich_jsonl
 

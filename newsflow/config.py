@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     spacy_model: str = "en_core_web_sm"
     entity_labels: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS))
     enrich_batch_size: int = 32
+    # worker processes per enrich stage on this machine (spaCy uses one core per process)
+    enrich_workers: int = Field(default=1, ge=1, le=64)
 
     # index
     index_batch_size: int = 500  # Elasticsearch bulk reaches ~0.9x a plain bulk from 500 (1 refresh a batch)

@@ -152,5 +152,9 @@ class StageWorker(Generic[In, Out]):
         return total
 
     def close(self) -> None:
-        """Close the consumer (uncommitted records will be delivered again)."""
+        """Close the consumer (uncommitted records will be delivered again), then the
+        processor if it holds resources of its own (e.g. enrich worker processes)."""
         self.consumer.close()
+        close = getattr(self.processor, "close", None)
+        if close is not None:
+            close()
