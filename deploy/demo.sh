@@ -34,3 +34,4 @@ search 'sanctions -missile' --since 2026-03-01 --limit 3
 step newsflow run --once ... "(a second run: nothing new)"
 "$NF" run --once --allow-private-hosts --no-progress --data-dir "$DATA" --feeds "$BASE/feeds/rss.xml" --feeds "$BASE/feeds/atom.xml"
 printf '\nData in %s. Try: .venv/bin/newsflow search --data-dir %s --json "Putin"\n' "$DATA" "$DATA"
+printf 'Search page and HTTP API: .venv/bin/newsflow serve --data-dir %s  (then open http://127.0.0.1:8080/)\n' "$DATA"

@@ -78,6 +78,15 @@ LEAD_CHARS = 200  # snippet length when there is no full-text query
 HIT_ENTITIES = 10
 TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
 
+# The first day of a's period of publication (UTC), as YYYY-MM-DD; weeks start on Monday,
+# like Elasticsearch's calendar_interval "week" ('weekday 0' = the next Sunday, or the same day).
+_PERIOD_SQL = {
+    "day": "date(a.published_ts, 'unixepoch')",
+    "week": "date(a.published_ts, 'unixepoch', 'weekday 0', '-6 days')",
+    "month": "strftime('%Y-%m-01', a.published_ts, 'unixepoch')",
+    "year": "strftime('%Y-01-01', a.published_ts, 'unixepoch')",
+}
+
 _FTS_ERRORS = ("fts5", "malformed match", "unknown special query")
 
 
@@ -208,6 +217,17 @@ class EmbeddedIndex:
             row = conn.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
         return EnrichedArticle.model_validate_json(row[0]) if row else None
 
+    def story(self, story_id: str, limit: int = 100) -> list[EnrichedArticle]:
+        """The articles of one near-duplicate group, first published first (undated last, then by id)."""
+        with self._lock:
+            conn = self._reader()
+            if conn is None:
+                return []
+            rows = conn.execute(
+                "SELECT doc FROM articles WHERE story_id = ? "
+                "ORDER BY published_ts IS NULL, published_ts, id LIMIT ?", (story_id, max(0, limit))).fetchall()
+        return [EnrichedArticle.model_validate_json(doc) for (doc,) in rows]
+
     def count(self) -> int:
         """Number of articles indexed."""
         with self._lock:
@@ -270,6 +290,10 @@ class EmbeddedIndex:
                     raise QueryError(f"cannot run this query: {exc}") from None
                 raise
 
+    def msearch(self, requests: list[SearchRequest]) -> list[SearchResult]:
+        """Each search in turn (a local file has no round trips to save), results in order."""
+        return [self.search(r) for r in requests]
+
     # ------------------------------------------------------------------ search internals
 
     @staticmethod
@@ -284,22 +308,28 @@ class EmbeddedIndex:
             if not q:
                 raise QueryError(f"the entity {value!r} has no letters or digits to match")
             lab = [label] if label else []
+            sal = [request.min_salience] if request.min_salience is not None else []
+            sal_sql = " AND e.salience >= ?" if sal else ""
             # Direct: a name, surface, first- or last-name row with this key (first/last rows exist
             # only for PERSON names and their keys are single words, so only a one-word q meets them).
             # Evidence: an entity whose name is a short form that some article recorded for q.
             where.append(
                 f"""a.rid IN (
-                    SELECT e.article FROM entities e WHERE e.key = ?{" AND e.label = ?" if label else ""}
+                    SELECT e.article FROM entities e WHERE e.key = ?{" AND e.label = ?" if label else ""}{sal_sql}
                     UNION
                     SELECT e.article FROM entities e
-                    WHERE e.kind = 'name'{" AND e.label = ?" if label else ""} AND e.key IN (
+                    WHERE e.kind = 'name'{" AND e.label = ?" if label else ""}{sal_sql} AND e.key IN (
                         SELECT s.key FROM entities s
                         WHERE s.entity_key = ? AND s.kind = 'surface'{" AND s.label = ?" if label else ""}))"""
             )
-            params += [q, *lab, *lab, q, *lab]
+            params += [q, *lab, *sal, *lab, *sal, q, *lab]
         if label and not any(v and v.strip() for v in request.entities):
-            where.append("a.rid IN (SELECT article FROM entities WHERE label = ? AND kind = 'name')")
-            params.append(label)
+            sal_sql = " AND salience >= ?" if request.min_salience is not None else ""
+            where.append(f"a.rid IN (SELECT article FROM entities WHERE label = ? AND kind = 'name'{sal_sql})")
+            params += [label] + ([request.min_salience] if request.min_salience is not None else [])
+        if request.ids is not None:  # alert rules: the batch just indexed
+            where.append(f"a.id IN ({','.join('?' * len(request.ids))})" if request.ids else "0")
+            params += list(request.ids)
         if request.source and request.source.strip():
             where.append("a.source_key = ?")
             params.append(source_key(request.source))
@@ -358,7 +388,19 @@ class EmbeddedIndex:
             for rid, aid, url, title, source, pub, story_id, score, snippet in rows
         ]
         facets = self._facets(conn, matches_sql, matches_params, request.facet_size) if total else self._facet_skeleton([])
-        return SearchResult(total=total, hits=hits, facets=facets)
+        histogram = self._histogram(conn, matches_sql, matches_params, request.histogram) if total and request.histogram else []
+        return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
+
+    @staticmethod
+    def _histogram(conn: sqlite3.Connection, matches_sql: str, params: list, interval: str) -> list[FacetValue]:
+        """Matches per UTC calendar period, oldest first, empty periods left out (undated articles too)."""
+        period = _PERIOD_SQL[interval]
+        rows = conn.execute(
+            f"""SELECT {period} AS p, COUNT(*) FROM articles a
+                WHERE a.published_ts IS NOT NULL AND a.rid IN ({matches_sql}) GROUP BY p ORDER BY p""",
+            params,
+        ).fetchall()
+        return [FacetValue(name=p, count=n) for p, n in rows]
 
     @staticmethod
     def _hit_entities(conn: sqlite3.Connection, rids: list[int]) -> dict[int, list[EntityRef]]:

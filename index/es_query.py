@@ -16,6 +16,7 @@ from newsflow.query import And, Node, Not, Or, Phrase, Term
 TITLE_BOOST = 4.0  # index.embedded.TITLE_WEIGHT / TEXT_WEIGHT
 _FIELDS = [f"title^{TITLE_BOOST:g}", "text"]
 _ONE_WORD = re.compile(r"^\w+$")
+POSSESSIVES = ("'s", "\u2019s")
 # match_phrase_prefix: how many terms the last (prefix) word may expand to
 PHRASE_PREFIX_EXPANSIONS = 1000
 
@@ -33,7 +34,17 @@ def leaf(node: Term | Phrase) -> dict:
         return {"multi_match": {"query": node.text, "fields": _FIELDS, "type": "phrase_prefix",
                                 "max_expansions": PHRASE_PREFIX_EXPANSIONS}}
     # a single word analyses to one term (a term query); "Jong-un" to the phrase "jong un"
-    return {"multi_match": {"query": node.text, "fields": _FIELDS, "type": "phrase"}}
+    query = {"multi_match": {"query": node.text, "fields": _FIELDS, "type": "phrase"}}
+    word = node.text.lower()
+    if isinstance(node, Term) and _ONE_WORD.match(word):
+        # The standard tokenizer keeps a possessive in its word ("Putin’s" is one term), where
+        # the embedded index's tokenizer splits it off: ask for those terms as well.
+        should: list[dict] = [query]
+        for suffix in POSSESSIVES:
+            should.append({"term": {"title": {"value": word + suffix, "boost": TITLE_BOOST}}})
+            should.append({"term": {"text": {"value": word + suffix}}})
+        return {"bool": {"should": should, "minimum_should_match": 1}}
+    return query
 
 
 def to_dsl(node: Node) -> dict:
@@ -86,23 +97,31 @@ def entity_evidence_agg(key: str, label: str | None) -> dict:
             "keys": {"terms": {"field": "entity_rows.key", "size": 1000}}}}}}
 
 
-def entity_filter(key: str, label: str | None, short_forms: list[str]) -> dict:
+def entity_filter(key: str, label: str | None, short_forms: list[str], min_salience: float | None = None) -> dict:
     """Articles with a row whose key is ``key`` (a name, spelling, PERSON first or last name),
-    or naming an entity whose key is one of the ``short_forms`` the corpus linked to ``key``."""
+    or naming an entity whose key is one of the ``short_forms`` the corpus linked to ``key``;
+    with ``min_salience``, only rows of entities at least that salient."""
     should: list[dict] = [{"term": {"entity_rows.key": key}}]
     if short_forms:
         should.append({"bool": {"filter": [{"term": {"entity_rows.kind": "name"}},
                                            {"terms": {"entity_rows.key": short_forms}}]}})
     query: dict = {"bool": {"should": should, "minimum_should_match": 1}}
+    flt: list[dict] = []
     if label:
-        query["bool"]["filter"] = [{"term": {"entity_rows.label": label}}]
+        flt.append({"term": {"entity_rows.label": label}})
+    if min_salience is not None:
+        flt.append({"range": {"entity_rows.salience": {"gte": min_salience}}})
+    if flt:
+        query["bool"]["filter"] = flt
     return {"nested": {"path": "entity_rows", "query": query}}
 
 
-def label_filter(label: str) -> dict:
-    """Articles naming at least one entity of this label."""
-    return {"nested": {"path": "entity_rows", "query": {"bool": {"filter": [
-        {"term": {"entity_rows.label": label}}, {"term": {"entity_rows.kind": "name"}}]}}}}
+def label_filter(label: str, min_salience: float | None = None) -> dict:
+    """Articles naming at least one entity of this label (at least ``min_salience`` salient)."""
+    flt: list[dict] = [{"term": {"entity_rows.label": label}}, {"term": {"entity_rows.kind": "name"}}]
+    if min_salience is not None:
+        flt.append({"range": {"entity_rows.salience": {"gte": min_salience}}})
+    return {"nested": {"path": "entity_rows", "query": {"bool": {"filter": flt}}}}
 
 
 def facet_aggs(size: int) -> dict:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from newsflow.bus import Message
 from newsflow.contracts import EnrichedArticle
 from newsflow.search import Index, RejectedArticles
+
+if TYPE_CHECKING:
+    from index.alerts import AlertMatcher
 
 GROUP = "index"
 
@@ -14,8 +19,9 @@ class IndexStage:
 
     name = "index"
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, alerts: "AlertMatcher | None" = None):
         self.index = index
+        self.alerts = alerts  # alert rules run over each batch once it is indexed (index.alerts)
 
     def decode(self, message: Message) -> EnrichedArticle:
         """Parse an EnrichedArticle record."""
@@ -30,9 +36,15 @@ class IndexStage:
 
     def write(self, outputs: list[EnrichedArticle]) -> list[tuple[EnrichedArticle, str]]:
         """Upsert the batch; returns the articles the index refused for good, with reasons."""
+        refused: list[tuple[EnrichedArticle, str]] = []
         try:
             self.index.upsert(outputs)
         except RejectedArticles as exc:
             by_id = {a.id: a for a in outputs}
-            return [(by_id[aid], reason) for aid, reason in exc.errors if aid in by_id]
-        return []
+            refused = [(by_id[aid], reason) for aid, reason in exc.errors if aid in by_id]
+        if self.alerts is not None:
+            # After the upsert, before the commit: a failure here retries the batch (the ledger
+            # keeps the repeat from sending an alert twice).
+            gone = {a.id for a, _ in refused}
+            self.alerts.run([a for a in outputs if a.id not in gone])
+        return refused

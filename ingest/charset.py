@@ -34,7 +34,15 @@ def meta_charset(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> str:
-    """Decode an HTML page's bytes to text.
+    """Decode an HTML page's bytes to text; see ``decode_html_checked``."""
+    return decode_html_checked(body, header_charset)[0]
+
+
+def decode_html_checked(body: bytes, header_charset: str | None = None) -> tuple[str, str | None]:
+    """Decode an HTML page's bytes to text, and say so when the declared charset was wrong.
+
+    Returns the text and ``None``, or a note such as ``"declared charset utf-8 does not fit the
+    bytes; read as cp1252"`` when a declared (header or meta) charset had to be overridden.
 
     Order: a byte-order mark; the Content-Type charset; the ``<meta>`` charset; charset
     detection; UTF-8 with replacement characters. A declared charset is used only if the bytes
@@ -43,21 +51,27 @@ def decode_html(body: bytes, header_charset: str | None = None) -> str:
     """
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body.decode(name, errors="replace")
+            return body.decode(name, errors="replace"), None
     declared = [c for c in (_codec(header_charset), meta_charset(body)) if c]
+
+    def checked(text: str, used: str) -> tuple[str, str | None]:
+        if declared and declared[0] != used:
+            return text, f"declared charset {declared[0]} does not fit the bytes; read as {used}"
+        return text, None
+
     if declared and any(c != "utf-8" for c in declared) and not body.isascii():
         try:
-            return body.decode("utf-8")
+            return checked(body.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
     for name in declared:
         try:
-            return body.decode(name)
+            return checked(body.decode(name), name)
         except UnicodeDecodeError:
             continue
     if not body.isascii():
         try:
-            return body.decode("utf-8")
+            return checked(body.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
         from charset_normalizer import from_bytes
@@ -70,6 +84,6 @@ def decode_html(body: bytes, header_charset: str | None = None) -> str:
             # charset (browsers' default), so it wins whenever it fits about as well.
             western = next((m for m in matches if m.encoding == "cp1252"), None)
             if western is not None and western.chaos <= best.chaos + 0.1:
-                return str(western)
-            return str(best)
-    return body.decode("utf-8", errors="replace")
+                return checked(str(western), "cp1252")
+            return checked(str(best), best.encoding)
+    return checked(body.decode("utf-8", errors="replace"), "utf-8")

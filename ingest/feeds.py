@@ -106,6 +106,8 @@ class FeedEntry:
     summary: str = ""  # plain text
     content: str = ""  # plain text of content:encoded / Atom content
     image: str | None = None
+    guid: str | None = None  # the entry's id (RSS guid, Atom id, sitemap loc) as the feed gives it
+    updated: datetime | None = None  # when the feed says the entry last changed
 
 
 @dataclass
@@ -204,11 +206,15 @@ def _entry(entry) -> FeedEntry:
         # Some feeds repeat the description as content; keep the field empty then, it adds nothing.
         content="" if content == summary else content,
         image=_image(entry),
+        guid=(entry.get("id") or "").strip() or None,
+        # dict.get: feedparser's own get would fall back to published_parsed (and warn about it)
+        updated=_datetime(dict.get(entry, "updated_parsed")),
     )
 
 
-def _json_time(value) -> datetime | None:
-    if not isinstance(value, str):
+def iso_time(value) -> datetime | None:
+    """An ISO 8601 date-time (``Z`` allowed; naive means UTC) in UTC, or None if not one."""
+    if not isinstance(value, str) or not value:
         return None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -235,12 +241,14 @@ def _parse_json_feed(body: bytes, feed_url: str) -> ParsedFeed | None:
         entries.append(FeedEntry(
             link=urljoin(feed_url, link) if isinstance(link, str) and link.strip() else None,
             title=" ".join(str(item.get("title") or "").split()),
-            published=_json_time(item.get("date_published")) or _json_time(item.get("date_modified")),
+            published=iso_time(item.get("date_published")) or iso_time(item.get("date_modified")),
             authors=_unique(a.get("name") for a in authors if isinstance(a, dict)),
             tags=_unique(t for t in item.get("tags") or [] if isinstance(t, str)),
             summary=html_to_text(str(item.get("summary") or "")),
             content=html_to_text(html) if isinstance(html, str) else " ".join(str(item.get("content_text") or "").split()),
             image=item.get("image") or item.get("banner_image") or None,
+            guid=str(item["id"]) if item.get("id") is not None else None,
+            updated=iso_time(item.get("date_modified")),
         ))
     return ParsedFeed(url=feed_url, title=" ".join(str(doc.get("title") or "").split()),
                       link=doc.get("home_page_url"), entries=entries)
@@ -259,6 +267,10 @@ def parse_feed(body: bytes, feed_url: str, *, content_type: str | None = None) -
         if feed is None:
             raise FeedError(f"{feed_url}: not a usable feed (JSON, but not a JSON Feed)")
         return feed
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise FeedError(f"{feed_url}: not a usable feed (an HTML page; `newsflow feeds add` with the site's address "
+                        "finds the feeds it links to)")
     # feedparser flags a missing Content-Type as an error; absent one, XML is the honest guess.
     headers = {"content-location": feed_url, "content-type": content_type or "application/xml"}
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
@@ -280,3 +292,39 @@ def parse_feed(body: bytes, feed_url: str, *, content_type: str | None = None) -
         bozo=bool(reason),
         bozo_reason=reason,
     )
+
+
+# --- autodiscovery -------------------------------------------------------------------------
+
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json", "application/rdf+xml")
+
+
+def discover_feeds(html: bytes | str, base_url: str) -> list[str]:
+    """The feeds a web page advertises with ``<link rel="alternate" type="...">``, absolute, in page order."""
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception:  # lxml raises several types on hopeless input
+        return []
+    found: dict[str, None] = {}
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        ctype = (link.get("type") or "").split(";")[0].strip().lower()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rels and ctype in FEED_LINK_TYPES and href:
+            url = urljoin(base_url, href)
+            if _is_http_url(url):
+                found.setdefault(url, None)
+    return list(found)
+
+
+def opml_document(feeds: list[tuple[str, str | None]], title: str = "newsflow feeds") -> bytes:
+    """An OPML 2.0 document listing ``(url, title)`` feeds, as UTF-8 bytes."""
+    from xml.etree import ElementTree as ET  # building, not parsing: nothing untrusted is read here
+
+    root = ET.Element("opml", version="2.0")
+    ET.SubElement(ET.SubElement(root, "head"), "title").text = title
+    body = ET.SubElement(root, "body")
+    for url, name in feeds:
+        ET.SubElement(body, "outline", type="rss", text=name or url, title=name or url, xmlUrl=url)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"

@@ -32,7 +32,7 @@ try:  # brotli is optional: advertised and decoded only when installed
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
 
-Kind = Literal["page", "feed"]
+Kind = Literal["page", "feed", "sitemap", "robots"]
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
@@ -48,7 +48,11 @@ FEED_TYPES = frozenset(
 ACCEPT = {
     "page": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     "feed": "application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1",
+    "sitemap": "application/xml,text/xml;q=0.9,application/gzip;q=0.5,*/*;q=0.1",
+    "robots": "text/plain,*/*;q=0.1",
 }
+# Sitemaps may be served compressed as files (sitemap.xml.gz), not only with Content-Encoding.
+GZIP_TYPES = frozenset({"application/gzip", "application/x-gzip", "application/octet-stream"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALLOW_HINT = "pass --allow-private-hosts (NEWSFLOW_ALLOW_PRIVATE_HOSTS=true) to allow it"
 
@@ -88,9 +92,10 @@ class TooManyRedirectsError(FetchError):
 class HTTPStatusError(FetchError):
     """The server answered with an error status (or a redirect without a Location)."""
 
-    def __init__(self, url: str, status: int, reason: str | None = None):
+    def __init__(self, url: str, status: int, reason: str | None = None, retry_after: str | None = None):
         super().__init__(url, reason or f"HTTP {status}")
         self.status = status
+        self.retry_after = retry_after  # the raw Retry-After header of a 429/503, if any
 
 
 # --- result -------------------------------------------------------------------------------
@@ -317,6 +322,49 @@ class _Decoder:
         return b""
 
 
+# --- politeness -----------------------------------------------------------------------------
+
+
+class HostGate:
+    """Per-host politeness: at most ``per_host`` requests at once, starts ``delay`` seconds apart.
+
+    Shared by every thread of a fetcher, so article pages fetched in parallel still reach any
+    one site gently; different sites do not wait for each other. A site's robots.txt may ask
+    for a longer delay (``Crawl-delay``): ``slow_down`` raises it for that host.
+    """
+
+    def __init__(self, per_host: int, delay: float):
+        self.per_host = max(1, per_host)
+        self.delay = max(0.0, delay)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+        self._delays: dict[str, float] = {}
+
+    def slow_down(self, host: str, delay: float) -> None:
+        """Space requests to ``host`` at least ``delay`` seconds apart from now on."""
+        with self._lock:
+            self._delays[host] = max(self.delay, delay)
+
+    def enter(self, host: str) -> float:
+        """Wait for a slot on ``host`` and for its turn; returns the seconds waited. Pair with ``leave``."""
+        started = time.monotonic()
+        with self._lock:
+            slot = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        slot.acquire()
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start.get(host, 0.0))
+            self._next_start[host] = start + self._delays.get(host, self.delay)
+        if start > now:
+            time.sleep(start - now)
+        return time.monotonic() - started
+
+    def leave(self, host: str) -> None:
+        """Give the slot taken by ``enter`` back."""
+        self._slots[host].release()
+
+
 # --- the fetcher ---------------------------------------------------------------------------
 
 
@@ -341,6 +389,10 @@ def accepts(kind: Kind, content_type: str | None) -> bool:
         return True
     if kind == "page":
         return content_type in PAGE_TYPES
+    if kind == "robots":
+        return True  # robots.txt is often served as text/html or worse; its parser copes with anything
+    if kind == "sitemap" and content_type in GZIP_TYPES:
+        return True
     return (
         content_type in FEED_TYPES
         or content_type.startswith("text/")
@@ -357,6 +409,7 @@ class Fetcher:
         self.max_redirects = settings.fetch_max_redirects
         self.total_timeout = settings.fetch_total_timeout
         self.allow_private = settings.allow_private_hosts
+        self.gate = HostGate(settings.fetch_per_host, settings.fetch_host_delay)
         encodings = "gzip, deflate" + (", br" if brotli is not None else "")
         self.client = httpx.Client(
             transport=_GuardedTransport(settings.allow_private_hosts, max(4, settings.fetch_concurrency * 2)),
@@ -417,8 +470,15 @@ class Fetcher:
         try:
             for _hop in range(self.max_redirects + 1):
                 _current.url = current
-                self.check_url(current)
-                response = self._send(current, headers)
+                host = self.check_url(current).host
+                # Waiting for our turn at a busy host is not the server's time: the deadline moves.
+                deadline += self.gate.enter(host)
+                _current.deadline = deadline
+                try:
+                    response = self._send(current, headers)
+                except BaseException:
+                    self.gate.leave(host)
+                    raise
                 try:
                     location = response.headers.get("location")
                     if response.status_code in REDIRECT_STATUSES and location:
@@ -431,6 +491,7 @@ class Fetcher:
                     return self._finish(url, current, history, response, kind, deadline)
                 finally:
                     response.close()
+                    self.gate.leave(host)
             raise TooManyRedirectsError(url, f"more than {self.max_redirects} redirects (last to {current})")
         finally:
             _current.deadline = None
@@ -469,9 +530,10 @@ class Fetcher:
         if status in REDIRECT_STATUSES:
             raise HTTPStatusError(final, status, f"HTTP {status} redirect without a Location header")
         if not 200 <= status < 300:
-            raise HTTPStatusError(final, status, f"HTTP {status} {response.reason_phrase}".rstrip())
+            raise HTTPStatusError(final, status, f"HTTP {status} {response.reason_phrase}".rstrip(),
+                                  retry_after=response.headers.get("retry-after"))
         if not accepts(kind, content_type):
-            wanted = "HTML" if kind == "page" else "a feed"
+            wanted = {"page": "HTML", "feed": "a feed", "sitemap": "a sitemap"}.get(kind, kind)
             raise BadContentTypeError(final, f"content type {content_type!r} is not {wanted}")
         body = self._read_body(final, response, deadline)
         return FetchResult(body=body, **common)

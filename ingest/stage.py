@@ -8,31 +8,80 @@ and by a hash of its text. Publishing happens in the calling thread; an article 
 seen only after the bus has it, so a crash in between republishes rather than loses it.
 
 Problems with feeds and pages (broken feeds, HTTP errors, timeouts, refused hosts, oversized
-pages) are logged as one line each and counted in the report; they never escape ``poll_once``.
-Bus errors do escape: without a bus there is nothing useful to carry on with.
+pages) are logged as one line each and counted in the report and, by kind, in the
+``newsflow_ingest_problems`` metric; they never escape ``poll_once``. Bus errors do escape:
+without a bus there is nothing useful to carry on with.
+
+Edits: each feed entry's fingerprint (title, summary, content, updated time) is remembered by
+canonical URL. When a known entry comes back changed, its page is fetched again; if the text
+changed too, the article is published again under the same id with ``revision`` + 1 and
+``updated_at`` set, so indexes (which upsert by id) replace it.
+
+Each feed is scheduled (``ingest.schedule``): adaptive interval, backoff with jitter after
+errors, ``Retry-After`` honoured; ``poll_once(..., due_only=True)`` skips feeds not yet due.
+A feed registered as a sitemap is read with ``ingest.sitemaps`` instead of the feed parser.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 from newsflow.bus import Bus
 from newsflow.config import Settings
 from newsflow.contracts import Article, article_id, content_hash, utcnow
+from ingest import schedule
 from ingest.extract import ExtractedPage, extract_html
 from ingest.feeds import FeedEntry, FeedError, parse_feed
-from ingest.charset import decode_html
-from ingest.fetch import FetchError, Fetcher, FetchResult
+from ingest.charset import decode_html_checked
+from ingest.fetch import (BadContentTypeError, BlockedHostError, FetchError, Fetcher, FetchResult, FetchTimeoutError,
+                          HTTPStatusError, TooLargeError, TooManyRedirectsError)
+from ingest.robots import RobotsCache
+from ingest.sitemaps import newest_children, parse_sitemap
 from ingest.state import FeedState, IngestState, Seen
 from ingest.urls import canonicalize, source_of
+
+if TYPE_CHECKING:
+    from newsflow.metrics import StageMetrics
 
 log = logging.getLogger(__name__)
 
 HEADERS = {"schema_version": "1", "producer": "ingest"}
+
+# A publication date later than this past the fetch time is a feed's or page's mistake (wrong
+# time zone, placeholder dates); it would sort the article above today's news for days.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+def problem_kind(exc: Exception) -> str:
+    """The metric label of a fetch or parse failure (without the feed/page prefix)."""
+    if isinstance(exc, FetchTimeoutError):
+        return "timeout"
+    if isinstance(exc, TooLargeError):
+        return "too_large"
+    if isinstance(exc, BlockedHostError):
+        return "blocked_host"
+    if isinstance(exc, BadContentTypeError):
+        return "bad_content_type"
+    if isinstance(exc, TooManyRedirectsError):
+        return "too_many_redirects"
+    if isinstance(exc, HTTPStatusError):
+        return "http_429" if exc.status == 429 else f"http_{exc.status // 100}xx"
+    if isinstance(exc, FeedError):
+        return "unparsable"
+    return "fetch_error"
+
+
+def entry_fingerprint(entry: FeedEntry) -> str:
+    """What a feed says about an entry, hashed: a change means the entry was edited."""
+    parts = (entry.title, entry.summary, entry.content, entry.updated.isoformat() if entry.updated else "")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass
@@ -46,7 +95,10 @@ class IngestReport:
     articles_published: int = 0
     duplicates: int = 0
     fallbacks: int = 0  # published with the feed's text because the page's was unusable
+    articles_revised: int = 0  # edited articles published again (not counted in articles_published)
+    feeds_skipped: int = 0  # not due yet (``due_only``)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (feed or article URL, reason)
+    problems: Counter = field(default_factory=Counter)  # metric label -> count, e.g. "page:timeout"
 
 
 @dataclass
@@ -56,6 +108,8 @@ class _Page:
     fetched: FetchResult | None = None
     page: ExtractedPage | None = None
     error: str | None = None
+    kind: str | None = None  # problem kind of ``error``
+    charset_note: str | None = None  # the page declared a charset its bytes do not fit
 
 
 @dataclass
@@ -66,6 +120,18 @@ class _Batch:
     marks: list[tuple[list[str], str, str]] = field(default_factory=list)  # (urls, article id, hash)
     urls: dict[str, Seen] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
+    fingerprints: list[tuple[str, str]] = field(default_factory=list)  # (entry canonical URL, fingerprint)
+    revisions: list[tuple[str, int, str]] = field(default_factory=list)  # (article id, revision, hash)
+
+
+@dataclass
+class _Todo:
+    """An entry whose page is to be fetched: new, or known but changed in the feed (``revisit``)."""
+
+    entry: FeedEntry
+    canon: str
+    fingerprint: str
+    revisit: Seen | None = None
 
 
 def _http_canonical(url: str) -> str | None:
@@ -79,15 +145,19 @@ def _http_canonical(url: str) -> str | None:
 class IngestStage:
     """Polls feeds and publishes new articles to the articles topic."""
 
-    def __init__(self, settings: Settings, bus: Bus, *, fetcher: Fetcher | None = None, state: IngestState | None = None):
+    def __init__(self, settings: Settings, bus: Bus, *, fetcher: Fetcher | None = None, state: IngestState | None = None,
+                 metrics: "StageMetrics | None" = None):
         self.settings = settings
         self.bus = bus
+        self.metrics = metrics
         self.topic = settings.topic(settings.topic_articles)
         self._own_fetcher = fetcher is None
         self._own_state = state is None
         self.fetcher = fetcher or Fetcher(settings)
         self.state = state or IngestState.open(settings)
+        self.robots = RobotsCache(self.fetcher, settings.user_agent) if settings.respect_robots else None
         self._pool = ThreadPoolExecutor(max(1, settings.fetch_concurrency), thread_name_prefix="ingest-fetch")
+        self._malformed = False  # the feed being polled is not well-formed (but had entries)
 
     def close(self) -> None:
         """Stop the fetch threads and release what this stage opened."""
@@ -97,108 +167,216 @@ class IngestStage:
         if self._own_state:
             self.state.close()
 
+    # --- scheduling -------------------------------------------------------------------------
+
+    def seconds_until_due(self, feed_urls: list[str], now: datetime | None = None) -> float:
+        """Seconds until the first of these feeds is due (0 if one is due now)."""
+        now = now or utcnow()
+        waits = []
+        for url in feed_urls:
+            state = self.state.feed_state(url)
+            waits.append(0.0 if state.due(now) else (state.next_poll - now).total_seconds())
+        return max(0.0, min(waits, default=self.settings.poll_interval))
+
     # --- one poll ---------------------------------------------------------------------------
 
-    def poll_once(self, feed_urls: list[str], progress: Callable[[str, int], None] | None = None) -> IngestReport:
+    def poll_once(self, feed_urls: list[str], progress: Callable[[str, int], None] | None = None, *,
+                  due_only: bool = False) -> IngestReport:
         """Poll each feed once and publish its new articles.
 
-        ``progress(feed_url, published)`` is called after each feed with the number of articles
-        it contributed.
+        With ``due_only``, feeds whose next poll time has not come are skipped. ``progress(feed_url,
+        published)`` is called after each feed with the number of articles it contributed.
         """
         report = IngestReport()
         attempted: set[str] = set()  # entry URLs tried in this poll, so two feeds cause one fetch
+        now = utcnow()
         for feed_url in feed_urls:
             before = report.articles_published
-            self._poll_feed(feed_url, report, attempted)
+            if due_only and not self.state.feed_state(feed_url).due(now):
+                report.feeds_skipped += 1
+            else:
+                self._poll_feed(feed_url, report, attempted)
             if progress is not None:
                 progress(feed_url, report.articles_published - before)
         return report
 
+    def _problem(self, report: IngestReport, kind: str) -> None:
+        report.problems[kind] += 1
+        if self.metrics is not None:
+            self.metrics.ingest_problems.labels(kind).inc()
+
+    def _read(self, state: FeedState) -> tuple[FetchResult, list[FeedEntry] | None]:
+        """Fetch a feed or sitemap; its entries, or ``None`` when it answered 304."""
+        if state.kind == "sitemap":
+            return self._read_sitemap(state)
+        fetched = self.fetcher.fetch(state.url, "feed", etag=state.etag, last_modified=state.last_modified)
+        if fetched.not_modified:
+            return fetched, None
+        feed = parse_feed(fetched.body, fetched.final_url, content_type=fetched.headers.get("content-type"))
+        if feed.bozo:  # parse_feed logged it; used, since it has entries, but counted
+            self._malformed = True
+        return fetched, feed.entries
+
+    def _read_sitemap(self, state: FeedState) -> tuple[FetchResult, list[FeedEntry] | None]:
+        limits = dict(max_urls=self.settings.sitemap_max_urls, max_bytes=self.settings.fetch_max_bytes)
+        refused = self.robots.check(state.url) if self.robots else None
+        if refused:
+            raise FetchError(state.url, refused)
+        fetched = self.fetcher.fetch(state.url, "sitemap", etag=state.etag, last_modified=state.last_modified)
+        if fetched.not_modified:
+            return fetched, None
+        sitemap = parse_sitemap(fetched.body, fetched.final_url, **limits)
+        entries = list(sitemap.entries)
+        for child in newest_children(sitemap.children):
+            try:  # one broken child sitemap costs its own entries only
+                if self.robots and (refused := self.robots.check(child)):
+                    raise FetchError(child, refused)
+                got = self.fetcher.fetch(child, "sitemap")
+                entries += parse_sitemap(got.body, got.final_url, **limits).entries
+            except (FetchError, FeedError) as exc:
+                log.warning("sitemap %s: child sitemap %s failed: %s", state.url, child, getattr(exc, "reason", None) or exc,
+                            extra={"feed": state.url})
+        return fetched, entries[: self.settings.sitemap_max_urls]
+
     def _poll_feed(self, feed_url: str, report: IngestReport, attempted: set[str]) -> None:
         report.feeds_polled += 1
         state = self.state.feed_state(feed_url)
+        self._malformed = False
         try:
-            fetched = self.fetcher.fetch(feed_url, "feed", etag=state.etag, last_modified=state.last_modified)
-            if fetched.not_modified:
-                report.feeds_not_modified += 1
-                log.debug("feed %s not modified", feed_url, extra={"feed": feed_url})
-                self._feed_ok(state, None)
-                return
-            feed = parse_feed(fetched.body, fetched.final_url, content_type=fetched.headers.get("content-type"))
+            fetched, entries = self._read(state)
         except (FetchError, FeedError) as exc:
-            self._feed_failed(state, report, getattr(exc, "reason", None) or str(exc))
+            retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+            self._feed_failed(state, report, getattr(exc, "reason", None) or str(exc), problem_kind(exc), retry_after)
             return
         except Exception as exc:  # a parser bug must not stop the other feeds
             log.exception("feed %s: unexpected error", feed_url, extra={"feed": feed_url})
-            self._feed_failed(state, report, f"unexpected error: {type(exc).__name__}: {exc}")
+            self._feed_failed(state, report, f"unexpected error: {type(exc).__name__}: {exc}", "unexpected")
             return
+        if self._malformed:
+            self._problem(report, "feed:malformed")
+        if entries is None:
+            report.feeds_not_modified += 1
+            log.debug("feed %s not modified", feed_url, extra={"feed": feed_url})
+            self._feed_ok(state, None, 0)
+            return
+        if not entries:
+            log.info("feed %s has no entries", feed_url, extra={"feed": feed_url})
+            self._problem(report, "feed:empty")
 
         failures_before = len(report.failures)
-        self._ingest_entries(feed_url, feed.entries, report, attempted)
+        new = self._ingest_entries(feed_url, entries, report, attempted)
         # With a failed entry, keep the old validators: an unchanged feed must be fetched in full
         # next time (not answered 304), or that entry would never be retried.
-        self._feed_ok(state, fetched if len(report.failures) == failures_before else None)
+        self._feed_ok(state, fetched if len(report.failures) == failures_before else None, new)
 
-    def _feed_ok(self, state: FeedState, fetched: FetchResult | None) -> None:
+    def _feed_ok(self, state: FeedState, fetched: FetchResult | None, new_entries: int) -> None:
         if fetched is not None:
             state.etag, state.last_modified = fetched.etag, fetched.last_modified
-        state.last_polled = utcnow()
+        now = utcnow()
+        state.last_polled = state.last_success = now
         state.last_error = None
         state.consecutive_failures = 0
+        state.entries_seen += new_entries
+        state.interval = schedule.next_interval(self.settings, state.interval, new_entries)
+        state.next_poll = schedule.after(now, state.interval)
         self.state.save_feed_state(state)
 
-    def _feed_failed(self, state: FeedState, report: IngestReport, reason: str) -> None:
-        log.warning("feed %s failed: %s", state.url, reason, extra={"feed": state.url})
-        report.feeds_failed += 1
-        report.failures.append((state.url, reason))
-        state.last_polled = utcnow()
+    def _feed_failed(self, state: FeedState, report: IngestReport, reason: str, kind: str, retry_after: str | None = None) -> None:
+        now = utcnow()
+        state.last_polled = now
         state.last_error = reason
         state.consecutive_failures += 1
+        wait = schedule.backoff_delay(self.settings, state.interval, state.consecutive_failures,
+                                      schedule.parse_retry_after(retry_after, now))
+        state.next_poll = schedule.after(now, wait)
+        log.warning("feed %s failed: %s (failure %d in a row; next attempt in %.0f s)", state.url, reason,
+                    state.consecutive_failures, wait, extra={"feed": state.url, "problem": f"feed:{kind}"})
+        report.feeds_failed += 1
+        report.failures.append((state.url, reason))
+        self._problem(report, f"feed:{kind}")
         self.state.save_feed_state(state)
 
     # --- entries ----------------------------------------------------------------------------
 
-    def _ingest_entries(self, feed_url: str, entries: list[FeedEntry], report: IngestReport, attempted: set[str]) -> None:
-        todo: list[tuple[FeedEntry, str]] = []
+    def _ingest_entries(self, feed_url: str, entries: list[FeedEntry], report: IngestReport, attempted: set[str]) -> int:
+        """Handle a feed's entries; returns how many were new to us."""
+        todo: list[_Todo] = []
+        fingerprints: list[tuple[str, str]] = []
+        guids: dict[str, str] = {}
         for entry in entries:
             report.entries_seen += 1
             if not entry.link:
-                log.debug("feed %s: entry %r has no link; skipped", feed_url, entry.title, extra={"feed": feed_url})
+                log.warning("feed %s: entry %r has no link; skipped", feed_url, entry.title or entry.guid or "(untitled)",
+                            extra={"feed": feed_url, "problem": "entry:no_link"})
+                self._problem(report, "entry:no_link")
                 continue
             canon = _http_canonical(entry.link)
             if canon is None:
+                self._problem(report, "entry:not_http")
                 self._entry_failed(feed_url, entry.link, "not an http(s) link", report)
                 continue
-            if self.state.seen_url(canon) is not None:
-                report.duplicates += 1
+            if entry.guid:
+                other = guids.setdefault(entry.guid, canon)
+                if other != canon:
+                    # Links identify articles, ids are only the feed's bookkeeping: both are kept.
+                    log.warning("feed %s: entries with the same id %r link to %s and %s; taking them as two articles",
+                                feed_url, entry.guid, other, canon, extra={"feed": feed_url, "problem": "entry:duplicate_guid"})
+                    self._problem(report, "entry:duplicate_guid")
+            fingerprint = entry_fingerprint(entry)
+            seen = self.state.seen_url(canon)
+            if seen is not None:
+                known = self.state.entry_fingerprint(canon)
+                if known is None:  # seen before fingerprints were kept: this one is the baseline
+                    fingerprints.append((canon, fingerprint))
+                if known is None or known == fingerprint or canon in attempted:
+                    report.duplicates += 1
+                    continue
+                attempted.add(canon)
+                todo.append(_Todo(entry, canon, fingerprint, revisit=seen))
                 continue
             if canon in attempted:
                 continue
             attempted.add(canon)
-            todo.append((entry, canon))
+            todo.append(_Todo(entry, canon, fingerprint))
 
         # Fetch concurrently, but handle results in feed order in this thread: dedup decisions
         # and publishing stay sequential and deterministic.
-        futures = [self._pool.submit(self._fetch_page, entry.link) for entry, _ in todo]
-        batch = _Batch()
-        for (entry, canon), future in zip(todo, futures):
-            self._handle_entry(feed_url, entry, canon, future.result(), batch, report)
+        futures = [self._pool.submit(self._fetch_page, item.entry.link) for item in todo]
+        batch = _Batch(fingerprints=fingerprints)
+        for item, future in zip(todo, futures):
+            if item.revisit is not None:
+                self._handle_revisit(feed_url, item, future.result(), batch, report)
+            else:
+                self._handle_entry(feed_url, item, future.result(), batch, report)
         self._publish(batch)
+        return sum(1 for item in todo if item.revisit is None)
 
     def _fetch_page(self, url: str) -> _Page:
+        if self.robots is not None:
+            try:
+                refused = self.robots.check(url)
+            except Exception as exc:  # robots trouble must not cost more than this page
+                refused = f"robots.txt check failed: {type(exc).__name__}: {exc}"
+            if refused:
+                return _Page(error=refused, kind="robots")
         try:
             fetched = self.fetcher.fetch(url, "page")
         except FetchError as exc:
-            return _Page(error=exc.reason)
+            return _Page(error=exc.reason, kind=problem_kind(exc))
         except Exception as exc:  # a bug in a library below must cost one article, not the poll
             log.debug("fetching %s failed unexpectedly", url, exc_info=True)
-            return _Page(error=f"unexpected fetch error: {type(exc).__name__}: {exc}")
+            return _Page(error=f"unexpected fetch error: {type(exc).__name__}: {exc}", kind="unexpected")
         try:
-            page = extract_html(decode_html(fetched.body, fetched.charset), fetched.final_url)
+            html, note = decode_html_checked(fetched.body, fetched.charset)
+            if note:
+                log.warning("page %s: %s", url, note, extra={"url": url, "problem": "page:charset_mismatch"})
+            page = extract_html(html, fetched.final_url)
         except Exception as exc:  # extraction bugs on odd pages are that page's problem only
             log.debug("extraction of %s failed", url, exc_info=True)
-            return _Page(fetched, error=f"extraction failed: {type(exc).__name__}: {exc}")
-        return _Page(fetched, page, None if page else "no article text found on the page")
+            return _Page(fetched, error=f"extraction failed: {type(exc).__name__}: {exc}", kind="extraction_failed")
+        if page is None:
+            return _Page(fetched, None, "no article text found on the page", "no_text", note)
+        return _Page(fetched, page, charset_note=note)
 
     def _declared_canonical(self, page: ExtractedPage | None, final: str) -> str | None:
         if page is None or not page.canonical_url:
@@ -214,12 +392,38 @@ class IngestStage:
     def _seen(self, url: str, batch: _Batch) -> Seen | None:
         return batch.urls.get(url) or self.state.seen_url(url)
 
-    def _handle_entry(self, feed_url: str, entry: FeedEntry, entry_canon: str, result: _Page, batch: _Batch, report: IngestReport) -> None:
-        aliases = [entry_canon]
-        canonical = entry_canon
+    def _text(self, feed_url: str, entry: FeedEntry, result: _Page, report: IngestReport,
+              *, revisit: bool = False) -> tuple[str, str] | None:
+        """The article text and where it came from ("page" or "feed"); ``None`` if neither will do.
+
+        A new entry without usable text is a failure of the poll (retried next time); an edited
+        one is not (the caller logs it, the old version stays).
+        """
+        page = result.page
+        reason, kind = result.error, result.kind
+        if result.charset_note:
+            self._problem(report, "page:charset_mismatch")
+        if page is not None and len(page.text) >= self.settings.min_text_chars:
+            return page.text, "page"
+        if page is not None:
+            reason, kind = f"page text too short ({len(page.text)} < {self.settings.min_text_chars} characters)", "short_text"
+        self._problem(report, f"page:{kind or 'unknown'}")
+        text = next((t for t in (entry.content, entry.summary) if len(t) >= self.settings.min_text_chars), None)
+        if text is None:
+            if not revisit:
+                self._entry_failed(feed_url, entry.link, f"{reason}; the feed entry has no usable text either", report)
+            return None
+        report.fallbacks += 1
+        log.info("article %s: %s; using the feed entry's text", entry.link, reason, extra={"feed": feed_url, "url": entry.link})
+        return text, "feed"
+
+    def _handle_entry(self, feed_url: str, item: _Todo, result: _Page, batch: _Batch, report: IngestReport) -> None:
+        entry = item.entry
+        aliases = [item.canon]
+        canonical = item.canon
         page = result.page
         if result.fetched is not None:
-            final = _http_canonical(result.fetched.final_url) or entry_canon
+            final = _http_canonical(result.fetched.final_url) or item.canon
             canonical = self._declared_canonical(page, final) or final
             aliases += [final, canonical]
             for url in (canonical, final):
@@ -227,39 +431,78 @@ class IngestStage:
                 if seen is not None:  # reached through another link: same article
                     report.duplicates += 1
                     batch.marks.append((aliases, seen.article_id, seen.content_hash))
+                    batch.fingerprints.append((item.canon, item.fingerprint))
                     return
 
-        text, text_source, reason = None, "page", result.error
-        if page is not None and len(page.text) >= self.settings.min_text_chars:
-            text = page.text
-        elif page is not None:
-            reason = f"page text too short ({len(page.text)} < {self.settings.min_text_chars} characters)"
-        if text is None:
-            text = next((t for t in (entry.content, entry.summary) if len(t) >= self.settings.min_text_chars), None)
-            if text is None:
-                self._entry_failed(feed_url, entry.link, f"{reason}; the feed entry has no usable text either", report)
-                return
-            text_source = "feed"
-            report.fallbacks += 1
-            log.info("article %s: %s; using the feed entry's text", entry.link, reason, extra={"feed": feed_url, "url": entry.link})
-
+        got = self._text(feed_url, entry, result, report)
+        if got is None:
+            return
+        text, text_source = got
         digest = content_hash(text)
         existing = batch.hashes.get(digest) or self.state.seen_hash(digest)
         if existing is not None:  # the same text under another URL (a syndicated copy)
             report.duplicates += 1
             batch.marks.append((aliases, existing, digest))
+            batch.fingerprints.append((item.canon, item.fingerprint))
             return
 
-        article = self._article(feed_url, entry, canonical, page, text, text_source, digest)
+        article = self._article(feed_url, entry, canonical, page, text, text_source, digest, report)
         batch.articles.append(article)
         batch.marks.append((aliases, article.id, digest))
+        batch.fingerprints.append((item.canon, item.fingerprint))
         for url in aliases:
             batch.urls.setdefault(url, Seen(article.id, digest))
         batch.hashes[digest] = article.id
         report.articles_published += 1
 
+    def _handle_revisit(self, feed_url: str, item: _Todo, result: _Page, batch: _Batch, report: IngestReport) -> None:
+        """A known entry that changed in the feed: publish a new revision if its text changed."""
+        aid = item.revisit.article_id
+        # Whatever happens, this version of the entry has been handled: a page that is now
+        # broken must not be refetched on every poll.
+        batch.fingerprints.append((item.canon, item.fingerprint))
+        got = self._text(feed_url, item.entry, result, report, revisit=True)
+        if got is None:
+            log.warning("article %s changed in the feed but its new version could not be read (%s); keeping the old one",
+                        item.entry.link, result.error or "no usable text", extra={"feed": feed_url, "url": item.entry.link})
+            self._problem(report, "entry:edit_unreadable")
+            return
+        text, text_source = got
+        digest = content_hash(text)
+        revision, current = self.state.revision(aid) or (1, item.revisit.content_hash)
+        if digest == current or any(r[0] == aid for r in batch.revisions):
+            report.duplicates += 1
+            return
+        canonical = item.canon
+        if result.fetched is not None:
+            canonical = self._declared_canonical(result.page, result.fetched.final_url) or _http_canonical(result.fetched.final_url) or canonical
+        article = self._article(feed_url, item.entry, canonical, result.page, text, text_source, digest, report)
+        now = utcnow()
+        article = article.model_copy(update={"id": aid, "revision": revision + 1, "updated_at": now})
+        log.info("article %s was edited: publishing revision %d", item.entry.link, revision + 1,
+                 extra={"feed": feed_url, "url": item.entry.link, "article_id": aid})
+        batch.articles.append(article)
+        batch.revisions.append((aid, revision + 1, digest))
+        report.articles_revised += 1
+        if self.metrics is not None:
+            self.metrics.articles_revised.inc()
+
+    def _published_at(self, feed_url: str, entry: FeedEntry, page: ExtractedPage | None, fetched_at: datetime,
+                      report: IngestReport) -> datetime | None:
+        candidates = [d for d in ((page.published_at if page else None), entry.published) if d is not None]
+        for date in candidates:
+            if date <= fetched_at + FUTURE_TOLERANCE:
+                return date
+        if not candidates:
+            return None
+        log.warning("article %s: publication date %s is in the future; using the fetch time", entry.link,
+                    candidates[0].isoformat(), extra={"feed": feed_url, "url": entry.link, "problem": "entry:future_date"})
+        self._problem(report, "entry:future_date")
+        return fetched_at
+
     def _article(self, feed_url: str, entry: FeedEntry, canonical: str, page: ExtractedPage | None,
-                 text: str, text_source: str, digest: str) -> Article:
+                 text: str, text_source: str, digest: str, report: IngestReport) -> Article:
+        fetched_at = utcnow()
         return Article(
             id=article_id(canonical),
             url=entry.link,
@@ -269,8 +512,8 @@ class IngestStage:
             title=(page.title if page and page.title else entry.title),
             text=text,
             authors=(page.authors if page and page.authors else entry.authors),
-            published_at=(page.published_at if page and page.published_at else entry.published),
-            fetched_at=utcnow(),
+            published_at=self._published_at(feed_url, entry, page, fetched_at, report),
+            fetched_at=fetched_at,
             language=page.language if page else None,
             image=(page.image if page and page.image else entry.image),
             tags=entry.tags or (page.tags if page else []),
@@ -289,3 +532,8 @@ class IngestStage:
         # Only now that the bus has them: a crash before this line republishes, never loses.
         for urls, aid, digest in batch.marks:
             self.state.mark_seen(urls, aid, digest)
+        for aid, revision, digest in batch.revisions:
+            self.state.mark_revised(aid, revision, digest)
+        if batch.fingerprints:
+            self.state.set_entry_fingerprints(batch.fingerprints)
+

@@ -34,7 +34,31 @@ CREATE TABLE IF NOT EXISTS seen_hashes (
     content_hash TEXT PRIMARY KEY,
     article_id   TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entry_versions (
+    canonical_url TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revisions (
+    article_id   TEXT PRIMARY KEY,
+    revision     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) WITHOUT ROWID;
 """
+
+# Columns added to ``feeds`` after its first release: added in place to an older database.
+_FEED_COLUMNS = {
+    "kind": "TEXT NOT NULL DEFAULT 'feed'",
+    "registered": "INTEGER NOT NULL DEFAULT 0",
+    "title": "TEXT",
+    "added_at": "TEXT",
+    "last_success": "TEXT",
+    "entries_seen": "INTEGER NOT NULL DEFAULT 0",
+    "interval": "REAL",
+    "next_poll": "TEXT",
+}
+_FEED_FIELDS = ("etag", "last_modified", "last_polled", "last_error", "consecutive_failures", *_FEED_COLUMNS)
+_TIMES = frozenset({"last_polled", "added_at", "last_success", "next_poll"})
 
 
 @dataclass
@@ -47,6 +71,18 @@ class FeedState:
     last_polled: datetime | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
+    kind: str = "feed"  # "feed" or "sitemap"
+    registered: bool = False  # in the registry (``newsflow feeds add``), not only given on a command line
+    title: str | None = None
+    added_at: datetime | None = None
+    last_success: datetime | None = None
+    entries_seen: int = 0  # entries that were new to us, over the feed's life
+    interval: float | None = None  # current adaptive interval in seconds (None: the default)
+    next_poll: datetime | None = None  # not before this (None: now)
+
+    def due(self, now: datetime) -> bool:
+        """Whether the feed may be polled at ``now``."""
+        return self.next_poll is None or self.next_poll <= now
 
 
 class Seen(NamedTuple):
@@ -64,6 +100,10 @@ class IngestState:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = connect(self.path)
         self._conn.executescript(_SCHEMA)
+        have = {row[1] for row in self._conn.execute("PRAGMA table_info(feeds)")}
+        for name, decl in _FEED_COLUMNS.items():
+            if name not in have:
+                self._conn.execute(f"ALTER TABLE feeds ADD COLUMN {name} {decl}")
 
     @classmethod
     def open(cls, settings: Settings) -> "IngestState":
@@ -104,31 +144,93 @@ class IngestState:
 
     def feed_state(self, url: str) -> FeedState:
         """The stored state of a feed (a fresh one for a feed never polled)."""
-        row = self._conn.execute(
-            "SELECT etag, last_modified, last_polled, last_error, consecutive_failures FROM feeds WHERE url = ?", (url,)
-        ).fetchone()
-        if row is None:
-            return FeedState(url)
-        etag, last_modified, last_polled, last_error, failures = row
-        polled = datetime.fromisoformat(last_polled) if last_polled else None
-        return FeedState(url, etag, last_modified, polled, last_error, failures)
+        row = self._conn.execute(f"SELECT {', '.join(_FEED_FIELDS)} FROM feeds WHERE url = ?", (url,)).fetchone()
+        return FeedState(url) if row is None else self._feed_from_row(url, row)
+
+    @staticmethod
+    def _feed_from_row(url: str, row) -> FeedState:
+        values = dict(zip(_FEED_FIELDS, row))
+        for name in _TIMES:
+            values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+        values["registered"] = bool(values["registered"])
+        return FeedState(url, **values)
 
     def save_feed_state(self, state: FeedState) -> None:
         """Store a feed's state, replacing the previous one."""
+        values = [getattr(state, name) for name in _FEED_FIELDS]
+        values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+        values[_FEED_FIELDS.index("registered")] = int(state.registered)
+        cols = ", ".join(_FEED_FIELDS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _FEED_FIELDS)
         self._conn.execute(
-            "INSERT INTO feeds (url, etag, last_modified, last_polled, last_error, consecutive_failures) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
-            "last_modified = excluded.last_modified, last_polled = excluded.last_polled, "
-            "last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures",
-            (
-                state.url,
-                state.etag,
-                state.last_modified,
-                state.last_polled.isoformat() if state.last_polled else None,
-                state.last_error,
-                state.consecutive_failures,
-            ),
+            f"INSERT INTO feeds (url, {cols}) VALUES (?{', ?' * len(_FEED_FIELDS)}) ON CONFLICT (url) DO UPDATE SET {updates}",
+            (state.url, *values),
         )
+
+    # --- the registry -----------------------------------------------------------------------
+
+    def register(self, url: str, kind: str = "feed", title: str | None = None) -> bool:
+        """Add a feed (or sitemap) to the registry; ``False`` if it was registered already.
+
+        A feed that was polled before from a command line keeps its history.
+        """
+        state = self.feed_state(url)
+        was = state.registered
+        state.registered, state.kind = True, kind
+        state.title = title or state.title
+        state.added_at = state.added_at or utcnow()
+        self.save_feed_state(state)
+        return not was
+
+    def unregister(self, url: str) -> bool:
+        """Remove a feed from the registry (its seen articles stay seen); ``False`` if it was not there."""
+        cur = self._conn.execute("UPDATE feeds SET registered = 0 WHERE url = ? AND registered = 1", (url,))
+        return cur.rowcount > 0
+
+    def registered(self) -> list[FeedState]:
+        """The registered feeds, in the order they were added."""
+        rows = self._conn.execute(
+            f"SELECT url, {', '.join(_FEED_FIELDS)} FROM feeds WHERE registered = 1 ORDER BY added_at, url"
+        ).fetchall()
+        return [self._feed_from_row(row[0], row[1:]) for row in rows]
+
+    # --- edits ------------------------------------------------------------------------------
+
+    def entry_fingerprint(self, canonical_url: str) -> str | None:
+        """The fingerprint of the feed entry last seen for this URL (see ``stage.entry_fingerprint``)."""
+        row = self._conn.execute("SELECT fingerprint FROM entry_versions WHERE canonical_url = ?", (canonical_url,)).fetchone()
+        return row[0] if row else None
+
+    def set_entry_fingerprints(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember the fingerprints of the entries just handled, by canonical URL."""
+        self._conn.executemany(
+            "INSERT INTO entry_versions (canonical_url, fingerprint) VALUES (?, ?) "
+            "ON CONFLICT (canonical_url) DO UPDATE SET fingerprint = excluded.fingerprint",
+            list(pairs),
+        )
+
+    def revision(self, article_id: str) -> tuple[int, str] | None:
+        """The latest (revision, content hash) of an article that was revised at least once."""
+        row = self._conn.execute("SELECT revision, content_hash FROM revisions WHERE article_id = ?", (article_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def mark_revised(self, article_id: str, revision: int, content_hash: str) -> None:
+        """Record that ``revision`` of an article (with this text) was published."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute(
+                "INSERT INTO revisions (article_id, revision, content_hash, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET revision = excluded.revision, "
+                "content_hash = excluded.content_hash, updated_at = excluded.updated_at",
+                (article_id, revision, content_hash, utcnow().isoformat()),
+            )
+            self._conn.execute(
+                "INSERT OR IGNORE INTO seen_hashes (content_hash, article_id) VALUES (?, ?)", (content_hash, article_id)
+            )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         """Close the database."""

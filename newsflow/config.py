@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"]
@@ -47,11 +47,17 @@ class Settings(BaseSettings):
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: str | None = None  # PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
     kafka_sasl_username: str | None = None
-    kafka_sasl_password: str | None = None
+    kafka_sasl_password: SecretStr | None = None  # SecretStr: a logged or printed Settings shows ********
     kafka_ssl_cafile: str | None = None
     kafka_partitions: int = 6
     kafka_replication: int = 1
     kafka_compression: Literal["zstd", "lz4", "gzip", "none"] = "zstd"
+    # producer batching and consumer fetching: defaults measured with bench/bus.py (DEVELOPERS.md)
+    kafka_linger_ms: int = 20
+    kafka_batch_bytes: int = 1024 * 1024
+    kafka_max_poll_records: int = 500
+    kafka_max_partition_fetch_bytes: int = 1024 * 1024
+    kafka_connect_timeout: float = 30.0  # seconds a client waits for the cluster before a clear error
 
     # Elasticsearch (index = "elasticsearch")
     es_url: str = "http://127.0.0.1:9200"
@@ -72,6 +78,16 @@ class Settings(BaseSettings):
     fetch_concurrency: int = 4
     poll_interval: float = 300.0  # seconds between polls of one feed when running continuously
     min_text_chars: int = 120  # below this the page text is not trusted; fall back to the feed
+    # Adaptive polling: a feed's interval starts at poll_interval and moves within these bounds
+    # (shorter while it publishes, longer while it is quiet); errors back off up to poll_backoff_max.
+    poll_min_interval: float = 60.0
+    poll_max_interval: float = 3600.0
+    poll_backoff_max: float = 6 * 3600.0
+    # Politeness towards one site: at most this many requests at once, starts spaced this far apart.
+    fetch_per_host: int = 2
+    fetch_host_delay: float = 0.25
+    respect_robots: bool = True  # obey robots.txt for article pages and sitemaps
+    sitemap_max_urls: int = 200  # newest URLs taken from one sitemap poll (sitemaps can list millions)
 
     # enrich
     spacy_model: str = "en_core_web_sm"
@@ -82,6 +98,14 @@ class Settings(BaseSettings):
 
     # index
     index_batch_size: int = 500  # Elasticsearch bulk reaches ~0.9x a plain bulk from 500 (1 refresh a batch)
+
+    # alerts: the rules file the index stage runs over each batch (reloaded when it changes); None: no alerts
+    alert_rules: Path | None = None
+    # the webhook sink (`newsflow alerts webhook`): per-request timeout, then retries with
+    # exponential backoff from webhook_retry_initial up to webhook_retry_max seconds between tries
+    webhook_timeout: float = 10.0
+    webhook_retry_initial: float = 1.0
+    webhook_retry_max: float = 60.0
 
     # operations
     metrics_port: int | None = None  # serve Prometheus metrics on this port while running

@@ -85,8 +85,12 @@ class Article(Record):
     content_hash: str
     # Where the text came from: the fetched page, or the feed entry when the page failed.
     text_source: Literal["page", "feed"] = "page"
+    # Edits: an article republished with changed text keeps its id; revision counts its versions
+    # (1 = first) and updated_at says when this one was seen. Additive: older records parse as revision 1.
+    revision: int = 1
+    updated_at: datetime | None = None
 
-    _tz = field_validator("published_at", "fetched_at")(classmethod(lambda cls, v: _aware(v)))
+    _tz = field_validator("published_at", "fetched_at", "updated_at")(classmethod(lambda cls, v: _aware(v)))
 
 
 class Entity(BaseModel):
@@ -134,6 +138,12 @@ class Alert(Record):
     matched_entities: list[str] = Field(default_factory=list)
     matched_terms: list[str] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)
+    # Additive (older alerts parse without them): what a consumer shows without a lookup.
+    source: str | None = None
+    story_id: str | None = None
+    summary: str = ""
+
+    _tz = field_validator("published_at", "created_at")(classmethod(lambda cls, v: _aware(v)))
 
 
 class DeadLetter(Record):

@@ -7,7 +7,8 @@ import logging
 import sys
 import time
 
-_RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+# color_message: uvicorn's copy of each message with ANSI colours (newsflow serve), not a field
+_RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "color_message"}
 
 
 def _extras(record: logging.LogRecord) -> dict:
@@ -54,3 +55,6 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     # Library chatter that would drown our own lines.
     for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # kafka-python's DEBUG lines carry each client's configuration and the raw bytes of the SASL
+    # login, i.e. the Kafka password: never below INFO, whatever the level asked for
+    logging.getLogger("kafka").setLevel(max(logging.INFO, root.level))

@@ -18,6 +18,11 @@ class StageMetrics:
         self.feed_polls = Counter("newsflow_feed_polls", "Feed polls by outcome", ["outcome"], registry=self.registry)
         self.articles_published = Counter("newsflow_articles_published", "New articles published by ingest", registry=self.registry)
         self.duplicates = Counter("newsflow_duplicates", "Feed entries skipped as already seen", registry=self.registry)
+        # one label value per kind of bad input (ingest.stage.PROBLEMS), so each shows on a dashboard
+        self.ingest_problems = Counter("newsflow_ingest_problems", "Feeds, entries and pages ingest could not use, by kind",
+                                       ["kind"], registry=self.registry)
+        self.articles_revised = Counter("newsflow_articles_revised", "Edited articles published again as a new revision",
+                                        registry=self.registry)
         self.batch_seconds = Histogram(
             "newsflow_batch_seconds", "Time to process and write one batch", ["stage"], registry=self.registry,
             buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),

@@ -53,10 +53,17 @@ class StageProgress:
 
     @contextmanager
     def task(self, description: str, total: int | None, unit: str) -> Iterator[Callable[[int], None]]:
-        """Yield an ``advance(n)`` callable for a step of known (or unknown) size."""
+        """Yield an ``advance(n, unit=...)`` callable for a step of known (or unknown) size.
+
+        ``unit`` (optional) replaces the text after the count, e.g. to show a second figure.
+        """
         if not self.enabled or not total:
-            yield lambda n: None
+            yield lambda n, unit=None: None
             return
         with make_progress() as progress:
             task_id = progress.add_task(description, total=total, unit=unit)
-            yield lambda n: progress.advance(task_id, n)
+
+            def advance(n: int, unit: str | None = None) -> None:
+                progress.update(task_id, advance=n, **({"unit": unit} if unit is not None else {}))
+
+            yield advance

@@ -229,9 +229,16 @@ def _make(cls, parts: list[Node]) -> Node | None:
 
 def parse(query: str | None) -> Node | None:
     """The AST of ``query``, or ``None`` for a query with nothing to search for."""
+    if query:
+        # control characters (NUL, ...) separate words like spaces do: nobody types them, and
+        # FTS5 would end a string at a NUL ("unterminated string") instead of searching
+        query = _CONTROL.sub(" ", query)
     if not query or not query.strip():
         return None
     return _Parser(query).parse()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from newsflow.bus import open_bus
 from newsflow.config import Settings
+from newsflow.contracts import utcnow
 from newsflow.metrics import StageMetrics
 from newsflow.progress import StageProgress
 from newsflow.worker import StageWorker
@@ -85,7 +86,11 @@ class Pipeline:
         self.progress = StageProgress(enabled=show_progress)
         self.bus = open_bus(settings)
         self.index = open_index(settings)
-        self.ingest = IngestStage(settings, self.bus)
+        self.ingest = IngestStage(settings, self.bus, metrics=self.metrics)
+        from index.alerts import AlertMatcher
+
+        # alert rules (settings.alert_rules): a broken file raises RulesError here, before anything runs
+        self.alerts = AlertMatcher.from_settings(settings, self.index, self.bus)
         deadletter = settings.topic(settings.topic_deadletter)
         self.enrich = StageWorker(
             EnrichStage(settings, self.bus), self.bus,
@@ -93,18 +98,24 @@ class Pipeline:
             deadletter_topic=deadletter, batch_size=settings.enrich_batch_size, metrics=self.metrics,
         )
         self.indexer = StageWorker(
-            IndexStage(self.index), self.bus,
+            IndexStage(self.index, self.alerts), self.bus,
             self.bus.consumer(INDEX_GROUP, [settings.topic(settings.topic_enriched)]),
             deadletter_topic=deadletter, batch_size=settings.index_batch_size, metrics=self.metrics,
         )
 
-    def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event) -> None:
-        """Poll each feed once, one at a time so a stop request is honoured between feeds."""
+    def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event, *, due_only: bool = False) -> None:
+        """Poll each feed once (with ``due_only``, each feed whose time has come), one at a time
+        so a stop request is honoured between feeds."""
+        if due_only:
+            now = utcnow()
+            feeds = [f for f in feeds if self.ingest.state.feed_state(f).due(now)]
+        started, articles = time.monotonic(), 0
         with self.progress.task("ingest", total=len(feeds), unit="feeds") as advance:
             for feed in feeds:
                 if stop.is_set():
                     break
                 r = self.ingest.poll_once([feed])
+                articles += r.articles_published
                 self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
                 self.metrics.articles_published.inc(r.articles_published)
                 self.metrics.duplicates.inc(r.duplicates)
@@ -114,7 +125,8 @@ class Pipeline:
                 report.duplicates += r.duplicates
                 report.failed += len(r.failures)
                 report.failures.extend(r.failures)
-                advance(1)
+                rate = articles / max(time.monotonic() - started, 1e-6)
+                advance(1, unit=f"feeds  {articles} articles ({rate:.1f}/s)")
 
     def drain(self, report: RunReport, stop: threading.Event) -> None:
         """Carry everything waiting on the topics through enrich and index."""
@@ -140,13 +152,14 @@ class Pipeline:
             # Leftovers of an interrupted run go first, so a restart finishes what it started.
             self.drain(report, stop)
             while not stop.is_set():
-                cycle_start = time.monotonic()
-                self.poll_feeds(feeds, report, stop)
+                # Without --once each feed keeps its own schedule (adaptive interval, backoff),
+                # which survives restarts: a feed polled a minute ago is not polled again now.
+                self.poll_feeds(feeds, report, stop, due_only=not once)
                 self.drain(report, stop)
                 if once:
                     break
                 log.info("cycle done", extra={"published": report.articles_published, "indexed": report.indexed})
-                stop.wait(max(0.0, self.settings.poll_interval - (time.monotonic() - cycle_start)))
+                stop.wait(max(0.1, self.ingest.seconds_until_due(feeds)))
         report.index_total = self.index.count()
         return report
 
@@ -154,6 +167,8 @@ class Pipeline:
         """Release every resource."""
         self.enrich.close()
         self.indexer.close()
+        if self.alerts is not None:
+            self.alerts.close()
         self.ingest.close()
         self.index.close()
         self.bus.close()

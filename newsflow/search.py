@@ -7,7 +7,7 @@ A backend implements ``Index``; the CLI's ``newsflow search --json`` prints
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 # Facets always present in a result, in this order (others follow when the backend has them).
 FACET_LABELS = ("PERSON", "ORG", "GPE")
+
+# Bucket widths of the date histogram of hits. Buckets are UTC calendar periods named by the
+# date they start on (YYYY-MM-DD; weeks start on Monday); empty buckets are left out.
+HistogramInterval = Literal["day", "week", "month", "year"]
+HISTOGRAM_INTERVALS: tuple[str, ...] = ("day", "week", "month", "year")
 
 
 class QueryError(ValueError):
@@ -61,6 +66,12 @@ class SearchRequest(BaseModel):
     limit: int = Field(default=10, ge=0, le=1000)
     offset: int = Field(default=0, ge=0)
     facet_size: int = Field(default=10, ge=0, le=100)
+    # also count the matches per period of publication (SearchResult.histogram); None: don't
+    histogram: HistogramInterval | None = None
+    # Only these article ids (alert rules run as searches over the batch just indexed); None: all.
+    ids: list[str] | None = Field(default=None, max_length=1000)
+    # Entity filters (entities, label) count only entities at least this salient (0..1); None: any.
+    min_salience: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator("label")
     @classmethod
@@ -123,6 +134,8 @@ class SearchResult(BaseModel):
     total: int
     hits: list[SearchHit] = Field(default_factory=list)
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+    # matches per period (request.histogram), oldest first; name = the period's first day
+    histogram: list[FacetValue] = Field(default_factory=list)
 
     def to_public(self) -> dict:
         """The JSON object of ``newsflow search --json`` and ``GET /api/search``."""
@@ -141,6 +154,16 @@ class Index(Protocol):
 
     def get(self, article_id: str) -> "EnrichedArticle | None":
         """One article by id."""
+
+    def story(self, story_id: str, limit: int = 100) -> "list[EnrichedArticle]":
+        """The articles of one near-duplicate group, first published first (undated last, then by id)."""
+
+    def entity_names(self, prefix: str = "", label: str | None = None, limit: int = 10) -> list[FacetValue]:
+        """Canonical entity names for autocomplete: the name, a spelling or a PERSON's first or
+        last name starts with ``prefix``; most articles first, with the number of articles."""
+
+    def msearch(self, requests: list[SearchRequest]) -> list[SearchResult]:
+        """Several searches at once (one round trip where the backend can), results in order."""
 
     def count(self) -> int:
         """Number of articles indexed."""

@@ -88,7 +88,9 @@ class ConsumingService:
         self.settings, self.bus, self.processor, self.closers = settings, bus, processor, closers
         self.group, self.topic, self.batch_size, self.metrics = group, topic, batch_size, metrics
         self.health = Health(processor.name)
-        self.worker = self._worker()
+        # made in run(), inside the retry loop: a broker that is down at start (or while the
+        # consumer is re-made after a failure) is waited for, not a reason to exit
+        self.worker: StageWorker | None = None
 
     def _worker(self) -> StageWorker:
         return StageWorker(
@@ -102,28 +104,43 @@ class ConsumingService:
         backoff = 1.0
         while not stop.is_set():
             try:
+                if self.worker is None:
+                    self.worker = self._worker()
                 n = self.worker.run_batch(timeout=1.0)
-            except Exception as exc:  # noqa: BLE001 - the downstream is down: retry, never die
+                if n:
+                    lag = self.worker.consumer.lag()
+            except Exception as exc:  # noqa: BLE001 - the bus or the downstream is down: retry, never die
                 self.health.failing_since = self.health.failing_since or time.time()
                 self.health.last_error = f"{type(exc).__name__}: {exc}"
                 log.error("batch failed; retrying from the last commit", extra={"stage": self.processor.name,
                           "error": self.health.last_error, "retry_in_s": backoff})
                 # the consumer's position ran past the uncommitted batch: start again from the commit
-                self.worker.close()
+                self._close_worker()
                 stop.wait(backoff)
                 backoff = min(MAX_BACKOFF, backoff * 2)
-                self.worker = self._worker()
                 continue
+            if self.health.failing_since is not None:
+                log.info("recovered", extra={"stage": self.processor.name,
+                         "after_s": round(time.time() - self.health.failing_since, 1)})
             backoff = 1.0
             self.health.failing_since = None
             if n:
                 self.health.records += n
                 self.health.last_batch_at = time.time()
-                self.metrics.lag.labels(self.processor.name).set(self.worker.consumer.lag())
+                self.metrics.lag.labels(self.processor.name).set(lag)
+
+    def _close_worker(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is None:
+            return
+        try:
+            worker.close()
+        except Exception as exc:  # noqa: BLE001 - leaving a group on a dead broker may fail: nothing to keep
+            log.warning("closing the consumer failed", extra={"stage": self.processor.name, "error": repr(exc)})
 
     def close(self) -> None:
         """Close the consumer and whatever the processor writes to."""
-        self.worker.close()
+        self._close_worker()
         for close in self.closers:
             close()
 
@@ -140,12 +157,24 @@ class IngestService:
 
     def run(self, stop: threading.Event) -> None:
         """Poll every feed, wait, repeat until ``stop`` is set."""
+        backoff = 1.0
         while not stop.is_set():
             started = time.monotonic()
             for feed in self.feeds:
                 if stop.is_set():
                     break
-                report = self.stage.poll_once([feed])
+                try:
+                    report = self.stage.poll_once([feed])
+                except Exception as exc:  # noqa: BLE001 - the bus is down: the articles stay unseen, retried
+                    self.health.failing_since = self.health.failing_since or time.time()
+                    self.health.last_error = f"{type(exc).__name__}: {exc}"
+                    log.error("publishing failed; polling again", extra={"stage": "ingest", "feed": feed,
+                              "error": self.health.last_error, "retry_in_s": backoff})
+                    stop.wait(backoff)
+                    backoff = min(MAX_BACKOFF, backoff * 2)
+                    break
+                backoff = 1.0
+                self.health.failing_since = None
                 self.metrics.feed_polls.labels("failed" if report.feeds_failed else "ok").inc(report.feeds_polled)
                 self.metrics.articles_published.inc(report.articles_published)
                 self.metrics.duplicates.inc(report.duplicates)

@@ -50,9 +50,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_three_services(cli: CLI, site: SampleSite, expected: int, timeout: float = 180) -> dict:
+def run_three_services(cli: CLI, site: SampleSite, expected: int, timeout: float = 180, on_progress=None) -> dict:
     """Start ``newsflow ingest``, ``enrich`` and ``index`` as separate processes, wait until the
     index holds ``expected`` articles, read each ``/healthz``, stop them with SIGTERM.
+
+    ``on_progress(indexed)``, if given, is called with the index's article count at each check
+    while the services run (fault tests use it to break something mid-run).
 
     Returns {"health": {stage: doc}, "returncodes": {stage: int}, "stderr": {stage: str}}.
     """
@@ -75,8 +78,11 @@ def run_three_services(cli: CLI, site: SampleSite, expected: int, timeout: float
             for stage, proc in procs.items():
                 if proc.poll() is not None:
                     raise AssertionError(f"newsflow {stage} exited {proc.returncode}: {proc.stderr.read()}")
-            if cli.search()["total"] >= expected:
+            indexed = cli.search()["total"]
+            if indexed >= expected:
                 break
+            if on_progress is not None:
+                on_progress(indexed)
             time.sleep(0.5)
         health = {stage: httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() for stage, port in ports.items()}
     finally:

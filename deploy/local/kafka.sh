@@ -7,6 +7,13 @@
 # (<repo>/.cache/kafka: classpath, config, data, logs), KAFKA_HEAP_OPTS (-Xms256m -Xmx512m),
 # KAFKA_START_TIMEOUT (60 s), NEWSFLOW_MVN_ARGS (extra mvn arguments, e.g. -o or -s settings.xml).
 # Needs: java 17+, mvn, python3 (standard library only, for the readiness probe).
+#
+# Secured mode (opt-in): KAFKA_SECURITY=sasl_ssl serves SASL/PLAIN over TLS on KAFKA_PORT instead
+# of PLAINTEXT. A CA and a broker certificate for 127.0.0.1 are made with openssl into
+# NEWSFLOW_KAFKA_DIR/tls on first start (clients trust tls/ca.pem). The client login is
+# KAFKA_SASL_USERNAME (newsflow) / KAFKA_SASL_PASSWORD (default: random, kept in
+# tls/client-password, mode 600). Passwords go into files readable by this user only, never to
+# the output. Needs openssl too.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,12 +24,15 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 KAFKA_DIR="${NEWSFLOW_KAFKA_DIR:-$REPO/.cache/kafka}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
+KAFKA_SECURITY="${KAFKA_SECURITY:-plaintext}"
+case "$KAFKA_SECURITY" in plaintext | sasl_ssl) ;; *) die "kafka: KAFKA_SECURITY must be plaintext or sasl_ssl, not '$KAFKA_SECURITY'" ;; esac
 
 CP_FILE="$KAFKA_DIR/classpath.txt"
 CONF="$KAFKA_DIR/server.properties"
 DATA="$KAFKA_DIR/data"
 LOGS="$KAFKA_DIR/logs"
 PIDFILE="$KAFKA_DIR/kafka.pid"
+TLS="$KAFKA_DIR/tls"
 LOG4J="$LOCAL_DIR/kafka-log4j2.properties"
 ADDR="127.0.0.1:$KAFKA_PORT"
 
@@ -53,19 +63,95 @@ running_pid() { # pid of our broker, from the pid file or (fallback) by its exac
   find_pid "kafka.Kafka $CONF"
 }
 
-probe() { python3 "$LOCAL_DIR/kafka_probe.py" 127.0.0.1 "$KAFKA_PORT"; }
+probe() {
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    KAFKA_SASL_USERNAME="${KAFKA_SASL_USERNAME:-newsflow}"
+    [[ -n "${KAFKA_SASL_PASSWORD:-}" ]] || KAFKA_SASL_PASSWORD=$(cat "$TLS/client-password" 2>/dev/null || true)
+    # credentials through the environment, not argv (argv is visible to every user in ps)
+    KAFKA_PROBE_CAFILE="$TLS/ca.pem" KAFKA_PROBE_USERNAME="$KAFKA_SASL_USERNAME" KAFKA_PROBE_PASSWORD="$KAFKA_SASL_PASSWORD" \
+      python3 "$LOCAL_DIR/kafka_probe.py" 127.0.0.1 "$KAFKA_PORT"
+  else
+    python3 "$LOCAL_DIR/kafka_probe.py" 127.0.0.1 "$KAFKA_PORT"
+  fi
+}
+
+# --- secured mode: TLS material and passwords (made once, kept in $TLS) ---------------------
+secret() { # secret NAME: the password kept in $TLS/NAME, made on first use
+  local f="$TLS/$1"
+  [[ -s "$f" ]] || (umask 077 && openssl rand -hex 16 >"$f")
+  cat "$f"
+}
+
+tls_material() {
+  need openssl "secured mode makes its CA and broker certificate with it"
+  mkdir -p "$TLS" && chmod 700 "$TLS"
+  KAFKA_SASL_USERNAME="${KAFKA_SASL_USERNAME:-newsflow}"
+  [[ "$KAFKA_SASL_USERNAME" =~ ^[A-Za-z0-9._-]+$ ]] || die "kafka: KAFKA_SASL_USERNAME may hold letters, digits, '.', '_' and '-' only"
+  if [[ -n "${KAFKA_SASL_PASSWORD:-}" ]]; then (umask 077 && printf '%s\n' "$KAFKA_SASL_PASSWORD" >"$TLS/client-password"); fi
+  KAFKA_SASL_PASSWORD=$(secret client-password)
+  BROKER_PASSWORD=$(secret broker-password)
+  STORE_PASSWORD=$(secret store-password)
+  [[ -s "$TLS/broker.p12" && -s "$TLS/ca.pem" ]] && return 0
+  say "kafka: making a CA and a certificate for 127.0.0.1 in $TLS"
+  local log="$TLS/openssl.log"
+  (
+    set -e
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=newsflow local Kafka CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$TLS/ca.key" -out "$TLS/ca.pem"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$TLS/broker.key" -out "$TLS/broker.csr"
+    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+      "extendedKeyUsage=serverAuth,clientAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+      "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid,issuer" >"$TLS/broker.ext"
+    openssl x509 -req -days 3650 -in "$TLS/broker.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial \
+      -extfile "$TLS/broker.ext" -out "$TLS/broker.pem"
+    openssl pkcs12 -export -name broker -in "$TLS/broker.pem" -inkey "$TLS/broker.key" -certfile "$TLS/ca.pem" \
+      -passout "file:$TLS/store-password" -out "$TLS/broker.p12"
+    chmod 644 "$TLS/ca.pem"
+  ) >"$log" 2>&1 || { show_tail "$log"; die "kafka: could not make the TLS material (see above)"; }
+}
+
+# listener lines of server.properties for the chosen security mode
+listener_config() {
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    cat <<PROPS
+listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=PLAIN
+sasl.mechanism.inter.broker.protocol=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\
+  username="broker" password="$BROKER_PASSWORD" user_broker="$BROKER_PASSWORD" user_$KAFKA_SASL_USERNAME="$KAFKA_SASL_PASSWORD";
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS/broker.p12
+ssl.keystore.password=$STORE_PASSWORD
+ssl.key.password=$STORE_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS/ca.pem
+ssl.client.auth=none
+PROPS
+  else
+    cat <<PROPS
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+PROPS
+  fi
+}
 
 write_config() {
   mkdir -p "$DATA" "$LOGS"
+  [[ "$KAFKA_SECURITY" == sasl_ssl ]] && tls_material
+  : >"$CONF" && chmod 600 "$CONF"  # it holds the passwords in secured mode
   cat >"$CONF" <<PROPS
 # generated by deploy/local/kafka.sh on each start; edit the script, not this file
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+$(listener_config)
 controller.listener.names=CONTROLLER
 log.dirs=$DATA
 

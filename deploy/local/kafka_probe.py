@@ -5,15 +5,21 @@ topics (a version both sides support, v4..v8). Exits 0 and prints a one-line sum
 broker answers both; exits 1 with the reason otherwise.
 
     python3 kafka_probe.py 127.0.0.1 9092
+
+A broker in secured mode (kafka.sh with KAFKA_SECURITY=sasl_ssl) is probed over TLS with SASL/PLAIN
+when KAFKA_PROBE_CAFILE is set: the CA file, with KAFKA_PROBE_USERNAME and KAFKA_PROBE_PASSWORD
+(environment, not arguments, so the password is not visible in ps).
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import ssl
 import struct
 import sys
 
-API_METADATA, API_VERSIONS = 3, 18
+API_METADATA, API_SASL_HANDSHAKE, API_VERSIONS, API_SASL_AUTHENTICATE = 3, 17, 18, 36
 CLIENT_ID = b"newsflow-probe"
 
 
@@ -56,9 +62,38 @@ class Reader:
         return s
 
 
+def string(s: str) -> bytes:
+    raw = s.encode()
+    return struct.pack(">h", len(raw)) + raw
+
+
+def sasl_plain(sock: socket.socket, username: str, password: str) -> None:
+    """SaslHandshake v1 (PLAIN), then SaslAuthenticate v0: raises when the broker refuses."""
+    r = Reader(request(sock, API_SASL_HANDSHAKE, 1, 10, string("PLAIN")))
+    err = r.take("h")
+    if err:
+        raise RuntimeError(f"SaslHandshake error code {err} (PLAIN not enabled?)")
+    token = b"\0" + username.encode() + b"\0" + password.encode()
+    r = Reader(request(sock, API_SASL_AUTHENTICATE, 0, 11, struct.pack(">i", len(token)) + token))
+    err = r.take("h")
+    if err:
+        raise RuntimeError(f"SASL authentication failed: {r.string()}")
+
+
+def connect(host: str, port: int, timeout: float) -> socket.socket:
+    sock = socket.create_connection((host, port), timeout=timeout)
+    sock.settimeout(timeout)
+    cafile = os.environ.get("KAFKA_PROBE_CAFILE")
+    if not cafile:
+        return sock
+    ctx = ssl.create_default_context(cafile=cafile)
+    return ctx.wrap_socket(sock, server_hostname=host)
+
+
 def probe(host: str, port: int, timeout: float) -> str:
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.settimeout(timeout)
+    with connect(host, port, timeout) as sock:
+        if os.environ.get("KAFKA_PROBE_CAFILE"):
+            sasl_plain(sock, os.environ.get("KAFKA_PROBE_USERNAME", ""), os.environ.get("KAFKA_PROBE_PASSWORD", ""))
         r = Reader(request(sock, API_VERSIONS, 0, 1, b""))
         err = r.take("h")
         if err:

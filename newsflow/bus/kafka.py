@@ -18,6 +18,9 @@ Semantics match the embedded bus where Kafka allows it:
   "no records" from "not fetched yet".
 - ``lag()`` counts the records of the subscribed topics not yet committed by the group (all
   partitions, not only this member's), like the embedded bus.
+- Group names get the topic prefix, like topics: deployments sharing a cluster share no group.
+- A client that cannot connect raises ``KafkaConnectError`` saying why (refused login, untrusted
+  certificate, nothing listening), never showing the password.
 """
 
 from __future__ import annotations
@@ -65,16 +68,41 @@ _COMMIT_LOST = (
 )
 
 
+class KafkaConnectError(kerr.KafkaError):
+    """The cluster could not be reached, or refused our TLS or SASL credentials.
+
+    The message names the address, the security protocol, the SASL mechanism and user and what
+    went wrong; never the password.
+    """
+
+
+def connecting(settings: "Settings", make):
+    """``make()`` a kafka-python client; a failure to connect becomes a ``KafkaConnectError``.
+
+    kafka-python retries a refused login until its bootstrap timeout and then reports only
+    "Unable to bootstrap"; the cause is found by asking the broker once more, step by step.
+    """
+    try:
+        return make()
+    except (kerr.KafkaTimeoutError, kerr.SaslAuthenticationFailedError, kerr.UnsupportedSaslMechanismError,
+            kerr.AuthorizationError) as exc:
+        from newsflow.bus.kafka_diagnose import diagnose
+
+        raise KafkaConnectError(diagnose(settings, exc)) from exc
+
+
 def client_config(settings: "Settings") -> dict[str, Any]:
     """Connection and security options shared by producer, consumer and admin client."""
     cfg: dict[str, Any] = {
         "bootstrap_servers": [s.strip() for s in settings.kafka_bootstrap.split(",") if s.strip()],
         "security_protocol": settings.kafka_security_protocol,
+        "bootstrap_timeout_ms": int(settings.kafka_connect_timeout * 1000),
     }
     if settings.kafka_sasl_mechanism:
         cfg["sasl_mechanism"] = settings.kafka_sasl_mechanism
         cfg["sasl_plain_username"] = settings.kafka_sasl_username
-        cfg["sasl_plain_password"] = settings.kafka_sasl_password
+        password = settings.kafka_sasl_password
+        cfg["sasl_plain_password"] = password.get_secret_value() if password is not None else None
     if settings.kafka_ssl_cafile:
         cfg["ssl_cafile"] = settings.kafka_ssl_cafile
     return cfg
@@ -88,9 +116,17 @@ def producer_config(settings: "Settings") -> dict[str, Any]:
         "acks": "all",
         "enable_idempotence": True,
         "compression_type": None if settings.kafka_compression == "none" else settings.kafka_compression,
-        "linger_ms": 20,
-        "batch_size": 256 * 1024,
+        "linger_ms": settings.kafka_linger_ms,
+        "batch_size": settings.kafka_batch_bytes,
         "max_request_size": 8 * 1024 * 1024,
+    }
+
+
+def consumer_config(settings: "Settings") -> dict[str, Any]:
+    """Fetch options of a group member (bench/bus.py gives raw kafka-python the same)."""
+    return {
+        "max_poll_records": settings.kafka_max_poll_records,
+        "max_partition_fetch_bytes": settings.kafka_max_partition_fetch_bytes,
     }
 
 
@@ -115,7 +151,8 @@ class KafkaBus:
     # --- topics ----------------------------------------------------------------------------
     def _admin_client(self) -> KafkaAdminClient:
         if self._admin is None:
-            self._admin = KafkaAdminClient(**client_config(self.settings), client_id="newsflow-admin")
+            self._admin = connecting(self.settings, lambda: KafkaAdminClient(
+                **client_config(self.settings), client_id="newsflow-admin"))
         return self._admin
 
     def ensure_topics(self, topics: list[str]) -> None:
@@ -142,7 +179,7 @@ class KafkaBus:
         if self._producer is None:
             with self._lock:
                 if self._producer is None:
-                    self._producer = KafkaProducer(**producer_config(self.settings))
+                    self._producer = connecting(self.settings, lambda: KafkaProducer(**producer_config(self.settings)))
         return self._producer
 
     def _on_send_error(self, exc: BaseException) -> None:
@@ -181,9 +218,13 @@ class KafkaBus:
 
     # --- consuming -------------------------------------------------------------------------
     def consumer(self, group: str, topics: list[str], *, from_beginning: bool = True) -> "KafkaConsumerAdapter":
-        """A member of ``group`` subscribed to ``topics`` (created if missing)."""
+        """A member of ``group`` subscribed to ``topics`` (created if missing).
+
+        The group name gets the topic prefix too: deployments sharing a cluster must not share
+        consumer groups, or a crash in one stalls the other's rebalances.
+        """
         self.ensure_topics(topics)
-        return KafkaConsumerAdapter(self.settings, group, topics, from_beginning=from_beginning)
+        return KafkaConsumerAdapter(self.settings, self.settings.topic(group), topics, from_beginning=from_beginning)
 
     def close(self) -> None:
         """Flush what is pending, then close the producer and admin client."""
@@ -217,7 +258,7 @@ class KafkaConsumerAdapter:
         self.group = group
         self.topics = list(topics)
         self.from_beginning = from_beginning
-        self._consumer = KafkaConsumer(
+        self._consumer = connecting(settings, lambda: KafkaConsumer(
             **client_config(settings),
             client_id=f"newsflow-{group}",
             group_id=group,
@@ -226,14 +267,15 @@ class KafkaConsumerAdapter:
             max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
             session_timeout_ms=SESSION_TIMEOUT_MS,
             heartbeat_interval_ms=1000,  # a member learns of a rebalance within a second
-            max_poll_records=500,
-        )
+            **consumer_config(settings),
+        ))
         for topic in self.topics:
             # know the partitions before joining: a group leader without them assigns nothing
             self._consumer.partitions_for_topic(topic)
         self._consumer.subscribe(self.topics, listener=_Rebalance(self))
         # end offsets are asked on a connection of their own: on the consumer's, the request
         # would queue behind a fetch waiting up to fetch_max_wait_ms for new records
+        self._settings = settings
         self._client_config = client_config(settings)
         self._offsets: KafkaConsumer | None = None
         self._joined = False
@@ -296,8 +338,8 @@ class KafkaConsumerAdapter:
 
     def _offsets_client(self) -> KafkaConsumer:
         if self._offsets is None:
-            self._offsets = KafkaConsumer(**self._client_config, client_id=f"newsflow-{self.group}-offsets",
-                                          group_id=None, enable_auto_commit=False)
+            self._offsets = connecting(self._settings, lambda: KafkaConsumer(
+                **self._client_config, client_id=f"newsflow-{self.group}-offsets", group_id=None, enable_auto_commit=False))
         return self._offsets
 
     def _caught_up(self) -> bool:

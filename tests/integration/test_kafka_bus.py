@@ -184,7 +184,7 @@ CRASHING_CONSUMER = """
 import os, signal, sys
 from newsflow.config import Settings
 from newsflow.bus import open_bus
-bus = open_bus(Settings(bus="kafka", kafka_bootstrap=sys.argv[1], kafka_partitions=3))
+bus = open_bus(Settings(bus="kafka", kafka_bootstrap=sys.argv[1], kafka_partitions=3, topic_prefix=sys.argv[4]))
 c = bus.consumer(sys.argv[2], [sys.argv[3]])
 c.poll(10)
 c.commit()
@@ -199,13 +199,24 @@ def test_after_a_kill_9_the_next_member_gets_every_uncommitted_record(bus, kafka
     bus.flush()
     script = tmp_path / "crash.py"
     script.write_text(CRASHING_CONSUMER)
-    proc = subprocess.run([sys.executable, str(script), kafka_bootstrap, g, t], timeout=60)
+    proc = subprocess.run([sys.executable, str(script), kafka_bootstrap, g, t, bus.settings.topic_prefix], timeout=60)
     assert proc.returncode == -9
     # the dead member is still in the group until its session times out: the first poll waits for that
     c = bus.consumer(g, [t])
     rest = drain(c)
     c.close()
     assert len(rest) == 90 and len({m.key for m in rest}) == 90
+
+
+def test_deployments_with_different_topic_prefixes_do_not_share_consumer_groups(bus, kafka_bootstrap):
+    other = open_bus(Settings(bus="kafka", kafka_bootstrap=kafka_bootstrap, topic_prefix=f"it-{_uid()}."))
+    try:
+        mine, theirs = bus.consumer("enrich", [topic(bus)]), other.consumer("enrich", [topic(other)])
+        assert mine.group == bus.settings.topic("enrich") != theirs.group == other.settings.topic("enrich")
+        mine.close()
+        theirs.close()
+    finally:
+        other.close()
 
 
 def test_groups_are_independent(bus):

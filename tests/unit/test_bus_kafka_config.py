@@ -16,7 +16,8 @@ def test_open_bus_returns_the_kafka_bus_without_connecting():
 
 def test_plaintext_by_default_with_every_bootstrap_server():
     cfg = client_config(Settings(kafka_bootstrap="a:9092, b:9092"))
-    assert cfg == {"bootstrap_servers": ["a:9092", "b:9092"], "security_protocol": "PLAINTEXT"}
+    assert cfg == {"bootstrap_servers": ["a:9092", "b:9092"], "security_protocol": "PLAINTEXT",
+                   "bootstrap_timeout_ms": 30_000}
 
 
 def test_sasl_and_tls_options_reach_the_clients():
@@ -36,3 +37,19 @@ def test_the_producer_is_durable_and_compressed_as_configured():
     assert cfg["compression_type"] == "zstd"
     assert producer_config(Settings(kafka_compression="lz4"))["compression_type"] == "lz4"
     assert producer_config(Settings(kafka_compression="none"))["compression_type"] is None
+
+
+def test_the_sasl_password_is_a_secret_in_the_settings_and_plain_only_for_the_client():
+    s = Settings(kafka_sasl_mechanism="PLAIN", kafka_sasl_username="u", kafka_sasl_password="hunter2")
+    assert "hunter2" not in repr(s) and "hunter2" not in str(s.model_dump())
+    assert client_config(s)["sasl_plain_password"] == "hunter2"
+
+
+def test_a_broker_that_does_not_answer_is_named_in_a_clear_error():
+    from newsflow.bus.kafka_diagnose import diagnose
+
+    s = Settings(kafka_bootstrap="127.0.0.1:1", kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="PLAIN",
+                 kafka_sasl_username="u", kafka_sasl_password="hunter2")
+    message = diagnose(s, TimeoutError("Unable to bootstrap"))
+    assert message.startswith("cannot connect to Kafka at 127.0.0.1:1 (SASL_SSL, SASL PLAIN as user 'u')")
+    assert "hunter2" not in message

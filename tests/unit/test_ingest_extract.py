@@ -77,3 +77,43 @@ def test_a_page_without_an_article_gives_little_text():
     # what is too little to trust is the stage's call (min_text_chars), not the extractor's
     page = extract_html("<html><body><nav><a href='/'>Home</a></nav></body></html>", "https://news.example/")
     assert page is None or len(page.text) < 20
+
+
+def _page_with_byline(byline_html: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs("bridge"))
+    return (f"<html><head><title>Bridge plan</title><meta property='article:published_time' "
+            f"content='2024-05-02T11:30:00+02:00'></head><body><article><h1>Bridge plan</h1>"
+            f"{byline_html}{body}</article></body></html>")
+
+
+def test_an_author_without_a_meta_tag_comes_from_the_byline():
+    page = extract_html(_page_with_byline('<p class="byline">By Ines Alvarez</p>'), "https://news.example/b")
+    assert page.authors == ["Ines Alvarez"]
+    page = extract_html(_page_with_byline('<a rel="author" href="/staff/jd">Jane Doe</a>'), "https://news.example/b")
+    assert page.authors == ["Jane Doe"]
+
+
+def test_no_byline_no_author():
+    page = extract_html(_page_with_byline(""), "https://news.example/b")
+    assert page.authors == []
+
+
+def test_a_page_that_declares_no_language_gets_the_language_of_its_text():
+    french = ["Le conseil municipal a approuvé mardi soir le projet de rénovation du pont, après "
+              "deux années de débats entre les riverains et les services de la ville.",
+              "Les travaux commenceront au printemps et dureront dix-huit mois, selon le maire, qui "
+              "a promis que la circulation ne serait jamais complètement interrompue."] * 3
+    body = "".join(f"<p>{p}</p>" for p in french)
+    html = f"<html><head><title>Pont</title></head><body><article><h1>Pont</h1>{body}</article></body></html>"
+    assert extract_html(html, "https://news.example/pont").language == "fr"
+
+
+def test_a_declared_language_is_kept():
+    page = extract_html(article_html("Bridge", paragraphs("bridge"), lang="de"), "https://news.example/b")
+    assert page.language == "de"
+
+
+def test_a_byline_of_several_authors_gives_each_of_them():
+    page = extract_html(_page_with_byline('<div class="byline">By Ines Alvarez, Jane Doe and John Roe</div>'),
+                        "https://news.example/b")
+    assert page.authors == ["Ines Alvarez", "Jane Doe", "John Roe"]

@@ -26,13 +26,6 @@ MB = 1024 * 1024
 
 
 @pytest.fixture
-def site():
-    s = Site()
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def settings(tmp_path):
     return test_settings(tmp_path)
 

@@ -18,22 +18,8 @@ _groups = itertools.count()
 
 
 @pytest.fixture
-def site():
-    s = Site()
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def settings(tmp_path):
     return test_settings(tmp_path)
-
-
-@pytest.fixture
-def bus(tmp_path):
-    b = SQLiteBus(tmp_path / "bus.db")
-    yield b
-    b.close()
 
 
 @pytest.fixture

@@ -115,8 +115,8 @@ class Site:
         return self.url(path)
 
     def page_requests(self) -> int:
-        """Requests for anything that is not a feed (paths under /feeds/ are feeds)."""
-        return sum(n for p, n in self.requests.items() if not p.startswith("/feeds/"))
+        """Requests for anything that is not a feed (paths under /feeds/ are feeds) or robots.txt."""
+        return sum(n for p, n in self.requests.items() if not p.startswith("/feeds/") and p != "/robots.txt")
 
     def close(self) -> None:
         self.server.shutdown()
@@ -135,6 +135,9 @@ def test_settings(tmp_path, **overrides) -> Settings:
         fetch_max_redirects=3,
         fetch_concurrency=4,
         min_text_chars=200,
+        # every test site is 127.0.0.1: per-host politeness would serialise everything
+        fetch_per_host=8,
+        fetch_host_delay=0.0,
     )
     values.update(overrides)
     return Settings(**values)

@@ -35,11 +35,6 @@ class Doubler:
         self.written.extend(outputs)
 
 
-@pytest.fixture
-def bus(tmp_path):
-    return SQLiteBus(tmp_path / "bus.db")
-
-
 def worker(bus, processor, batch_size=10):
     return StageWorker(processor, bus, bus.consumer("g", ["in"]), deadletter_topic="dlq", batch_size=batch_size)
 

@@ -1,0 +1,270 @@
+"""``newsflow serve``: the HTTP API and the search page, read-only over any Index backend.
+
+Routes (the OpenAPI document at ``/openapi.json`` describes every one of them):
+
+- ``GET /api/search``: the parameters and the JSON of ``newsflow search --json`` (both go
+  through ``newsflow.frontdoor``);
+- ``GET /api/articles/{id}``, ``GET /api/stories/{story_id}``, ``GET /api/entities``;
+- ``GET /healthz`` (JSON; 503 when the index does not answer), ``GET /metrics`` (Prometheus);
+- ``GET /`` (the search page) and ``GET /articles/{id}`` (one article), server-rendered.
+
+Input the user must fix gets a 4xx with a message (``{"detail": ...}``), never a 500 or a
+stack trace. The app never writes: it is safe beside ``newsflow run``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import FastAPI, Path as PathParam, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from pydantic import BaseModel
+
+from newsflow import __version__
+from newsflow.config import Settings
+from newsflow.contracts import EnrichedArticle
+from newsflow.frontdoor import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, build_request, check_label
+from newsflow.search import FacetValue, Index, QueryError, SearchResult
+from newsflow.web.page import PAGE_SIZE, PageState, fold_stories, histogram_bars, pick_interval, snippet_html
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+MAX_STORY_ARTICLES = 200
+
+
+# --------------------------------------------------------------------------- response models
+
+
+class ErrorBody(BaseModel):
+    """A request the server will not answer, and why (for people)."""
+
+    detail: str
+
+
+class StoryBody(BaseModel):
+    """The articles of one near-duplicate group, first published first."""
+
+    story_id: str
+    articles: list[EnrichedArticle]
+
+
+class EntitiesBody(BaseModel):
+    """Canonical entity names for autocomplete, most articles first."""
+
+    entities: list[FacetValue]
+
+
+class HealthBody(BaseModel):
+    """``ok`` when the index answers; ``unavailable`` (HTTP 503) when it does not."""
+
+    status: Literal["ok", "unavailable"]
+    index: str
+    articles: int | None = None
+    error: str | None = None
+    version: str
+
+
+# FastAPI would document its own 422 body (a list of pydantic errors); ours is one readable line
+_INVALID = {422: {"model": ErrorBody, "description": "A parameter outside what this document allows (message says which)"}}
+_ERRORS = {400: {"model": ErrorBody, "description": "Input the index cannot search (message says why)"}, **_INVALID}
+_NOT_FOUND = {404: {"model": ErrorBody, "description": "No such article or story"}, **_INVALID}
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
+
+# query parameters shared by the API and the page, with the CLI's names and meaning
+QueryText = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
+    'Full text: words (all required), "exact phrase", OR, AND, NOT or -word, prefix*, (groups).'))]
+Entities = Annotated[list[str], Query(max_length=20, description="Entity names, any spelling; several AND together.")]
+Label = Annotated[str | None, Query(max_length=40, description="Entity label (PERSON, ORG, GPE, LOC, NORP, EVENT): "
+                                    "restricts `entity`, or alone requires an entity of that label.")]
+Source = Annotated[str | None, Query(max_length=300, description="Only articles from this site (host name).")]
+Since = Annotated[str | None, Query(max_length=40, description="Published on or after: YYYY-MM-DD or ISO 8601.")]
+Until = Annotated[str | None, Query(max_length=40, description="Published on or before (a bare date includes that day).")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many hits (paging).")]
+
+
+def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry | None = None) -> FastAPI:
+    """The ASGI app over an open (read-only) ``index``; the caller closes the index."""
+    app = FastAPI(
+        title="newsflow", version=__version__,
+        description="Search enriched news articles by full text and by entity (any spelling).",
+        # Swagger UI and ReDoc load their scripts from a CDN; the page must work offline
+        docs_url=None, redoc_url=None,
+    )
+    registry = registry or CollectorRegistry()
+    requests_total = Counter("newsflow_http_requests", "HTTP requests by route and status",
+                             ["method", "route", "status"], registry=registry)
+    request_seconds = Histogram("newsflow_http_request_seconds", "Time to answer an HTTP request", ["route"],
+                                registry=registry, buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["snippet_html"] = snippet_html
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.index = index
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = getattr(request.scope.get("route"), "path", None) or "unmatched"
+            requests_total.labels(request.method, route, str(status)).inc()
+            request_seconds.labels(route).observe(time.perf_counter() - started)
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith(("/api/", "/healthz", "/metrics", "/openapi"))
+
+    @app.exception_handler(QueryError)
+    async def query_error(request: Request, exc: QueryError):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        # one readable line, not pydantic's nested list: "limit: Input should be less than or equal to 1000"
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        if wants_html(request):
+            return error_page(request, problems, 422)
+        return JSONResponse({"detail": problems}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        # the trace goes to the log, never to the client
+        log.error("request failed", exc_info=exc, extra={"path": request.url.path})
+        return JSONResponse({"detail": "internal error (logged on the server)"}, status_code=500)
+
+    def error_page(request: Request, message: str, status: int) -> HTMLResponse:
+        return templates.TemplateResponse(request, "error.html", {"message": message, "status": status}, status_code=status)
+
+    # ----------------------------------------------------------------------- API
+
+    @app.get("/api/search", response_model=SearchResult, responses=_ERRORS, tags=["api"],
+             summary="Search (the JSON of `newsflow search --json`)")
+    def api_search(query: QueryText = "", entity: Entities = [], label: Label = None,  # noqa: B006 - FastAPI's idiom
+                   source: Source = None, since: Since = None, until: Until = None,
+                   limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Hits per page.")] = 10,
+                   offset: Offset = 0,
+                   histogram: Annotated[Literal["day", "week", "month", "year"] | None, Query(
+                       description="Also count the matches per period of publication.")] = None) -> JSONResponse:
+        """Full text plus entity, label, source and date filters; facets (and a date histogram) over all matches."""
+        request = build_request(settings, query=query, entities=entity, label=label, source=source, since=since,
+                                until=until, limit=limit, offset=offset, histogram=histogram)
+        # the very object the CLI prints, serialised the same way
+        return JSONResponse(index.search(request).to_public())
+
+    @app.get("/api/articles/{article_id}", response_model=EnrichedArticle, responses=_NOT_FOUND, tags=["api"],
+             summary="One enriched article")
+    def api_article(article_id: Annotated[str, PathParam(max_length=200)]) -> JSONResponse:
+        """Text, entities with salience, keyphrases, story and provenance of one article."""
+        article = index.get(article_id)
+        if article is None:
+            return JSONResponse({"detail": f"no article with id {article_id!r}"}, status_code=404)
+        return JSONResponse(article.model_dump(mode="json"))
+
+    @app.get("/api/stories/{story_id}", response_model=StoryBody, responses=_NOT_FOUND, tags=["api"],
+             summary="The articles of one story (near-duplicate group)")
+    def api_story(story_id: Annotated[str, PathParam(max_length=200)]) -> JSONResponse:
+        """Every article of one near-duplicate group, first published first."""
+        articles = index.story(story_id, limit=MAX_STORY_ARTICLES)
+        if not articles:
+            return JSONResponse({"detail": f"no story with id {story_id!r}"}, status_code=404)
+        return JSONResponse(StoryBody(story_id=story_id, articles=articles).model_dump(mode="json"))
+
+    @app.get("/api/entities", response_model=EntitiesBody, responses=_ERRORS, tags=["api"],
+             summary="Entity names for autocomplete")
+    def api_entities(prefix: Annotated[str, Query(max_length=200, description="Start of a name or a spelling of it.")] = "",
+                     label: Label = None,
+                     limit: Annotated[int, Query(ge=1, le=100)] = 10) -> JSONResponse:
+        """Canonical names whose name, a spelling or a PERSON's first or last name starts with ``prefix``."""
+        names = index.entity_names(prefix, label=check_label(label, settings), limit=limit)
+        return JSONResponse(EntitiesBody(entities=names).model_dump(mode="json"))
+
+    # ----------------------------------------------------------------------- operations
+
+    @app.get("/healthz", response_model=HealthBody, responses={503: {"model": HealthBody}}, tags=["operations"])
+    def healthz() -> JSONResponse:
+        """Whether the index answers (and how many articles it holds)."""
+        try:
+            body = HealthBody(status="ok", index=settings.index, articles=index.count(), version=__version__)
+        except Exception as exc:  # noqa: BLE001 - any failure of the backend is "unavailable", said as such
+            body = HealthBody(status="unavailable", index=settings.index, error=f"{type(exc).__name__}: {exc}",
+                              version=__version__)
+            return JSONResponse(body.model_dump(), status_code=503)
+        return JSONResponse(body.model_dump())
+
+    @app.get("/metrics", response_class=Response, tags=["operations"],
+             responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}})
+    def metrics() -> Response:
+        """Prometheus metrics: requests by route and status, latencies."""
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    # ----------------------------------------------------------------------- pages
+
+    @app.get("/", response_class=HTMLResponse, tags=["pages"],
+             responses={400: {"description": "A query the index cannot run (shown on the page)", **_HTML},
+                        422: {"description": "A parameter outside what this document allows", **_HTML}},
+             summary="The search page")
+    def search_page(request: Request, query: QueryText = "", entity: Entities = [], label: Label = None,  # noqa: B006
+                    source: Source = None, since: Since = None, until: Until = None,
+                    offset: Offset = 0) -> HTMLResponse:
+        """Query box, results with snippets and entity chips, facets, a date histogram; every filter in the URL."""
+        state = PageState(query=query, entities=tuple(e for e in entity if e.strip()), label=label or "",
+                          source=source or "", since=since or "", until=until or "", offset=offset)
+        context: dict = {"state": state, "error": None, "result": None}
+        try:
+            search = build_request(settings, query=query, entities=entity, label=label, source=source, since=since,
+                                   until=until, limit=PAGE_SIZE, offset=offset, histogram="day")
+            result = index.search(search)
+        except QueryError as exc:
+            context["error"] = str(exc)
+            return templates.TemplateResponse(request, "search.html", context, status_code=400)
+        interval = "day"
+        if len(result.histogram) > 1:
+            wanted = pick_interval(date.fromisoformat(result.histogram[0].name), date.fromisoformat(result.histogram[-1].name))
+            if wanted != interval:  # a wider span: count again with wider buckets (no hits, no facets: cheap)
+                interval = wanted
+                result.histogram = index.search(search.model_copy(update={
+                    "limit": 0, "offset": 0, "facet_size": 0, "histogram": interval})).histogram
+        places = sorted(result.facets.get("GPE", []) + result.facets.get("LOC", []), key=lambda v: (-v.count, v.name))
+        context.update(
+            result=result, groups=fold_stories(result.hits), interval=interval,
+            bars=histogram_bars(result.histogram, interval),
+            facets=[("People", result.facets.get("PERSON", [])), ("Organisations", result.facets.get("ORG", [])),
+                    ("Places", places[:10])],
+            sources=result.facets.get("source", []), page_size=PAGE_SIZE,
+        )
+        return templates.TemplateResponse(request, "search.html", context)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, tags=["pages"],
+             responses={404: {"description": "No such article", **_HTML},
+                        422: {"description": "A parameter outside what this document allows", **_HTML}},
+             summary="One article")
+    def article_page(request: Request, article_id: Annotated[str, PathParam(max_length=200)]) -> HTMLResponse:
+        """The article's text, entities with salience, keyphrases, the other articles of its story."""
+        article = index.get(article_id)
+        if article is None:
+            return error_page(request, f"There is no article with id {article_id!r}.", 404)
+        story = [a for a in index.story(article.story_id, limit=MAX_STORY_ARTICLES) if a.id != article.id]
+        by_label: dict[str, list] = {}
+        for e in sorted(article.entities, key=lambda e: (-e.salience, -e.count, e.name)):
+            by_label.setdefault(e.label, []).append(e)
+        paragraphs = [p.strip() for p in article.text.split("\n") if p.strip()]
+        return templates.TemplateResponse(request, "article.html", {
+            "article": article, "story": story, "by_label": by_label, "paragraphs": paragraphs,
+            "state": PageState()})
+
+    return app
+
+
+__all__ = ["create_app", "ErrorBody", "StoryBody", "EntitiesBody", "HealthBody"]

@@ -1,0 +1,429 @@
+"""The index contract, written once and run on both backends: the embedded index (SQLite FTS5)
+and Elasticsearch.
+
+Every test takes the ``index`` fixture, parametrised over both backends; the embedded half runs
+anywhere, the Elasticsearch half needs the real node (``elasticsearch_url``: skipped without it,
+an error under NEWSFLOW_REQUIRE_SERVICES=1). ``HIT_SETS`` is the table: the fixture corpus
+(tests/index_corpus.py) loaded once per backend, a request, the articles it must find.
+``test_parity_*`` compares everything else the two backends answer (snippets, facets, order
+where there are no scores, autocomplete) on that corpus.
+
+Backend-specific behaviour stays beside its backend: tests/unit/test_index_embedded.py (read-only
+files, SQLite errors, diacritic folding of full text) and tests/integration/test_elasticsearch_index.py
+(template and alias, mapping rejections, huge texts, deep paging). Known difference, asserted
+rather than hidden: full text on Elasticsearch does not fold diacritics (the minimal node has no
+``asciifolding``); entity filters fold on both backends (enrich writes folded keys).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from index.elasticsearch import ElasticsearchIndex
+from index.embedded import EmbeddedIndex
+from index_corpus import CORPUS, FACETED, NEWS, PEOPLE, art, ent
+from newsflow.config import Settings
+from newsflow.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
+
+
+def es_settings(url: str) -> Settings:
+    return Settings(index="elasticsearch", es_url=url, es_alias=f"test-contract-{uuid.uuid4().hex[:12]}")
+
+
+def open_backend(request, name: str, path):
+    """A fresh index of backend ``name`` (Elasticsearch behind its own alias), closed/dropped at teardown."""
+    if name == "embedded":
+        ix = EmbeddedIndex(path / "index.db")
+        request.addfinalizer(ix.close)
+    else:
+        ix = ElasticsearchIndex(es_settings(request.getfixturevalue("elasticsearch_url")))
+        request.addfinalizer(ix.close)
+        request.addfinalizer(ix.drop)
+    return ix
+
+
+BACKENDS = ["embedded", "elasticsearch"]
+
+
+@pytest.fixture(params=BACKENDS)
+def index(request, tmp_path):
+    return open_backend(request, request.param, tmp_path)
+
+
+def is_es(index) -> bool:
+    return isinstance(index, ElasticsearchIndex)
+
+
+def ids(index, query: str = "", **kw) -> list[str]:
+    return [h.id for h in index.search(SearchRequest(query=query, limit=100, **kw)).hits]
+
+
+def idset(index, query: str = "", **kw) -> set[str]:
+    return set(ids(index, query, **kw))
+
+
+@pytest.fixture
+def news(index):
+    index.upsert(NEWS)
+    return index
+
+
+@pytest.fixture
+def people(index):
+    index.upsert(PEOPLE)
+    return index
+
+
+# --------------------------------------------------------------------------- basics (both backends)
+
+
+def test_it_is_an_index(index):
+    assert isinstance(index, Index)
+
+
+def test_upsert_is_idempotent_by_id_and_the_newest_version_wins(index):
+    index.upsert([art("a", "Old headline", "The zeppelin landed.", entities=[ent("Old Person")])])
+    index.upsert([art("a", "New headline", "The submarine surfaced.", entities=[ent("New Person")])])
+    index.upsert([art("a", "New headline", "The submarine surfaced.", entities=[ent("New Person")])])
+    assert index.count() == 1
+    assert ids(index, "zeppelin") == []
+    assert ids(index, "submarine") == ["a"]
+    assert ids(index, entities=["Old Person"]) == []
+    assert ids(index, entities=["New Person"]) == ["a"]
+    assert index.get("a").title == "New headline"
+
+
+def test_within_one_batch_the_last_version_of_an_id_wins(index):
+    index.upsert([art("a", "first", "alpha"), art("a", "second", "beta")])
+    assert index.count() == 1
+    assert ids(index, "beta") == ["a"] and ids(index, "alpha") == []
+
+
+def test_get_returns_the_whole_enriched_article(index):
+    original = art("a", "Title", "Body text.", entities=[ent("Vladimir Putin", "PERSON", "Putin", count=3)])
+    index.upsert([original])
+    assert index.get("a") == original
+    assert index.get("missing") is None
+
+
+# --------------------------------------------------------------------------- full text
+
+
+
+def test_a_query_of_only_exclusions_means_everything_else(news):
+    assert idset(news, "-media") == {"erdogan"}
+    (hit,) = news.search(SearchRequest(query="-media")).hits
+    assert hit.score == 0.0 and "<mark>" not in hit.snippet
+
+
+
+def test_full_text_diacritics(news):
+    assert ids(news, "Erdoğan") == ["erdogan"]
+    if is_es(news):  # no asciifolding on the server-core mapping: the written form only
+        assert ids(news, "Erdogan") == [] and ids(news, "turkiye") == []
+        assert ids(news, "Türkiye") == ["erdogan"]
+    else:
+        assert ids(news, "Erdogan") == ["erdogan"] and ids(news, "turkiye") == ["erdogan"]
+
+
+
+def test_a_title_match_ranks_first(index):
+    index.upsert([
+        art("body", "Weather report", "Rain today. The pipeline protest continued downtown. More rain."),
+        art("title", "Pipeline protest grows", "Hundreds gathered on Saturday, organisers said."),
+    ])
+    hits = index.search(SearchRequest(query="pipeline")).hits
+    assert [h.id for h in hits] == ["title", "body"]
+    assert hits[0].score > hits[1].score > 0
+
+
+def test_snippet_marks_matches_in_the_text(news):
+    (hit,) = news.search(SearchRequest(query="Vladivostok")).hits
+    assert "<mark>Vladivostok</mark>" in hit.snippet
+    (hit,) = news.search(SearchRequest(query='"Vladimir Putin"')).hits
+    assert "Vladimir" in hit.snippet and "<mark>" in hit.snippet
+
+
+def test_snippet_is_a_window_with_ellipsis_on_long_texts(index):
+    words = " ".join(f"w{i}" for i in range(300))
+    index.upsert([art("long", "Long", f"{words} needle {words}")])
+    (hit,) = index.search(SearchRequest(query="needle")).hits
+    assert "<mark>needle</mark>" in hit.snippet and "…" in hit.snippet
+    assert len(hit.snippet.split()) <= 32
+
+
+def test_without_a_query_the_snippet_is_the_start_of_the_text(index):
+    index.upsert([art("long", "Long", "Opening words. " + "more text " * 100)])
+    (hit,) = index.search(SearchRequest()).hits
+    assert hit.snippet.startswith("Opening words.") and hit.snippet.endswith("…")
+    assert len(hit.snippet) <= 201 and "<mark>" not in hit.snippet
+    assert hit.score == 0.0
+
+
+def test_unbalanced_quotes_are_a_query_error(news):
+    with pytest.raises(QueryError, match="never closed"):
+        news.search(SearchRequest(query='"state media'))
+
+
+def test_exclusions_as_alternatives_are_refused_like_the_embedded_index(news):
+    with pytest.raises(QueryError, match="alternative"):
+        news.search(SearchRequest(query="media OR -trade"))
+
+
+@pytest.mark.parametrize("query", ["NEAR(a b)", "title:media", "a:b ^c", '"', "(", "*", "-", "OR", "AND NOT", "{x y}",
+                                   "C++ e-mail", "_", "a*b*", "\\", "text:[a TO z]", "é*"])
+def test_odd_input_is_searched_or_refused_never_a_client_error(news, query):
+    try:
+        news.search(SearchRequest(query=query))
+    except QueryError:
+        pass
+
+
+# --------------------------------------------------------------------------- entity filters
+
+@pytest.mark.parametrize("spelling", ["Kim Jong-un", "Kim Jong Un", "KIM JONG-UN", "Kim Jong\u2011Un", "kim jong un"])
+def test_entity_filter_ignores_hyphenation_and_case(people, spelling):
+    assert idset(people, entities=[spelling]) == {"kim"}
+
+
+@pytest.mark.parametrize("spelling", ["Putin\u2019s", "Putin's", "President Putin", "President Vladimir Putin", "putin"])
+def test_entity_filter_ignores_possessives_and_titles(people, spelling):
+    assert {"putin-full", "kim"} <= idset(people, entities=[spelling])
+
+
+def test_short_forms_are_not_linked_without_corpus_evidence(index):
+    index.upsert([art("short", entities=[ent("Putin", "PERSON")])])
+    assert idset(index, entities=["Vladimir Putin"]) == set()
+    index.upsert([art("full", entities=[ent("Vladimir Putin", "PERSON", "Vladimir Putin", "Putin")])])
+    assert idset(index, entities=["Vladimir Putin"]) == {"short", "full"}
+
+
+
+def test_an_entity_filter_without_letters_is_a_query_error(people):
+    with pytest.raises(QueryError):
+        people.search(SearchRequest(entities=["--"]))
+
+
+# --------------------------------------------------------------------------- source and dates
+
+
+def test_without_a_query_newest_first_then_undated_then_by_id(index):
+    index.upsert([
+        art("b-undated", published=None), art("old", published="2023-01-01T00:00:00Z"),
+        art("new", published="2024-06-01T00:00:00Z"), art("a-undated", published=None),
+        art("mid", published="2024-01-01T00:00:00+02:00"),
+    ])
+    assert ids(index) == ["new", "mid", "old", "a-undated", "b-undated"]
+
+
+def test_paging_with_offset_and_limit(index):
+    index.upsert([art(f"a{i}", published=f"2024-05-{i + 1:02d}T00:00:00Z") for i in range(5)])
+    result = index.search(SearchRequest(limit=2, offset=2))
+    assert result.total == 5
+    assert [h.id for h in result.hits] == ["a2", "a1"]
+
+
+# --------------------------------------------------------------------------- hits and facets
+
+
+def test_hits_carry_metadata_and_top_entities_by_salience(index):
+    entities = [ent(f"Person {chr(65 + i)}", salience=i / 20) for i in range(15)]
+    index.upsert([art("a", "Title", "Text", source="example.org", entities=entities, story="s1")])
+    (hit,) = index.search(SearchRequest()).hits
+    assert (hit.url, hit.title, hit.source, hit.story_id) == ("https://example.org/a", "Title", "example.org", "s1")
+    assert hit.published_at == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    assert len(hit.entities) == 10
+    assert hit.entities[0].name == "Person O" and hit.entities[0].label == "PERSON"
+
+
+def test_facets_count_all_matches_not_just_the_page_and_group_spellings_by_key(index):
+    index.upsert(FACETED)
+    result = index.search(SearchRequest(query="war", limit=1))
+    assert result.total == 4 and len(result.hits) == 1
+    assert [(v.name, v.count) for v in result.facets["PERSON"]] == [("Kim Jong Un", 3), ("Vladimir Putin", 1)]
+    assert [(v.name, v.count) for v in result.facets["ORG"]] == [("NATO", 1)]
+    assert [(v.name, v.count) for v in result.facets["GPE"]] == [("Russia", 1)]
+    assert sorted((v.name, v.count) for v in result.facets["source"]) == [("a.com", 2), ("b.com", 2)]
+
+
+def test_facets_always_include_the_standard_labels_and_respect_facet_size(index):
+    index.upsert([art(str(i), "x", entities=[ent(f"Person {i}"), ent("Apple", "PRODUCT")]) for i in range(5)])
+    result = index.search(SearchRequest(query="x", facet_size=2))
+    assert list(result.facets)[:3] == list(FACET_LABELS)
+    assert result.facets["ORG"] == [] and result.facets["GPE"] == []
+    assert len(result.facets["PERSON"]) == 2
+    assert [(v.name, v.count) for v in result.facets["PRODUCT"]] == [("Apple", 5)]
+    empty = index.search(SearchRequest(query="nothingmatches"))
+    assert empty.total == 0 and set(FACET_LABELS) <= set(empty.facets)
+
+
+
+def test_entity_names_for_autocomplete(people):
+    names = {(v.name, v.count) for v in people.entity_names("put")}
+    assert ("Vladimir Putin", 2) in names and ("Putin", 1) in names
+    assert [v.name for v in people.entity_names("kim", limit=1)] in (["Kim Jong Un"], ["Kim Yo Jong"])
+    assert [v.name for v in people.entity_names("russ", label="GPE")] == ["Russia"]
+    assert people.entity_names("russ", label="PERSON") == []
+
+
+
+# --------------------------------------------------------------------------- the table: one corpus, expected hit sets
+
+ALL = {a.id for a in CORPUS}
+
+HIT_SETS: list[tuple[SearchRequest, set[str]]] = [
+    # full text: bare words all required, phrases, OR / NOT / -, groups, prefixes, punctuated words
+    (SearchRequest(query="state media"), {"summit", "sanctions"}),
+    (SearchRequest(query="summit media"), {"summit"}),
+    (SearchRequest(query='"state media"'), {"summit", "sanctions"}),
+    (SearchRequest(query='"media state"'), set()),
+    (SearchRequest(query="media NOT sanctions"), {"summit", "trade"}),
+    (SearchRequest(query="media -sanctions -Vladivostok"), {"trade"}),
+    (SearchRequest(query="-media"), ALL - {"summit", "sanctions", "trade"}),
+    (SearchRequest(query="Vladivostok OR tariffs"), {"summit", "trade"}),
+    (SearchRequest(query="Vladivostok OR tariffs OR pipeline"), {"summit", "trade", "body", "title"}),
+    (SearchRequest(query="(Vladivostok OR tariffs) AND media"), {"summit", "trade"}),
+    (SearchRequest(query="sanct*"), {"sanctions"}),
+    (SearchRequest(query="Vladi*"), {"summit"}),
+    (SearchRequest(query="sanct* OR Vladi*"), {"sanctions", "summit"}),
+    (SearchRequest(query="Jong-u*"), {"summit"}),
+    (SearchRequest(query="U.S."), {"sanctions"}),
+    (SearchRequest(query="Jong-un"), {"summit"}),
+    (SearchRequest(query="Kim Jong Un"), {"summit"}),
+    (SearchRequest(query="war"), {"1", "2", "3", "4"}),
+    (SearchRequest(query="needle"), {"long-mid", "long-start", "long-end"}),
+    (SearchRequest(query='"protest continued" OR "Saturday organisers"'), {"body", "title"}),
+    (SearchRequest(query="nothingmatches"), set()),
+    # entity filters: any spelling, a surname finds the full name, a full name finds the short
+    # form other articles linked to it, several must all match, a label restricts them
+    (SearchRequest(entities=["Putin"]), {"putin-full", "putin-short", "kim", "4"}),
+    (SearchRequest(entities=["Vladimir Putin"]), {"putin-full", "putin-short", "kim", "4"}),
+    (SearchRequest(entities=["President Vladimir Putin"]), {"putin-full", "putin-short", "kim", "4"}),
+    (SearchRequest(entities=["KIM JONG-UN"]), {"kim", "1", "2", "3"}),
+    (SearchRequest(entities=["Kim Yo-jong"]), {"kim-yo"}),
+    (SearchRequest(entities=["Kim Jong Un", "Putin"]), {"kim"}),
+    (SearchRequest(entities=["Kim Yo Jong", "Putin"]), set()),
+    (SearchRequest(entities=["Erdogan"]), {"erdogan-p"}),
+    (SearchRequest(entities=["Erdoğan"]), {"erdogan-p"}),
+    (SearchRequest(entities=["Recep Tayyip Erdogan"]), {"erdogan-p"}),
+    (SearchRequest(entities=["Georgia"]), {"georgia-p", "georgia-g"}),
+    (SearchRequest(entities=["Georgia"], label="GPE"), {"georgia-g"}),
+    (SearchRequest(entities=["Georgia"], label="person"), {"georgia-p"}),
+    (SearchRequest(label="ORG"), {"putin-full", "3"}),
+    (SearchRequest(label="GPE"), {"russia", "1", "georgia-g"}),
+    (SearchRequest(query="Moscow", entities=["Putin"]), {"kim"}),
+    (SearchRequest(query="war", entities=["Kim Jong Un"]), {"1", "2", "3"}),
+    # source: exact host, any case, www. and URLs accepted; dates: the whole until-day, undated dropped
+    (SearchRequest(source="b.com"), {"3", "4", "body"}),
+    (SearchRequest(source="WWW.B.COM"), {"3", "4", "body"}),
+    (SearchRequest(source="https://www.a.com/x", query="war"), {"1", "2"}),
+    (SearchRequest(source="b"), set()),
+    (SearchRequest(until=parse_date("2024-04-30", end=True)), {"apr30"}),
+    (SearchRequest(since=parse_date("2024-05-02")), {"may2"}),
+    (SearchRequest(since=parse_date("2024-05-01"), until=parse_date("2024-05-01", end=True)),
+     ALL - {"apr30", "may2", "undated"}),
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def corpus(request, tmp_path_factory):
+    ix = open_backend(request, request.param, tmp_path_factory.mktemp("corpus"))
+    ix.upsert(CORPUS)
+    return ix
+
+
+@pytest.mark.parametrize("request_,want", HIT_SETS, ids=lambda v: v.model_dump_json(exclude_defaults=True)
+                         if isinstance(v, SearchRequest) else "")
+def test_hit_sets(corpus, request_, want):
+    result = corpus.search(request_.model_copy(update={"limit": 100}))
+    assert {h.id for h in result.hits} == want
+    assert result.total == len(want)
+
+
+# --------------------------------------------------------------------------- parity: everything else both backends answer
+
+PARITY_REQUESTS = [
+    SearchRequest(),
+    SearchRequest(query="state media"),
+    SearchRequest(query='"state media"'),
+    SearchRequest(query="media -sanctions"),
+    SearchRequest(query="-media"),
+    SearchRequest(query="NOT war NOT peace"),
+    SearchRequest(query="Vladivostok OR tariffs OR pipeline"),
+    SearchRequest(query="(Vladivostok OR tariffs) AND media"),
+    SearchRequest(query="sanct* OR Vladi* OR pipe*"),
+    SearchRequest(query="U.S. OR Jong-un"),
+    SearchRequest(query="war"),
+    SearchRequest(query="war", limit=2, offset=1),
+    SearchRequest(query="Georgia"),
+    SearchRequest(query="needle"),
+    SearchRequest(query='"protest continued" OR "Saturday organisers"'),
+    SearchRequest(entities=["Putin"]),
+    SearchRequest(entities=["Vladimir Putin"]),
+    SearchRequest(entities=["Kim Jong-un"]),
+    SearchRequest(entities=["Kim Yo-jong"]),
+    SearchRequest(entities=["Kim Jong Un", "Putin"]),
+    SearchRequest(entities=["Erdogan"]),
+    SearchRequest(entities=["Georgia"]),
+    SearchRequest(entities=["Georgia"], label="GPE"),
+    SearchRequest(entities=["Georgia"], label="PERSON"),
+    SearchRequest(label="ORG"),
+    SearchRequest(label="PERSON", facet_size=3),
+    SearchRequest(query="war", entities=["Kim Jong Un"]),
+    SearchRequest(source="b.com"),
+    SearchRequest(source="https://www.a.com/x", query="war"),
+    SearchRequest(since=parse_date("2024-05-01"), until=parse_date("2024-05-01", end=True)),
+    SearchRequest(until=parse_date("2024-04-30", end=True)),
+    SearchRequest(query="nothingmatches"),
+]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, elasticsearch_url):
+    embedded = EmbeddedIndex(tmp_path_factory.mktemp("parity") / "index.db")
+    es = ElasticsearchIndex(es_settings(elasticsearch_url))
+    embedded.upsert(CORPUS)
+    es.upsert(CORPUS)
+    yield embedded, es
+    es.drop()
+    es.close()
+    embedded.close()
+
+
+@pytest.mark.parametrize("request_", PARITY_REQUESTS, ids=lambda r: r.model_dump_json(exclude_defaults=True))
+def test_parity_same_totals_hits_and_facets(both, request_):
+    embedded, es = both
+    want, got = embedded.search(request_), es.search(request_)
+    assert got.total == want.total
+    if request_.offset or request_.limit < want.total:  # a page of a ranked list: same size
+        assert len(got.hits) == len(want.hits)
+    else:
+        assert {h.id for h in got.hits} == {h.id for h in want.hits}
+    if not request_.query or request_.query.startswith(("-", "NOT")):  # no scores: a deterministic order
+        assert [h.id for h in got.hits] == [h.id for h in want.hits]
+        assert [h.snippet for h in got.hits] == [h.snippet for h in want.hits]
+    by_id = {h.id: h for h in want.hits}
+    for h in got.hits:
+        if h.id in by_id:
+            w = by_id[h.id]
+            assert (h.url, h.title, h.source, h.published_at, h.story_id, h.entities, h.snippet) == \
+                   (w.url, w.title, w.source, w.published_at, w.story_id, w.entities, w.snippet)
+    assert got.facets == want.facets
+
+
+@pytest.mark.parametrize("prefix,label,limit", [("put", None, 10), ("kim", None, 1), ("kim", None, 10), ("russ", "GPE", 10),
+                                                ("russ", "PERSON", 10), ("", None, 5), ("erdo", None, 10), ("g", None, 10)])
+def test_parity_entity_names_for_autocomplete(both, prefix, label, limit):
+    embedded, es = both
+    assert es.entity_names(prefix, label=label, limit=limit) == embedded.entity_names(prefix, label=label, limit=limit)
+
+
+
+def test_parity_count_and_get(both):
+    embedded, es = both
+    assert es.count() == embedded.count() == len({a.id for a in CORPUS})
+    for a in CORPUS[:5]:
+        assert es.get(a.id) == embedded.get(a.id)
