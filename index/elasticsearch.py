@@ -191,7 +191,8 @@ class ElasticsearchIndex:
             raise PermissionError(f"the Elasticsearch index {self.alias!r} is open read-only")
         if self._ready:
             return
-        self.client.indices.put_index_template(name=self.template_name, **template_body(self.alias))
+        self.client.indices.put_index_template(
+            name=self.template_name, **template_body(self.alias, getattr(self.settings, "es_text_analyzer", "standard")))
         if not self.client.indices.exists_alias(name=self.alias):
             if self.client.indices.exists(index=self.alias):
                 raise RuntimeError(

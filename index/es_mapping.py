@@ -22,7 +22,10 @@ new contract field never changes the mapping behind our back.
 
 from __future__ import annotations
 
+import copy
+
 MAPPING_VERSION = 1
+DEFAULT_TEXT_ANALYZER = "standard"
 
 _KEYWORD = {"type": "keyword", "ignore_above": 1024}
 _LOWER = {"type": "keyword", "normalizer": "lowercase", "ignore_above": 1024}
@@ -96,11 +99,27 @@ SETTINGS: dict = {
 }
 
 
-def template_body(alias: str) -> dict:
+def mappings(text_analyzer: str = DEFAULT_TEXT_ANALYZER) -> dict:
+    """``MAPPINGS`` with ``text_analyzer`` on the full-text fields (title, text, keyphrases).
+
+    ``standard`` everywhere by default. A production cluster with the analysis-common module
+    may choose a language analyser (``english``: stemming, possessives) and reindex behind the
+    alias; the test node has none, so no test depends on it, and full-text parity with the
+    embedded index holds only for ``standard``.
+    """
+    if text_analyzer == DEFAULT_TEXT_ANALYZER:
+        return MAPPINGS
+    out = copy.deepcopy(MAPPINGS)
+    for name in ("title", "text", "keyphrases"):
+        out["properties"][name]["analyzer"] = text_analyzer
+    return out
+
+
+def template_body(alias: str, text_analyzer: str = DEFAULT_TEXT_ANALYZER) -> dict:
     """The composable index template for the versioned indices ``<alias>-v<N>``."""
     return {
         "index_patterns": [f"{alias}-v*"],
         "priority": 100,
-        "template": {"settings": SETTINGS, "mappings": MAPPINGS},
+        "template": {"settings": SETTINGS, "mappings": mappings(text_analyzer)},
         "_meta": {"description": f"newsflow articles behind the alias {alias}", "mapping_version": MAPPING_VERSION},
     }

@@ -109,7 +109,7 @@ class Reindexer:
     """Builds the next version of the index behind ``alias`` and swaps the alias to it."""
 
     def __init__(self, client: Elasticsearch, alias: str, *, batch_size: int = 500,
-                 transform: Transform | None = None, scroll: str = "10m"):
+                 transform: Transform | None = None, scroll: str = "10m", text_analyzer: str = "standard"):
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.client = client
@@ -117,6 +117,7 @@ class Reindexer:
         self.batch_size = batch_size
         self.transform = transform
         self.scroll = scroll
+        self.text_analyzer = text_analyzer  # the new version gets the configured analyser
 
     # ------------------------------------------------------------------ plan
 
@@ -149,7 +150,8 @@ class Reindexer:
             on_copied: Callable[[int], None] | None = None) -> ReindexReport:
         """Copy, catch up, swap, (delete). ``on_total(n)`` then ``on_copied(k)`` per batch report progress."""
         started = time.perf_counter()
-        self.client.indices.put_index_template(name=f"{self.alias}-template", **template_body(self.alias))
+        self.client.indices.put_index_template(name=f"{self.alias}-template",
+                                              **template_body(self.alias, self.text_analyzer))
         source, target, resumed = self.plan()
         if resumed:
             log.info("resuming the reindex of %s into %s", source, target)

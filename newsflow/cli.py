@@ -314,7 +314,8 @@ def index_reindex(delete_old, batch_size, re_enrich, progress) -> None:
                                "the embedded index needs none")
     transform = _re_enrich_transform(settings) if re_enrich else None
     client = client_from_settings(settings)
-    reindexer = Reindexer(client, settings.es_alias, batch_size=batch_size or settings.index_batch_size, transform=transform)
+    reindexer = Reindexer(client, settings.es_alias, batch_size=batch_size or settings.index_batch_size, transform=transform,
+                          text_analyzer=settings.es_text_analyzer)
     show = progress and sys.stderr.isatty()
     bar = make_progress() if show else None
     task: list = []

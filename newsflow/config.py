@@ -61,6 +61,9 @@ class Settings(BaseSettings):
 
     # Elasticsearch (index = "elasticsearch")
     es_url: str = "http://127.0.0.1:9200"
+    # analyser of title/text/keyphrases: "standard" (every node has it; full-text parity with the
+    # embedded index) or a language analyser of the analysis-common module, e.g. "english"
+    es_text_analyzer: str = "standard"
     es_username: str | None = None
     es_password: str | None = None
     es_api_key: str | None = None

@@ -20,6 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from newsflow.bus import Bus, open_bus
 from newsflow.config import Settings
+from newsflow.contracts import utcnow
 from newsflow.metrics import StageMetrics
 from newsflow.runner import stop_on_signals
 from newsflow.worker import Processor, StageWorker
@@ -146,21 +147,26 @@ class ConsumingService:
 
 
 class IngestService:
-    """The ingest stage polling its feeds every ``poll_interval`` seconds."""
+    """The ingest stage polling each of its feeds when that feed is due."""
 
     def __init__(self, settings: Settings, bus: Bus, feeds: list[str], metrics: StageMetrics):
         from ingest.stage import IngestStage
 
         self.settings, self.feeds, self.metrics = settings, feeds, metrics
-        self.stage = IngestStage(settings, bus)
+        self.stage = IngestStage(settings, bus, metrics=metrics)
         self.health = Health("ingest")
 
     def run(self, stop: threading.Event) -> None:
-        """Poll every feed, wait, repeat until ``stop`` is set."""
+        """Poll the feeds that are due, wait for the next one, repeat until ``stop`` is set.
+
+        Each feed keeps its own schedule (adaptive interval, error backoff, ``Retry-After``),
+        stored with its state, so a restarted service does not poll everything at once.
+        """
         backoff = 1.0
         while not stop.is_set():
-            started = time.monotonic()
-            for feed in self.feeds:
+            now = utcnow()
+            due = [f for f in self.feeds if self.stage.state.feed_state(f).due(now)]
+            for feed in due:
                 if stop.is_set():
                     break
                 try:
@@ -180,7 +186,7 @@ class IngestService:
                 self.metrics.duplicates.inc(report.duplicates)
                 self.health.records += report.articles_published
                 self.health.last_batch_at = time.time()
-            stop.wait(max(0.0, self.settings.poll_interval - (time.monotonic() - started)))
+            stop.wait(max(0.1, min(self.stage.seconds_until_due(self.feeds), self.settings.poll_interval)))
 
     def close(self) -> None:
         """Close the stage's fetcher and state."""
