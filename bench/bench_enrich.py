@@ -115,12 +115,15 @@ def main() -> None:
 
     bare()  # warm-up: first calls allocate
     enrich_all(enricher, corpus(min(n, 64)), args.batch_size)
-    t_bare = best_of(args.runs, bare)
     t_full = best_of(1, full)
-    t_ours = best_of(args.runs, lambda: enrich_all(enricher, corpus(n), args.batch_size))
+    # interleaved rounds, the best of each: a noisy neighbour then slows both sides alike
+    t_bare = t_ours = float("inf")
+    for _ in range(args.runs):
+        t_bare = min(t_bare, best_of(1, bare))
+        t_ours = min(t_ours, best_of(1, lambda: enrich_all(enricher, corpus(n), args.batch_size)))
 
     print(f"model {model} {enricher.provenance.model_version}; bare baseline runs {ner_only.pipe_names}")
-    print(f"{n} articles, {chars / n:.0f} chars / {words / n:.0f} words each, batch {args.batch_size}, best of {args.runs}")
+    print(f"{n} articles, {chars / n:.0f} chars / {words / n:.0f} words each, batch {args.batch_size}, best of {args.runs} interleaved rounds")
     print(f"bare spaCy (ner)    : {n / t_bare:7.1f} articles/s {words / t_bare:9,.0f} words/s")
     print(f"bare spaCy, full    : {n / t_full:7.1f} articles/s {words / t_full:9,.0f} words/s (all components)")
     print(f"newsflow, 1 worker  : {n / t_ours:7.1f} articles/s {words / t_ours:9,.0f} words/s (incl. JSON records)")

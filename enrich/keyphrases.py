@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection
 
+from spacy.attrs import ENT_IOB, IDX, IS_ALPHA, LENGTH, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 MAX_PHRASE_WORDS = 3
@@ -42,9 +44,9 @@ NEWS_STOP_WORDS = frozenset(
 _STOP = frozenset(STOP_WORDS) | NEWS_STOP_WORDS
 
 
-def _is_content(token) -> bool:
-    text = token.lower_
-    return token.is_alpha and len(text) >= MIN_WORD_CHARS and text not in _STOP
+_STOP_HASHES = frozenset(hash_string(w) for w in _STOP)
+_O = 2  # Token.ent_iob: outside every entity
+_ATTRS = [IS_ALPHA, LOWER, ENT_IOB, IDX, LENGTH]
 
 
 def keyphrases(doc: Doc, title_len: int, entity_words: Collection[str] = (), limit: int = MAX_KEYPHRASES) -> list[str]:
@@ -55,15 +57,8 @@ def keyphrases(doc: Doc, title_len: int, entity_words: Collection[str] = (), lim
     those spans are mostly spurious ("Deeper Channel Approved" as a PERSON), so there the
     words of the article's kept entities (``entity_words``, lower-case) are boundaries instead.
     """
-    entity_words = frozenset(entity_words)
-
-    def is_word(token) -> bool:
-        if not _is_content(token):
-            return False
-        if token.idx < title_len:
-            return token.lower_ not in entity_words
-        return token.ent_iob_ == "O"
-
+    entity_hashes = frozenset(hash_string(w) for w in entity_words)
+    strings = doc.vocab.strings
     phrases: list[tuple[tuple[str, ...], bool]] = []  # (words, in_title)
     run: list[str] = []
     run_in_title = False
@@ -75,11 +70,15 @@ def keyphrases(doc: Doc, title_len: int, entity_words: Collection[str] = (), lim
             phrases.append((tuple(run), run_in_title))
         run = []
 
-    for token in doc:
-        if is_word(token):
+    # Token attributes as one integer array: a Python pass over Token objects cost more than
+    # the rest of the keyphrase extraction together.
+    for is_alpha, lower, iob, idx, length in doc.to_array(_ATTRS).tolist():
+        in_title = idx < title_len
+        if (is_alpha and length >= MIN_WORD_CHARS and lower not in _STOP_HASHES
+                and (lower not in entity_hashes if in_title else iob == _O)):
             if not run:
-                run_in_title = token.idx < title_len
-            run.append(token.lower_)
+                run_in_title = in_title
+            run.append(strings[lower])
             continue
         close_run()
     close_run()

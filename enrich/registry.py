@@ -24,6 +24,7 @@ parts), and a re-enrichment (``newsflow index reindex``) brings it up to date.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -33,6 +34,8 @@ from pathlib import Path
 from newsflow.aliases import resolve as resolve_alias
 from newsflow.contracts import Entity
 from newsflow.names import fold
+
+_fold = functools.lru_cache(maxsize=65_536)(fold)  # the same spellings recur in every batch
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -175,7 +178,7 @@ class EntityRegistry:
             "ON CONFLICT (label, key) DO UPDATE SET articles = articles + 1, mentions = mentions + excluded.mentions",
             (e.label, e.key, e.name, e.count),
         )
-        forms = {fold(f) for f in e.surface_forms} | {e.key}
+        forms = {_fold(f) for f in e.surface_forms} | {e.key}
         cur.executemany(
             "INSERT OR IGNORE INTO surface_forms (label, key, form) VALUES (?, ?, ?)",
             [(e.label, e.key, f) for f in forms if f],

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsflow.names import fold
+from newsflow.names import strip_accents
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
 # share few, and short enough that a light edit (a changed sentence) leaves most intact.
@@ -44,6 +44,7 @@ MIN_WORDS = 20
 MAX_CANDIDATES = 200
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TEMPLATE = MinHash(num_perm=NUM_PERM)  # seed 1: the same permutations in every process and run
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_members (
@@ -64,21 +65,31 @@ CREATE TABLE IF NOT EXISTS story_exact (
 """
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    """Word ``size``-grams of ``text`` after folding (case, diacritics, punctuation)."""
-    words = _WORD.findall(fold(text))
+def _words(text: str) -> list[str]:
+    # case- and diacritic-folded words; only the few non-ASCII words pay for the folding
+    return [w if w.isascii() else strip_accents(w) for w in _WORD.findall(text.casefold())]
+
+
+def _shingles_of(words: list[str], size: int) -> set[str]:
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    """Word ``size``-grams of ``text`` after folding case and diacritics."""
+    return _shingles_of(_words(text), size)
+
+
 def signature(text: str) -> np.ndarray | None:
     """The MinHash signature of ``text`` (uint32 array), or None when it is too short."""
-    if len(_WORD.findall(text)) < MIN_WORDS:
+    words = _words(text)
+    if len(words) < MIN_WORDS:
         return None
-    m = MinHash(num_perm=NUM_PERM)
-    m.update_batch([s.encode("utf-8") for s in shingles(text)])
-    # datasketch's hash values are < 2**32: half the bytes to store
+    # the permutations are drawn once: drawing them per article cost a third of the signature
+    m = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
+    m.update_batch([s.encode("utf-8") for s in _shingles_of(words, SHINGLE_WORDS)])
+    # the affine32 scheme (datasketch 2's default) gives 32-bit values: half the bytes to store
     return m.hashvalues.astype(np.uint32)
 
 
