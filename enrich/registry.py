@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import functools
 import re
-import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 from newsflow.aliases import resolve as resolve_alias
 from newsflow.contracts import Entity
+from newsflow.bus.embedded import connect, immediate
 from newsflow.names import fold
 
 _fold = functools.lru_cache(maxsize=65_536)(fold)  # the same spellings recur in every batch
@@ -119,10 +119,7 @@ class EntityRegistry:
         """Open (creating if needed) the registry at ``path`` (``":memory:"`` for a throwaway one)."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._conn = connect(path)  # WAL, shared by the worker processes of the machine
         self._conn.executescript(_SCHEMA)
         self._lock = threading.Lock()
 
@@ -200,18 +197,12 @@ class EntityRegistry:
         """
         batch = list(batch)
         out: list[list[Entity]] = []
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for entities in batch:
-                    resolved = _merge([self._resolve(e) for e in entities])
-                    for e in resolved:
-                        self._register(e)
-                    out.append(resolved)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._lock, immediate(self._conn):
+            for entities in batch:
+                resolved = _merge([self._resolve(e) for e in entities])
+                for e in resolved:
+                    self._register(e)
+                out.append(resolved)
         return out
 
     def lookup(self, name: str, label: str | None = None) -> list[tuple[str, str, str, int]]:

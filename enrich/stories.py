@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from newsflow.bus.embedded import connect, immediate
 from newsflow.names import strip_accents
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
@@ -113,10 +113,7 @@ class StoryIndex:
         self.bands, self.rows = lsh.b, lsh.r
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._conn = connect(path)  # WAL, shared by the worker processes of the machine
         self._conn.executescript(_SCHEMA)
         self._lock = threading.Lock()
 
@@ -190,15 +187,8 @@ class StoryIndex:
         failure leaves the state as it was.
         """
         items = list(items)
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                out = [self._assign_one(aid, chash, text) for aid, chash, text in items]
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-        return out
+        with self._lock, immediate(self._conn):
+            return [self._assign_one(aid, chash, text) for aid, chash, text in items]
 
     def count(self) -> int:
         """Number of articles with a story."""

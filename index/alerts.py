@@ -39,7 +39,7 @@ from index.rows import entity_rows
 from newsflow.aliases import canonical_name
 from newsflow.alert_rules import AlertRule, RulesFile
 from newsflow.bus import Bus
-from newsflow.bus.embedded import connect
+from newsflow.bus.embedded import connect, immediate
 from newsflow.contracts import Alert, EnrichedArticle
 from newsflow.names import fold
 from newsflow.query import parse, terms
@@ -179,8 +179,7 @@ class SQLiteLedger:
         now = time.time()
         with self._lock:
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(conn):
                 for c in claims:
                     cur = conn.execute(
                         "INSERT OR IGNORE INTO alert_ledger (rule, dedup, article_id, topic, alert, claimed_at) "
@@ -192,10 +191,6 @@ class SQLiteLedger:
                                        "WHERE rule = ? AND dedup = ?", (c.rule, c.dedup)).fetchone()
                     if row and not row[3] and row[0] == c.article_id:
                         out.append(Claim(c.rule, c.dedup, row[0], row[1], bytes(row[2])))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
         return out
 
     def mark_published(self, claims: list[Claim]) -> None:
@@ -203,14 +198,9 @@ class SQLiteLedger:
         if not claims:
             return
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self._conn):
                 self._conn.executemany("UPDATE alert_ledger SET published = 1 WHERE rule = ? AND dedup = ?",
                                        [(c.rule, c.dedup) for c in claims])
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
 
     def published(self) -> list[tuple[str, str, str]]:
         """(rule, dedup, article id) of every published alert (tests, operators)."""

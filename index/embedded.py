@@ -27,7 +27,7 @@ from pathlib import Path
 
 from index import rows
 from index.rows import source_key
-from newsflow.bus.embedded import connect
+from newsflow.bus.embedded import connect, immediate
 from newsflow.contracts import EnrichedArticle, Entity
 from newsflow.names import fold
 from newsflow.query import fts5_parts, parse
@@ -169,8 +169,7 @@ class EmbeddedIndex:
         with self._lock:
             conn = self._conn
             assert conn is not None
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(conn):
                 for a in latest.values():
                     # Hits link to the canonical URL: the feed's link may carry tracking parameters.
                     cols = (
@@ -201,10 +200,6 @@ class EmbeddedIndex:
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         entity_rows(rid, a.entities),
                     )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
 
     # ------------------------------------------------------------------ reads
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from newsflow.bus.embedded import connect
+from newsflow.bus.embedded import connect, immediate
 from newsflow.config import Settings
 from newsflow.contracts import utcnow
 
@@ -129,18 +129,13 @@ class IngestState:
         """
         now = utcnow().isoformat()
         rows = [(u, article_id, content_hash, now) for u in dict.fromkeys(canonical_urls)]
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             self._conn.executemany(
                 "INSERT OR IGNORE INTO seen_urls (canonical_url, article_id, content_hash, seen_at) VALUES (?, ?, ?, ?)", rows
             )
             self._conn.execute(
                 "INSERT OR IGNORE INTO seen_hashes (content_hash, article_id) VALUES (?, ?)", (content_hash, article_id)
             )
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
 
     def feed_state(self, url: str) -> FeedState:
         """The stored state of a feed (a fresh one for a feed never polled)."""
@@ -216,8 +211,7 @@ class IngestState:
 
     def mark_revised(self, article_id: str, revision: int, content_hash: str) -> None:
         """Record that ``revision`` of an article (with this text) was published."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             self._conn.execute(
                 "INSERT INTO revisions (article_id, revision, content_hash, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (article_id) DO UPDATE SET revision = excluded.revision, "
@@ -227,10 +221,6 @@ class IngestState:
             self._conn.execute(
                 "INSERT OR IGNORE INTO seen_hashes (content_hash, article_id) VALUES (?, ?)", (content_hash, article_id)
             )
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
 
     def close(self) -> None:
         """Close the database."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from enrich.canonical import entity_names
 from newsflow.contracts import EnrichedArticle, Entity, content_hash
 from newsflow.names import fold
 
@@ -21,13 +22,10 @@ def art(aid: str, title: str = "", text: str = "", *, source: str = "example.com
     text = text or title or aid
     url = f"https://{source}/{aid}"
     entities = list(entities)
-    names: dict[str, list[str]] = {}
-    for e in entities:
-        names.setdefault(e.label, []).append(e.name)
     return EnrichedArticle(
         id=aid, url=url, canonical_url=url, source=source, title=title, text=text,
         published_at=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
-        content_hash=content_hash(text), entities=entities, entity_names=names, story_id=story or aid,
+        content_hash=content_hash(text), entities=entities, entity_names=entity_names(entities), story_id=story or aid,
     )
 
 

@@ -9,25 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from enrich.canonical import entity_names
+from index_corpus import ent
 from newsflow.contracts import EnrichedArticle, Entity, Provenance, content_hash
-from newsflow.names import fold
-
-
-def ent(name: str, label: str = "PERSON", *surface: str, count: int = 1, salience: float = 0.5) -> Entity:
-    return Entity(name=name, label=label, key=fold(name), surface_forms=list(surface) or [name],
-                  count=count, salience=salience)
 
 
 def art(aid: str, title: str, text: str, *, source: str = "harbor-ledger.example", published: str | None = None,
         entities: list[Entity] = (), story: str | None = None, keyphrases: list[str] = ()) -> EnrichedArticle:
     url = f"https://{source}/news/{aid}.html"
-    names: dict[str, list[str]] = {}
-    for e in entities:
-        names.setdefault(e.label, []).append(e.name)
     return EnrichedArticle(
         id=aid, url=url, canonical_url=url, source=source, title=title, text=text,
         published_at=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
-        content_hash=content_hash(text), entities=list(entities), entity_names=names, story_id=story or f"s-{aid}",
+        content_hash=content_hash(text), entities=list(entities), entity_names=entity_names(entities), story_id=story or f"s-{aid}",
         keyphrases=list(keyphrases), summary=text.split(".")[0] + ".",
         enrichment=Provenance(model="en_core_web_sm", model_version="3.8.0", newsflow_version="0.1.0"),
     )

@@ -15,6 +15,8 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from newsflow.bus import Message
@@ -48,6 +50,19 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One ``BEGIN IMMEDIATE`` transaction (the write lock taken at once, so two writers never
+    deadlock upgrading a read): committed when the block ends, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 class SQLiteBus:
     """The ``Bus`` on a SQLite file."""
 
@@ -68,19 +83,12 @@ class SQLiteBus:
             return
         hdr = json.dumps(headers) if headers else None
         now = time.time()
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                (last,) = conn.execute('SELECT COALESCE(MAX("offset"), -1) FROM records WHERE topic = ?', (topic,)).fetchone()
-                conn.executemany(
-                    'INSERT INTO records (topic, "offset", key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?)',
-                    [(topic, last + 1 + i, k, v, hdr, now) for i, (k, v) in enumerate(records)],
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._lock, immediate(self._conn) as conn:
+            (last,) = conn.execute('SELECT COALESCE(MAX("offset"), -1) FROM records WHERE topic = ?', (topic,)).fetchone()
+            conn.executemany(
+                'INSERT INTO records (topic, "offset", key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?)',
+                [(topic, last + 1 + i, k, v, hdr, now) for i, (k, v) in enumerate(records)],
+            )
 
     def flush(self) -> None:
         """Nothing to do: every publish is committed before it returns."""
@@ -146,17 +154,12 @@ class SQLiteConsumer:
         changed = {t: o for t, o in self._position.items() if self._committed.get(t) != o}
         if not changed:
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             self._conn.executemany(
                 'INSERT INTO group_offsets (group_id, topic, "offset") VALUES (?, ?, ?) '
                 'ON CONFLICT (group_id, topic) DO UPDATE SET "offset" = excluded."offset"',
                 [(self.group, t, o) for t, o in changed.items()],
             )
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         self._committed.update(changed)
 
     def lag(self) -> int:
