@@ -28,11 +28,41 @@ class CLI:
             raise AssertionError(f"newsflow {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def popen(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(self.argv(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def popen(self, *args: str) -> "Service":
+        """Start ``newsflow ARGS`` in the background; its output goes to files beside the data dir."""
+        return Service(self.argv(*args), self.env, self.data_dir.parent / "logs", name=args[0])
 
     def search(self, *args: str) -> dict:
         return json.loads(self("search", "--json", "--limit", "100", *args).stdout)
+
+
+class Service(subprocess.Popen):
+    """A background ``newsflow`` process whose stdout and stderr go to files.
+
+    Not pipes: a service that logs a lot while nobody reads (a broker outage, a slow test)
+    would fill a pipe's 64 KB and block on its next log line.
+    """
+
+    def __init__(self, argv: list[str], env: dict[str, str], log_dir: Path, name: str):
+        log_dir.mkdir(parents=True, exist_ok=True)
+        stem = log_dir / f"{name}-{len(list(log_dir.glob(f'{name}-*.err')))}"
+        self.out_path, self.err_path = stem.with_suffix(".out"), stem.with_suffix(".err")
+        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
+            super().__init__(argv, env=env, stdout=out, stderr=err, text=True)
+
+    def stdout_text(self) -> str:
+        """What the process printed on stdout so far."""
+        return self.out_path.read_text(errors="replace")
+
+    def stderr_text(self, tail: int | None = None) -> str:
+        """What the process logged on stderr so far (only the last ``tail`` characters if given)."""
+        text = self.err_path.read_text(errors="replace")
+        return text if tail is None else text[-tail:]
+
+    def communicate(self, input=None, timeout=None):  # noqa: A002 - Popen's signature
+        """Wait for the process to exit; (stdout, stderr) as text."""
+        self.wait(timeout=timeout)
+        return self.stdout_text(), self.stderr_text()
 
 
 def run_once(cli: CLI, site: SampleSite, *extra: str) -> subprocess.CompletedProcess:
@@ -74,13 +104,16 @@ def run_three_services(cli: CLI, site: SampleSite, expected: int, timeout: float
     }
     try:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             for stage, proc in procs.items():
                 if proc.poll() is not None:
-                    raise AssertionError(f"newsflow {stage} exited {proc.returncode}: {proc.stderr.read()}")
+                    raise AssertionError(f"newsflow {stage} exited {proc.returncode}: {proc.stderr_text()}")
             indexed = cli.search()["total"]
             if indexed >= expected:
                 break
+            if time.monotonic() >= deadline:
+                logs = "\n".join(f"--- newsflow {stage}, last lines:\n{proc.stderr_text(tail=3000)}" for stage, proc in procs.items())
+                raise AssertionError(f"after {timeout:.0f}s the index holds {indexed} of {expected} articles\n{logs}")
             if on_progress is not None:
                 on_progress(indexed)
             time.sleep(0.5)

@@ -305,7 +305,7 @@ class KafkaConsumerAdapter:
         """Wait (bounded) until the group assigned partitions and their positions are known."""
         deadline = time.monotonic() + JOIN_TIMEOUT
         while True:
-            records = self._consumer.poll(timeout_ms=JOIN_POLL_MS, max_records=max_records)
+            records = self._fetch(JOIN_POLL_MS, max_records)
             self._buffer.extend(self._convert(records))  # at most one batch, handed out by this poll
             if records:
                 self._joined = True
@@ -319,6 +319,25 @@ class KafkaConsumerAdapter:
             if time.monotonic() >= deadline:
                 log.warning("no partitions assigned yet", extra={"group": self.group, "topics": self.topics})
                 return
+
+    def _fetch(self, timeout_ms: int, max_records: int) -> dict:
+        """One ``KafkaConsumer.poll``, then keep a rebalance it left unfinished pending.
+
+        kafka-python 3.0.12 leaves a JoinGroup/SyncGroup running when a poll's timeout expires
+        and finishes it on a later poll, but only while ``need_rejoin()`` is still true. A
+        rebalance asked for because the topic metadata changed (it does right after the first
+        join: the member joins before it has the topic's partitions) stops being "needed" once
+        the leader's assignment records the new metadata, so its result is never applied: the
+        member holds no partitions, its heartbeat stays off, and it consumes nothing until
+        restarted. ``rejoining`` is true exactly while a rebalance is under way, so asking for
+        the rejoin again restores the invariant and the next poll completes it.
+        """
+        records = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        coordinator = self._consumer._coordinator  # noqa: SLF001 - see the docstring
+        if coordinator.rejoining and not coordinator.need_rejoin():
+            log.debug("resuming an unfinished rebalance", extra={"group": self.group})
+            coordinator.request_rejoin()
+        return records
 
     @staticmethod
     def _convert(records: dict) -> list[Message]:
@@ -398,7 +417,7 @@ class KafkaConsumerAdapter:
                 # returns before a fetch completes: wait a little (it returns once records arrive)
                 wait_ms = MIN_FETCH_WAIT_MS
             first = False
-            records = self._consumer.poll(timeout_ms=wait_ms, max_records=max_records)
+            records = self._fetch(wait_ms, max_records)
             if records:
                 out = self._convert(records)
                 break

@@ -60,7 +60,7 @@ def test_run_without_once_keeps_polling_until_sigterm_then_exits_cleanly(cli, si
     proc = cli.popen("run", "--allow-private-hosts", "--no-progress", "--metrics-port", str(port), *feeds)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and site.requests.get("/feeds/rss.xml", 0) < 2:
-        assert proc.poll() is None, proc.stderr.read()
+        assert proc.poll() is None, proc.stderr_text()
         time.sleep(0.1)
     assert site.requests.get("/feeds/rss.xml", 0) >= 2, "the feeds are polled again without --once"
     metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text

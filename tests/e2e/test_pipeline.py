@@ -141,7 +141,7 @@ def test_kill_9_mid_run_then_a_rerun_leaves_every_article_indexed_exactly_once(c
     proc = cli.popen("run", "--once", "--allow-private-hosts", "--no-progress", *feeds)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and count_records(cli.data_dir, "news.articles") == 0:
-        assert proc.poll() is None, proc.stderr.read()
+        assert proc.poll() is None, proc.stderr_text()
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

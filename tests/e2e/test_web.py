@@ -39,7 +39,7 @@ def server(indexed: CLI):
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise AssertionError(f"newsflow serve exited {proc.returncode}: {proc.stderr.read()}")
+                raise AssertionError(f"newsflow serve exited {proc.returncode}: {proc.stderr_text()}")
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break

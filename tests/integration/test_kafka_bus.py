@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections import defaultdict
 
@@ -242,6 +243,28 @@ def test_a_new_group_can_start_at_the_end(bus):
     bus.flush()
     assert [m.value for m in tail.poll(10, timeout=10)] == [b"new"]
     tail.close()
+
+
+def test_a_consumer_that_joined_an_empty_topic_with_quick_polls_gets_what_is_published_later(bus):
+    """A service starts before anything is published and polls with short timeouts.
+
+    Its first join happens before it knows the topic's partitions, so the group rebalances
+    again right after; with kafka-python 3.0.12 a poll timing out inside that second
+    rebalance used to leave the member with no partitions for good (6 runs in 10 wedged).
+    """
+    for attempt in range(6):
+        t = topic(bus)
+        c = bus.consumer(f"quick-{_uid()}", [t])
+        for _ in range(3):
+            assert c.poll(100, timeout=0.0) == []
+        bus.publish_many(t, [(str(i), b"x") for i in range(12)])
+        bus.flush()
+        got = []
+        deadline = time.monotonic() + 30
+        while len(got) < 12 and time.monotonic() < deadline:
+            got += c.poll(100, timeout=0.0)
+        c.close()
+        assert len(got) == 12, f"attempt {attempt}: the member consumed {len(got)} of 12 records"
 
 
 def test_lag_counts_what_the_group_has_not_committed(bus):

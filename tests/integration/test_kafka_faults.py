@@ -17,7 +17,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from cli_support import CLI, free_port, run_three_services
+from cli_support import CLI, Service, free_port, run_three_services
 from newsflow.bus import open_bus
 from newsflow.config import Settings
 from newsflow.contracts import SCHEMA_VERSION, Article, article_id, content_hash
@@ -64,13 +64,13 @@ def stage_counters(port: int) -> dict[str, float]:
     return out
 
 
-def wait_for(what: str, check, timeout: float, procs: dict[str, subprocess.Popen], step: float = 0.2):
+def wait_for(what: str, check, timeout: float, procs: dict[str, Service], step: float = 0.2):
     """Call ``check()`` until it returns something truthy; fail if a service exits meanwhile."""
     deadline = time.monotonic() + timeout
     while True:
         for name, proc in procs.items():
             if proc.poll() is not None:
-                raise AssertionError(f"{name} exited {proc.returncode} while waiting for {what}: {proc.stderr.read()}")
+                raise AssertionError(f"{name} exited {proc.returncode} while waiting for {what}: {proc.stderr_text()}")
         try:
             result = check()
         except (httpx.HTTPError, OSError):
@@ -78,11 +78,12 @@ def wait_for(what: str, check, timeout: float, procs: dict[str, subprocess.Popen
         if result:
             return result
         if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+            logs = "\n".join(f"--- {name}, last lines:\n{proc.stderr_text(tail=3000)}" for name, proc in procs.items())
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}\n{logs}")
         time.sleep(step)
 
 
-def stop_all(procs: dict[str, subprocess.Popen]) -> dict[str, tuple[int, str]]:
+def stop_all(procs: dict[str, Service]) -> dict[str, tuple[int, str]]:
     for proc in procs.values():
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
