@@ -132,7 +132,7 @@ def main() -> None:
     if args.workers > 1:
         # batches big enough that every worker gets a full spaCy batch of its own
         batch = args.batch_size * args.workers
-        parallel = ParallelEnricher(settings, args.workers, tmp / "stories.db", tmp / "entities.db")
+        parallel = ParallelEnricher(settings, args.workers, tmp / "stories.db", tmp / "entities.db", shared=False)
         try:
             enrich_all(parallel, corpus(batch * 2), batch)  # warm-up: each worker loads the model
             t_par = best_of(args.runs, lambda: enrich_all(parallel, corpus(n), batch))

@@ -86,6 +86,9 @@ class Enricher:
         # Strings spaCy interns for these Docs are freed when the zone ends, so a worker's
         # memory stays flat over millions of articles (spaCy >= 3.8). Nothing built from a
         # Doc may outlive the zone except plain Python values, which is all we keep.
+        # what workers elsewhere registered since the last batch, before spaCy's title filter
+        # asks the registry which names are known (a no-op without a shared topic)
+        self.registry.catch_up()
         with self.nlp.memory_zone():
             docs = list(self.nlp.pipe((text for text, _ in composed), batch_size=self.settings.enrich_batch_size))
             per_article = [
@@ -105,3 +108,10 @@ class Enricher:
                     )
                 )
         return out
+
+    def close(self) -> None:
+        """Close the story index and the registry (and their links to shared topics)."""
+        try:
+            self.stories.close()
+        finally:
+            self.registry.close()

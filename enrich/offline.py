@@ -119,7 +119,7 @@ def enrich_jsonl(
         # the workers share stories and entities through files that live as long as the run
         with tempfile.TemporaryDirectory(prefix="newsflow-enrich-") as tmp:
             parallel = ParallelEnricher(settings, settings.enrich_workers, Path(tmp) / "stories.db",
-                                        Path(tmp) / "entities.db")
+                                        Path(tmp) / "entities.db", shared=False)
             try:
                 return enrich_jsonl(in_path, out_path, settings, progress, enricher=parallel, console=console)
             finally:

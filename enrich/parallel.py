@@ -3,7 +3,8 @@
 spaCy's NER runs on one core per process (the GIL and thinc's single-threaded CPU ops), so
 a batch is split into ``N`` contiguous chunks, each enriched by its own worker process with
 its own copy of the model, and the results are put back in order. The stories and the
-entity registry are SQLite files every worker opens, so all workers agree on both.
+entity registry are SQLite files every worker opens, so all workers agree on both (over Kafka,
+with workers elsewhere too: enrich.shared_state).
 
 This keeps one consumer and one commit per batch: the delivery guarantees of the stage are
 those of a single worker. Across machines (Kafka), scale with more ``newsflow enrich``
@@ -25,14 +26,14 @@ from newsflow.contracts import Article, EnrichedArticle
 _worker_enricher = None
 
 
-def _init_worker(settings_values: dict[str, Any], stories_path: str, registry_path: str) -> None:
+def _init_worker(settings_values: dict[str, Any], stories_path: str, registry_path: str, shared: bool | None) -> None:
     global _worker_enricher
     from enrich.enricher import Enricher
-    from enrich.registry import EntityRegistry
-    from enrich.stories import StoryIndex
+    from enrich.shared_state import open_stores
 
     settings = Settings(**settings_values)
-    _worker_enricher = Enricher(settings, stories=StoryIndex(stories_path), registry=EntityRegistry(registry_path))
+    stories, registry = open_stores(settings, stories_path, registry_path, shared)
+    _worker_enricher = Enricher(settings, stories=stories, registry=registry)
 
 
 def _enrich_chunk(articles: list[Article]) -> list[EnrichedArticle]:
@@ -55,13 +56,17 @@ def chunks(items: list, n: int) -> list[list]:
 class ParallelEnricher:
     """``enrich(articles)`` like ``Enricher``, spread over ``workers`` processes."""
 
-    def __init__(self, settings: Settings, workers: int, stories_path: Path | str, registry_path: Path | str):
-        """Start ``workers`` processes; each loads the model once, on its first batch."""
+    def __init__(self, settings: Settings, workers: int, stories_path: Path | str, registry_path: Path | str,
+                 shared: bool | None = None):
+        """Start ``workers`` processes; each loads the model once, on its first batch.
+
+        ``shared``: whether the stores are shared with other machines (``open_stores``).
+        """
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers = workers
         # "spawn": a forked child would inherit the parent's threads and SQLite handles
-        self._initargs = (settings.model_dump(), str(stories_path), str(registry_path))
+        self._initargs = (settings.model_dump(), str(stories_path), str(registry_path), shared)
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:

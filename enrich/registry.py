@@ -15,7 +15,9 @@
 
 Display names come from the registry too, so every article shows one spelling. The state is
 a SQLite file in the data directory, shared by every enrich worker on the machine and kept
-across restarts; each batch is resolved in one ``BEGIN IMMEDIATE`` transaction.
+across restarts; each batch is resolved in one ``BEGIN IMMEDIATE`` transaction. With the Kafka
+bus, workers on other machines share it through a compacted topic (``enrich.shared_state``):
+the counts are kept per machine (``entity_counts``) so that copies merge to the same totals.
 
 Known limit: an article that named only "Erdogan" before any article gave the full name
 keeps "Erdogan". The indexes still find it by that word (they match surface forms and name
@@ -27,13 +29,19 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from newsflow.aliases import resolve as resolve_alias
 from newsflow.contracts import Entity
 from newsflow.bus.embedded import connect, immediate
 from newsflow.names import fold
+
+if TYPE_CHECKING:
+    from enrich.shared_state import StateReplica
 
 _fold = functools.lru_cache(maxsize=65_536)(fold)  # the same spellings recur in every batch
 
@@ -65,6 +73,22 @@ CREATE TABLE IF NOT EXISTS surface_forms (
     form  TEXT NOT NULL,
     PRIMARY KEY (label, key, form)
 ) WITHOUT ROWID;
+-- the counts in entities, per machine (replica) that saw the articles: running totals that
+-- copies of the registry merge by taking each machine's highest
+CREATE TABLE IF NOT EXISTS entity_counts (
+    label      TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    replica    TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    articles   INTEGER NOT NULL,
+    mentions   INTEGER NOT NULL,
+    PRIMARY KEY (label, key, replica)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 # Romanisations of Slavic names differ mostly in their endings and a leading "Ye":
@@ -115,13 +139,30 @@ def _merge(entities: list[Entity]) -> list[Entity]:
 class EntityRegistry:
     """Canonical entities across the corpus (see the module doc), on a SQLite file."""
 
-    def __init__(self, path: Path | str):
-        """Open (creating if needed) the registry at ``path`` (``":memory:"`` for a throwaway one)."""
+    def __init__(self, path: Path | str, replica: "StateReplica | None" = None):
+        """Open (creating if needed) the registry at ``path`` (``":memory:"`` for a throwaway one).
+
+        With a ``replica`` the registry is shared with workers elsewhere through its topic.
+        """
+        from enrich.shared_state import OFFSETS_SCHEMA
+
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = connect(path)  # WAL, shared by the worker processes of the machine
-        self._conn.executescript(_SCHEMA)
+        self._conn.executescript(_SCHEMA + OFFSETS_SCHEMA)
         self._lock = threading.Lock()
+        self._replica = replica
+        with immediate(self._conn):
+            # this store's name among the copies; the worker processes of the machine share it
+            self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?)", (uuid.uuid4().hex,))
+            self.replica_id: str = self._conn.execute("SELECT value FROM meta WHERE key = 'replica'").fetchone()[0]
+            if self._conn.execute("SELECT 1 FROM entity_counts LIMIT 1").fetchone() is None:
+                # a registry written before the per-machine counts existed: its counts are this machine's
+                self._conn.execute(
+                    "INSERT INTO entity_counts (label, key, replica, name, first_seen, articles, mentions) "
+                    "SELECT label, key, ?, name, 0, articles, mentions FROM entities",
+                    (self.replica_id,),
+                )
 
     # -- lookups ----------------------------------------------------------------------------
     def _name(self, label: str, key: str) -> str | None:
@@ -168,6 +209,22 @@ class EntityRegistry:
         return None
 
     # -- registration -----------------------------------------------------------------------
+    def _add_forms(self, label: str, key: str, forms: Iterable[str]) -> None:
+        """Record spellings of an entity, and the name parts a person is found by."""
+        cur = self._conn.cursor()
+        cur.executemany(
+            "INSERT OR IGNORE INTO surface_forms (label, key, form) VALUES (?, ?, ?)",
+            [(label, key, f) for f in forms if f],
+        )
+        words = key.split()
+        if label == "PERSON" and len(words) > 1:
+            cur.executemany(
+                "INSERT OR IGNORE INTO person_parts (part, key) VALUES (?, ?)",
+                [(w, key) for w in {words[0], words[-1]}],
+            )
+            cur.execute("INSERT OR IGNORE INTO person_translit (translit, key) VALUES (?, ?)",
+                        (translit_key(key), key))
+
     def _register(self, e: Entity) -> None:
         cur = self._conn.cursor()
         cur.execute(
@@ -175,19 +232,63 @@ class EntityRegistry:
             "ON CONFLICT (label, key) DO UPDATE SET articles = articles + 1, mentions = mentions + excluded.mentions",
             (e.label, e.key, e.name, e.count),
         )
-        forms = {_fold(f) for f in e.surface_forms} | {e.key}
-        cur.executemany(
-            "INSERT OR IGNORE INTO surface_forms (label, key, form) VALUES (?, ?, ?)",
-            [(e.label, e.key, f) for f in forms if f],
+        cur.execute(
+            "INSERT INTO entity_counts (label, key, replica, name, first_seen, articles, mentions) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (label, key, replica) "
+            "DO UPDATE SET articles = articles + 1, mentions = mentions + excluded.mentions",
+            (e.label, e.key, self.replica_id, e.name, time.time(), e.count),
         )
-        words = e.key.split()
-        if e.label == "PERSON" and len(words) > 1:
-            cur.executemany(
-                "INSERT OR IGNORE INTO person_parts (part, key) VALUES (?, ?)",
-                [(w, e.key) for w in {words[0], words[-1]}],
+        self._add_forms(e.label, e.key, {_fold(f) for f in e.surface_forms} | {e.key})
+
+    def _facts(self, keys: Iterable[tuple[str, str]]) -> list[tuple[str, dict[str, Any]]]:
+        """This machine's records of these entities, for the shared topic (see enrich.shared_state)."""
+        out = []
+        for label, key in keys:
+            name, first_seen, articles, mentions = self._conn.execute(
+                "SELECT name, first_seen, articles, mentions FROM entity_counts WHERE label = ? AND key = ? AND replica = ?",
+                (label, key, self.replica_id),
+            ).fetchone()
+            forms = [r[0] for r in self._conn.execute(
+                "SELECT form FROM surface_forms WHERE label = ? AND key = ? ORDER BY form", (label, key))]
+            out.append((f"{self.replica_id}|{label}|{key}", {
+                "replica": self.replica_id, "label": label, "key": key, "name": name, "first_seen": first_seen,
+                "articles": articles, "mentions": mentions, "forms": forms,
+            }))
+        return out
+
+    def _apply(self, fact: dict[str, Any]) -> None:
+        """Merge one machine's record of an entity (from the shared topic) into this copy."""
+        label, key, replica = fact["label"], fact["key"], fact["replica"]
+        articles, mentions = int(fact["articles"]), int(fact["mentions"])
+        cur = self._conn.cursor()
+        old = cur.execute("SELECT articles, mentions FROM entity_counts WHERE label = ? AND key = ? AND replica = ?",
+                          (label, key, replica)).fetchone()
+        if old is None:
+            old = (0, 0)
+            cur.execute(
+                "INSERT INTO entity_counts (label, key, replica, name, first_seen, articles, mentions) "
+                "VALUES (?, ?, ?, ?, ?, 0, 0)",
+                (label, key, replica, fact["name"], float(fact["first_seen"])),
             )
-            cur.execute("INSERT OR IGNORE INTO person_translit (translit, key) VALUES (?, ?)",
-                        (translit_key(e.key), e.key))
+        # running totals only grow: a record older than what this copy holds changes nothing
+        grown = (max(articles - old[0], 0), max(mentions - old[1], 0))
+        if grown != (0, 0):
+            cur.execute("UPDATE entity_counts SET articles = articles + ?, mentions = mentions + ? "
+                        "WHERE label = ? AND key = ? AND replica = ?", (*grown, label, key, replica))
+        cur.execute(
+            "INSERT INTO entities (label, key, name, articles, mentions) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (label, key) DO UPDATE SET articles = articles + excluded.articles, "
+            "mentions = mentions + excluded.mentions",
+            (label, key, fact["name"], *grown),
+        )
+        if old == (0, 0):
+            # a machine new to this entity: the display name is the one of the first to see it
+            cur.execute(
+                "UPDATE entities SET name = (SELECT name FROM entity_counts WHERE label = ?1 AND key = ?2 "
+                "ORDER BY first_seen, replica LIMIT 1) WHERE label = ?1 AND key = ?2",
+                (label, key),
+            )
+        self._add_forms(label, key, [str(f) for f in fact["forms"]])
 
     def canonicalize(self, batch: Iterable[list[Entity]]) -> list[list[Entity]]:
         """Each article's entities under their corpus-wide canonical names, registered.
@@ -197,13 +298,28 @@ class EntityRegistry:
         """
         batch = list(batch)
         out: list[list[Entity]] = []
-        with self._lock, immediate(self._conn):
-            for entities in batch:
-                resolved = _merge([self._resolve(e) for e in entities])
-                for e in resolved:
-                    self._register(e)
-                out.append(resolved)
+        with self._lock:
+            self.catch_up()
+            with immediate(self._conn):
+                touched: dict[tuple[str, str], None] = {}
+                for entities in batch:
+                    resolved = _merge([self._resolve(e) for e in entities])
+                    for e in resolved:
+                        self._register(e)
+                        touched[(e.label, e.key)] = None
+                    out.append(resolved)
+                if self._replica is not None:
+                    # inside the transaction: a failed publish rolls the batch back
+                    self._replica.publish(self._facts(touched))
         return out
+
+    def catch_up(self) -> int:
+        """Apply what workers elsewhere added since the last call (nothing without a replica)."""
+        if self._replica is None:
+            return 0
+        from enrich.shared_state import catch_up
+
+        return catch_up(self._conn, self._replica, self._apply)
 
     def lookup(self, name: str, label: str | None = None) -> list[tuple[str, str, str, int]]:
         """Known canonical entities a name may mean: ``(label, key, name, articles)``, most seen first."""
@@ -224,5 +340,9 @@ class EntityRegistry:
         return self._conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
 
     def close(self) -> None:
-        """Close the SQLite connection."""
-        self._conn.close()
+        """Close the SQLite connection (and the link to the shared topic)."""
+        try:
+            if self._replica is not None:
+                self._replica.close()
+        finally:
+            self._conn.close()

@@ -36,7 +36,8 @@ class EnrichStage:
     def enricher(self) -> "Enricher | ParallelEnricher":
         """The enricher, built on first use: a run with nothing new never pays for loading spaCy."""
         if self._enricher is None:
-            # In the data dir, so they survive restarts and every worker here shares them.
+            # In the data dir, so they survive restarts and every worker here shares them (and,
+            # over Kafka, workers elsewhere: enrich.shared_state).
             data = self.settings.ensure_data_dir()
             stories, registry = data / STORIES_DB, data / ENTITIES_DB
             if self.settings.enrich_workers > 1:
@@ -45,18 +46,21 @@ class EnrichStage:
                 self._enricher = ParallelEnricher(self.settings, self.settings.enrich_workers, stories, registry)
             else:
                 from enrich.enricher import Enricher
-                from enrich.registry import EntityRegistry
-                from enrich.stories import StoryIndex
+                from enrich.shared_state import open_stores
 
-                self._enricher = Enricher(self.settings, stories=StoryIndex(stories),
-                                          registry=EntityRegistry(registry))
+                story_index, entity_registry = open_stores(self.settings, stories, registry)
+                self._enricher = Enricher(self.settings, stories=story_index, registry=entity_registry)
         return self._enricher
 
     def close(self) -> None:
-        """Stop the worker processes of a parallel enricher (nothing to do otherwise)."""
-        close = getattr(self._enricher, "close", None)
-        if close is not None:
-            close()
+        """Close the enricher: its stores and their shared topics, its worker processes.
+
+        A service closes its stage when it retries after a failure; the next batch builds the
+        enricher again.
+        """
+        enricher, self._enricher = self._enricher, None
+        if enricher is not None:
+            enricher.close()
 
     def process(self, items: list[Article]) -> list[EnrichedArticle]:
         """Enrich the batch in one spaCy pass."""

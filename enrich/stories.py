@@ -9,24 +9,30 @@ the two shingle sets reaches the threshold, so articles that merely share a band
 The state (signatures, band buckets, story of each article) lives in a SQLite file in the
 data directory: it survives restarts, and every enrich worker on the machine shares it.
 Assignment runs in one ``BEGIN IMMEDIATE`` transaction per batch, so two workers never
-found two stories for copies of one text. The LSH lookup itself is done here on SQLite
+found two stories for copies of one text. With the Kafka bus, workers on other machines share
+it through a compacted topic (``enrich.shared_state``). The LSH lookup itself is done here on SQLite
 rather than with ``datasketch.MinHashLSH``, whose storage is either in-process or needs
 Redis/Cassandra; its band/row optimiser still chooses the layout.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from newsflow.bus.embedded import connect, immediate
 from newsflow.names import strip_accents
+
+if TYPE_CHECKING:
+    from enrich.shared_state import StateReplica
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
 # share few, and short enough that a light edit (a changed sentence) leaves most intact.
@@ -106,16 +112,22 @@ def _story_of(article_id: str) -> str:
 class StoryIndex:
     """Assigns ``story_id``s by MinHash LSH, with state in a SQLite file shared by workers."""
 
-    def __init__(self, path: Path | str, *, threshold: float = THRESHOLD):
-        """Open (creating if needed) the story state at ``path`` (``":memory:"`` for a throwaway one)."""
+    def __init__(self, path: Path | str, *, threshold: float = THRESHOLD, replica: "StateReplica | None" = None):
+        """Open (creating if needed) the story state at ``path`` (``":memory:"`` for a throwaway one).
+
+        With a ``replica`` the state is shared with workers elsewhere through its topic.
+        """
+        from enrich.shared_state import OFFSETS_SCHEMA
+
         self.threshold = threshold
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.bands, self.rows = lsh.b, lsh.r
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = connect(path)  # WAL, shared by the worker processes of the machine
-        self._conn.executescript(_SCHEMA)
+        self._conn.executescript(_SCHEMA + OFFSETS_SCHEMA)
         self._lock = threading.Lock()
+        self._replica = replica
 
     def _buckets(self, sig: np.ndarray) -> list[tuple[int, int]]:
         out = []
@@ -151,22 +163,8 @@ class StoryIndex:
                 best, best_sim = row[0], sim
         return best
 
-    def _assign_one(self, article_id: str, content_hash: str, text: str) -> str:
+    def _store(self, article_id: str, story: str, content_hash: str, sig: np.ndarray | None) -> None:
         cur = self._conn.cursor()
-        row = cur.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
-        if row is not None:
-            # A replay or an edited version: an article keeps the story it was first given.
-            return row[0]
-        sig = signature(text)
-        story = None
-        exact = cur.execute("SELECT story_id FROM story_exact WHERE content_hash = ?", (content_hash,)).fetchone()
-        if exact is not None:
-            story = exact[0]
-        buckets = self._buckets(sig) if sig is not None else []
-        if story is None and sig is not None:
-            story = self._find(sig, buckets)
-        if story is None:
-            story = _story_of(article_id)
         cur.execute(
             "INSERT INTO story_members (article_id, story_id, signature) VALUES (?, ?, ?)",
             (article_id, story, sig.tobytes() if sig is not None else None),
@@ -174,9 +172,47 @@ class StoryIndex:
         cur.execute("INSERT OR IGNORE INTO story_exact (content_hash, story_id) VALUES (?, ?)", (content_hash, story))
         cur.executemany(
             "INSERT OR IGNORE INTO story_bands (band, bucket, article_id) VALUES (?, ?, ?)",
-            [(band, bucket, article_id) for band, bucket in buckets],
+            [(band, bucket, article_id) for band, bucket in (self._buckets(sig) if sig is not None else [])],
         )
-        return story
+
+    def _assign_one(self, article_id: str, content_hash: str, text: str) -> tuple[str, dict[str, Any] | None]:
+        """The article's story, and the fact to share when it is new here (else None)."""
+        cur = self._conn.cursor()
+        row = cur.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
+        if row is not None:
+            # A replay or an edited version: an article keeps the story it was first given.
+            return row[0], None
+        sig = signature(text)
+        story = None
+        exact = cur.execute("SELECT story_id FROM story_exact WHERE content_hash = ?", (content_hash,)).fetchone()
+        if exact is not None:
+            story = exact[0]
+        if story is None and sig is not None:
+            story = self._find(sig, self._buckets(sig))
+        if story is None:
+            story = _story_of(article_id)
+        self._store(article_id, story, content_hash, sig)
+        return story, {"article_id": article_id, "story": story, "content_hash": content_hash,
+                       "signature": base64.b64encode(sig.tobytes()).decode("ascii") if sig is not None else None}
+
+    def _apply(self, fact: dict[str, Any]) -> None:
+        """Add an article another worker gave a story (from the shared topic), unless known here."""
+        article_id = fact["article_id"]
+        if self._conn.execute("SELECT 1 FROM story_members WHERE article_id = ?", (article_id,)).fetchone():
+            return
+        sig = fact["signature"]
+        sig = np.frombuffer(base64.b64decode(sig), dtype=np.uint32) if sig else None
+        if sig is not None and len(sig) != NUM_PERM:
+            raise ValueError(f"a signature of {len(sig)} values, not {NUM_PERM}")
+        self._store(article_id, str(fact["story"]), str(fact["content_hash"]), sig)
+
+    def catch_up(self) -> int:
+        """Apply what workers elsewhere added since the last call (nothing without a replica)."""
+        if self._replica is None:
+            return 0
+        from enrich.shared_state import catch_up
+
+        return catch_up(self._conn, self._replica, self._apply)
 
     def assign(self, items: Iterable[tuple[str, str, str]]) -> list[str]:
         """Story ids for ``(article_id, content_hash, text)`` items, in order.
@@ -187,13 +223,23 @@ class StoryIndex:
         failure leaves the state as it was.
         """
         items = list(items)
-        with self._lock, immediate(self._conn):
-            return [self._assign_one(aid, chash, text) for aid, chash, text in items]
+        with self._lock:
+            self.catch_up()
+            with immediate(self._conn):
+                assigned = [self._assign_one(aid, chash, text) for aid, chash, text in items]
+                if self._replica is not None:
+                    # inside the transaction: a failed publish rolls the batch back
+                    self._replica.publish([(fact["article_id"], fact) for _, fact in assigned if fact is not None])
+        return [story for story, _ in assigned]
 
     def count(self) -> int:
         """Number of articles with a story."""
         return self._conn.execute("SELECT COUNT(*) FROM story_members").fetchone()[0]
 
     def close(self) -> None:
-        """Close the SQLite connection."""
-        self._conn.close()
+        """Close the SQLite connection (and the link to the shared topic)."""
+        try:
+            if self._replica is not None:
+                self._replica.close()
+        finally:
+            self._conn.close()

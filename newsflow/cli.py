@@ -355,9 +355,11 @@ def _setup_topics(settings: Settings, wait: float) -> None:
     from kafka import KafkaAdminClient
     from kafka import errors as kerr
 
-    from newsflow.bus.kafka import KafkaBus, client_config
+    from newsflow.bus.kafka import COMPACTED, KafkaBus, client_config
 
     topics = [settings.topic(t) for t in (settings.topic_articles, settings.topic_enriched, settings.topic_deadletter)]
+    # where enrich workers share the entity registry and the stories (enrich/shared_state.py)
+    state_topics = [settings.topic(t) for t in (settings.topic_entity_state, settings.topic_story_state)]
     if settings.alert_rules:
         # alert topics exist before the first alert, so consumers can subscribe from the start
         from newsflow.alert_rules import RulesError, load_rules
@@ -377,14 +379,16 @@ def _setup_topics(settings: Settings, wait: float) -> None:
         bus = KafkaBus(settings)
         try:
             bus.ensure_topics(topics)  # the code path the stages use on first publish/consume
+            bus.ensure_topics(state_topics, COMPACTED)
         finally:
             bus.close()
         return existing
 
     existing = _retrying(f"Kafka at {settings.kafka_bootstrap}", step, wait, (kerr.KafkaError, OSError))
-    for t in topics:
+    for t in topics + state_topics:
+        compacted = ", compacted" if t in state_topics else ""
         state = "exists (left as it is)" if t in existing else (
-            f"created ({settings.kafka_partitions} partitions, replication {settings.kafka_replication})")
+            f"created ({settings.kafka_partitions} partitions, replication {settings.kafka_replication}{compacted})")
         click.echo(f"topic {t}: {state}")
 
 

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     topic_articles: str = "news.articles"
     topic_enriched: str = "news.enriched"
     topic_deadletter: str = "news.deadletter"
+    # compacted topics through which enrich workers on different machines share the entity
+    # registry and the stories (bus = "kafka"; see enrich/shared_state.py)
+    topic_entity_state: str = "enrich.entities"
+    topic_story_state: str = "enrich.stories"
 
     # Kafka (bus = "kafka")
     kafka_bootstrap: str = "127.0.0.1:9092"

@@ -5,7 +5,9 @@ A stage supplies three steps (the ``Processor`` protocol):
 - ``decode(message)``: parse one record; an exception dead-letters that record alone.
 - ``process(items)``: the batch transformation (e.g. spaCy over the batch). If it raises,
   the batch is retried one item at a time so that a poison record is isolated and
-  dead-lettered while its neighbours go through.
+  dead-lettered while its neighbours go through; except ``Unavailable``, which says that
+  something beyond the records failed (a shared store out of reach): that propagates like a
+  failed write, and the batch is delivered again whole.
 - ``write(outputs)``: the downstream write (publish, index upsert). If it raises, nothing is
   committed and the error propagates: the batch will be delivered again (at-least-once),
   and idempotent writes by article id make the repeat harmless. It may instead return the
@@ -29,6 +31,14 @@ log = logging.getLogger(__name__)
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+
+
+class Unavailable(Exception):
+    """Raised by ``Processor.process`` when what it needs besides the records is out of reach.
+
+    No record is to blame, so none is dead-lettered: the batch is not committed and comes
+    back once the service has retried.
+    """
 
 
 class Processor(Protocol[In, Out]):
@@ -104,12 +114,18 @@ class StageWorker(Generic[In, Out]):
             return []
         try:
             return self.processor.process([item for _, item in decoded])
+        except Unavailable:
+            self.metrics.errors.labels(self.processor.name).inc()
+            raise
         except Exception as exc:  # noqa: BLE001
             log.warning("batch failed, retrying record by record", extra={"stage": self.processor.name, "error": _describe(exc)})
         outputs: list[Any] = []
         for msg, item in decoded:
             try:
                 outputs.extend(self.processor.process([item]))
+            except Unavailable:
+                self.metrics.errors.labels(self.processor.name).inc()
+                raise
             except Exception as exc:  # noqa: BLE001 - isolated: this record is the poison one
                 dead.append((msg, _describe(exc) + "\n" + traceback.format_exc(limit=3)))
         return outputs

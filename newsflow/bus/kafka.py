@@ -57,6 +57,9 @@ CATCH_UP_TIMEOUT = 10.0
 MIN_FETCH_WAIT_MS = 100
 #: the step of the wait for the group join
 JOIN_POLL_MS = 20
+#: topic-level settings of a topic that holds state, not a stream: the latest record of every
+#: key is kept for good (enrich's shared registry and stories)
+COMPACTED = {"cleanup.policy": "compact"}
 #: a batch (e.g. spaCy over 32 long articles, or a bulk index of 200) must finish within this
 MAX_POLL_INTERVAL_MS = 10 * 60 * 1000
 
@@ -155,8 +158,12 @@ class KafkaBus:
                 **client_config(self.settings), client_id="newsflow-admin"))
         return self._admin
 
-    def ensure_topics(self, topics: list[str]) -> None:
-        """Create the topics that do not exist yet (configured partitions and replication)."""
+    def ensure_topics(self, topics: list[str], configs: dict[str, str] | None = None) -> None:
+        """Create the topics that do not exist yet (configured partitions and replication).
+
+        ``configs`` are topic-level settings for the ones created here, e.g.
+        ``{"cleanup.policy": "compact"}``.
+        """
         missing = [t for t in dict.fromkeys(topics) if t not in self._known_topics]
         if not missing:
             return
@@ -167,6 +174,8 @@ class KafkaBus:
                 if topic not in existing:
                     spec = {"num_partitions": self.settings.kafka_partitions,
                             "replication_factor": self.settings.kafka_replication}
+                    if configs:
+                        spec["configs"] = dict(configs)
                     try:
                         admin.create_topics({topic: spec}, timeout_ms=30_000, wait_for_metadata=True)
                         log.info("created topic", extra={"topic": topic, **spec})
@@ -238,6 +247,59 @@ class KafkaBus:
             if self._admin is not None:
                 self._admin.close()
                 self._admin = None
+
+
+class KafkaTopicReader:
+    """Reads every partition of one topic from given offsets to its end, outside any group.
+
+    For state that each process keeps a full copy of (a compacted topic replayed into a local
+    store): the caller stores the offsets it has applied with the state and passes them back
+    on the next read, so a restart or a second process on the same store resumes where it is.
+    """
+
+    #: how long a read may take to reach the end offsets it found when it started
+    READ_TIMEOUT = 60.0
+
+    def __init__(self, settings: "Settings", topic: str):
+        self.topic = topic
+        self._consumer = connecting(settings, lambda: KafkaConsumer(
+            **client_config(settings), client_id=f"newsflow-reader-{topic}", group_id=None,
+            enable_auto_commit=False, auto_offset_reset="earliest", **consumer_config(settings)))
+        self._partitions: list[TopicPartition] = []
+
+    def _assign(self) -> list[TopicPartition]:
+        if not self._partitions:
+            parts = self._consumer.partitions_for_topic(self.topic)
+            if not parts:
+                raise kerr.UnknownTopicOrPartitionError(f"topic {self.topic} has no partitions yet")
+            self._partitions = [TopicPartition(self.topic, p) for p in sorted(parts)]
+            self._consumer.assign(self._partitions)
+        return self._partitions
+
+    def read(self, applied: dict[int, int]) -> list[Message]:
+        """The records after ``applied`` ({partition: next offset}) up to the current end."""
+        partitions = self._assign()
+        ends = self._consumer.end_offsets(partitions, timeout_ms=10_000)
+        behind = {tp: end for tp, end in ends.items() if applied.get(tp.partition, 0) < end}
+        if not behind:
+            return []
+        for tp in behind:
+            self._consumer.seek(tp, applied.get(tp.partition, 0))
+        self._consumer.pause(*[tp for tp in partitions if tp not in behind])
+        out: list[Message] = []
+        deadline = time.monotonic() + self.READ_TIMEOUT
+        try:
+            while any(self._consumer.position(tp, timeout_ms=10_000) < end for tp, end in behind.items()):
+                if time.monotonic() > deadline:
+                    raise kerr.KafkaTimeoutError(f"could not read {self.topic} to its end within {self.READ_TIMEOUT:.0f}s")
+                out.extend(KafkaConsumerAdapter._convert(self._consumer.poll(timeout_ms=200, max_records=5000)))
+        finally:
+            self._consumer.resume(*partitions)
+        return out
+
+    def close(self) -> None:
+        """Close the underlying consumer."""
+        self._consumer.close(autocommit=False)
 
 
 class _Rebalance(ConsumerRebalanceListener):

@@ -73,10 +73,13 @@ def test_setup_creates_the_topics_and_the_index_behind_the_alias(deployment):
     settings, cli = deployment
     out = cli("setup", "--wait", "30").stdout
 
-    expected = {settings.topic(t): PARTITIONS for t in ("news.articles", "news.enriched", "news.deadletter")}
-    assert _topic_partitions(settings) == expected
-    for topic in expected:
+    streams = [settings.topic(t) for t in ("news.articles", "news.enriched", "news.deadletter")]
+    state = [settings.topic(t) for t in ("enrich.entities", "enrich.stories")]
+    assert _topic_partitions(settings) == {t: PARTITIONS for t in streams + state}
+    for topic in streams:
         assert f"topic {topic}: created ({PARTITIONS} partitions, replication 1)" in out
+    for topic in state:
+        assert f"topic {topic}: created ({PARTITIONS} partitions, replication 1, compacted)" in out
 
     ix = ElasticsearchIndex(settings)
     try:

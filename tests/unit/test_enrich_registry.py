@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from enrich.registry import EntityRegistry, translit_key
-from newsflow.contracts import Entity
-from newsflow.names import fold
+from fixtures.registry_entities import ent
 
 
-def ent(name: str, label: str = "PERSON", count: int = 1, salience: float = 0.5, forms=None) -> Entity:
-    return Entity(name=name, label=label, key=fold(name), count=count, salience=salience,
-                  surface_forms=forms or [name])
 
 
 @pytest.fixture

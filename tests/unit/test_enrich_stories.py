@@ -7,37 +7,11 @@ import multiprocessing
 import pytest
 
 from enrich.stories import MIN_WORDS, StoryIndex, shingles, signature, similarity
+from fixtures.story_texts import ORIGINAL, OTHER_REPORT, SYNDICATED
 from newsflow.samplesite import ORIGINALS
 
 # The sample site's articles: news-like texts, several about the same people and events.
 BODIES = [a.text for a in ORIGINALS]
-
-
-ORIGINAL = (
-    "The harbour authority approved the dredging of the northern channel on Tuesday after a "
-    "two-year dispute with fishermen, who say the work will drive away the cod that spawn near "
-    "the breakwater. The mayor, Ines Alvarez, called the vote a compromise: dredging will pause "
-    "from February to April, and the authority will pay for a survey of the spawning grounds. "
-    "Shipping companies had warned that larger container vessels could not enter the port "
-    "without a deeper channel, and two of them had threatened to move their routes south."
-)
-# A wire copy: another headline, a dateline, a sentence cut and one added.
-SYNDICATED = (
-    "PORT TOWN (Wire) - The harbour authority approved the dredging of the northern channel on "
-    "Tuesday after a two-year dispute with fishermen, who say the work will drive away the cod "
-    "that spawn near the breakwater. The mayor, Ines Alvarez, called the vote a compromise: "
-    "dredging will pause from February to April, and the authority will pay for a survey of the "
-    "spawning grounds. Shipping companies had warned that larger container vessels could not "
-    "enter the port without a deeper channel. Work is due to start in the autumn."
-)
-# The same event in another newsroom's own words.
-OTHER_REPORT = (
-    "Fishermen lost their fight against a deeper northern channel on Tuesday, when the port's "
-    "board voted to dredge it. Mayor Ines Alvarez said a spring pause and a study of where cod "
-    "spawn were the price of the deal. Container lines, two of which had talked about leaving for "
-    "southern ports, welcomed the decision, while the fishermen's association said it would "
-    "consider an appeal against the board's vote in the regional court before the summer."
-)
 
 
 @pytest.fixture

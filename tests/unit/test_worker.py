@@ -8,7 +8,7 @@ import pytest
 
 from newsflow.bus.embedded import SQLiteBus
 from newsflow.contracts import DeadLetter
-from newsflow.worker import StageWorker
+from newsflow.worker import StageWorker, Unavailable
 
 
 class Doubler:
@@ -19,11 +19,15 @@ class Doubler:
     def __init__(self):
         self.written: list[int] = []
         self.fail_writes = 0
+        self.unavailable = 0  # batches whose processing finds a store it needs out of reach
 
     def decode(self, message):
         return int(message.value)
 
     def process(self, items):
+        if self.unavailable:
+            self.unavailable -= 1
+            raise Unavailable("the shared store is out of reach")
         if 666 in items:
             raise ValueError("666 is unlucky")
         return [i * 2 for i in items]
@@ -71,17 +75,21 @@ def test_a_record_that_breaks_the_batch_is_isolated_and_its_neighbours_are_kept(
     assert letter.key == "666" and "unlucky" in letter.error
 
 
-def test_a_failed_write_commits_nothing_and_the_batch_is_delivered_again(bus):
+@pytest.mark.parametrize("failure,error", [
+    ("fail_writes", ConnectionError),  # the downstream write failed
+    ("unavailable", Unavailable),  # process found a store it needs out of reach: no record's fault
+])
+def test_a_batch_that_fails_beyond_its_records_commits_nothing_and_is_delivered_again_whole(bus, failure, error):
     bus.publish_many("in", [(str(i), str(i).encode()) for i in range(3)])
     p = Doubler()
-    p.fail_writes = 1
+    setattr(p, failure, 1)
     w = worker(bus, p)
-    with pytest.raises(ConnectionError):
+    with pytest.raises(error):
         w.run_batch()
     w.close()
     assert worker(bus, p).drain() == 3  # a restarted worker sees the same records
     assert p.written == [0, 2, 4]
-    assert deadletters(bus) == []
+    assert deadletters(bus) == [], "no record is dead-lettered for it"
 
 
 def test_metrics_count_records_and_deadletters(bus):
