@@ -54,13 +54,15 @@ class Enricher:
     """Enriches batches of articles with canonical entities, using one ``nlp.pipe`` per batch."""
 
     def __init__(self, settings: Settings, nlp: Language | None = None, stories: StoryIndex | None = None,
-                 registry: EntityRegistry | None = None):
+                 registry: EntityRegistry | None = None, *, learn: bool = True):
         """Load (or reuse, the load is cached per process) the configured spaCy model.
 
         ``stories`` keeps the near-duplicate groups and ``registry`` the canonical entities
         of the corpus; without them both live only as long as this enricher (right for a
-        one-off file, not for a service: see ``EnrichStage``).
+        one-off file, not for a service: see ``EnrichStage``). ``learn=False`` resolves names
+        with the registry without adding to it (re-enrichment of articles counted before).
         """
+        self.learn = learn
         self.settings = settings
         self.nlp = nlp if nlp is not None else load_model(settings.spacy_model)
         self.stories = stories if stories is not None else StoryIndex(":memory:")
@@ -94,7 +96,7 @@ class Enricher:
             per_article = [
                 canonical_entities(doc, title_len, self.labels, self.registry.known_label) for doc, (_, title_len) in zip(docs, composed)
             ]
-            per_article = self.registry.canonicalize(per_article)
+            per_article = self.registry.canonicalize(per_article, learn=self.learn)
             for article, (_, title_len), doc, story, entities in zip(articles, composed, docs, stories, per_article):
                 out.append(
                     EnrichedArticle(

@@ -21,7 +21,8 @@ the counts are kept per machine (``entity_counts``) so that copies merge to the 
 
 Known limit: an article that named only "Erdogan" before any article gave the full name
 keeps "Erdogan". The indexes still find it by that word (they match surface forms and name
-parts), and a re-enrichment (``newsflow index reindex``) brings it up to date.
+parts), and a re-enrichment (``newsflow index reindex --re-enrich``, ``enrich.reenrich``)
+resolves it with the registry as it is then.
 """
 
 from __future__ import annotations
@@ -290,16 +291,20 @@ class EntityRegistry:
             )
         self._add_forms(label, key, [str(f) for f in fact["forms"]])
 
-    def canonicalize(self, batch: Iterable[list[Entity]]) -> list[list[Entity]]:
+    def canonicalize(self, batch: Iterable[list[Entity]], *, learn: bool = True) -> list[list[Entity]]:
         """Each article's entities under their corpus-wide canonical names, registered.
 
         Articles are handled in order, so a full name given by one article of the batch
         already serves the next. All-or-nothing: a failure leaves the registry unchanged.
+        With ``learn=False`` nothing is registered: articles seen before (a re-enrichment) take
+        today's names without being counted again.
         """
         batch = list(batch)
         out: list[list[Entity]] = []
         with self._lock:
             self.catch_up()
+            if not learn:
+                return [_merge([self._resolve(e) for e in entities]) for entities in batch]
             with immediate(self._conn):
                 touched: dict[tuple[str, str], None] = {}
                 for entities in batch:

@@ -276,27 +276,11 @@ def index(ctx, port, rules, data_dir) -> None:
     run_service(settings, build, settings.metrics_port)
 
 
-def _re_enrich_transform(settings: Settings):
-    """A reindex transform that runs enrichment again (index/ may not import enrich/: wired here)."""
-    from enrich.enricher import Enricher
-    from newsflow.contracts import Article
-
-    enricher = Enricher(settings)
-    fields = set(Article.model_fields)
-
-    def transform(batch):
-        fresh = enricher.enrich([Article.model_validate(a.model_dump(include=fields)) for a in batch])
-        # near-duplicate groups are the enrich service's state, not this process's: keep each article's story
-        return [f.model_copy(update={"story_id": a.story_id}) for a, f in zip(batch, fresh)]
-
-    return transform
-
-
 @index.command("reindex")
 @click.option("--delete-old", is_flag=True, help="Delete the old index once the alias points at the new one.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
               help="Articles per scan page and bulk request (default: index_batch_size).")
-@click.option("--re-enrich", is_flag=True, help="Run enrichment again on the way (loads the spaCy model).")
+@click.option("--re-enrich", is_flag=True, help="Run enrichment again on the way (loads the spaCy model; names resolved with the registry as it is now).")
 @click.option("--progress/--no-progress", default=True, help="Progress bar on a terminal.")
 def index_reindex(delete_old, batch_size, re_enrich, progress) -> None:
     """Rebuild the Elasticsearch index behind its alias (news-v1 -> news-v2) and swap the alias atomically.
@@ -312,7 +296,11 @@ def index_reindex(delete_old, batch_size, re_enrich, progress) -> None:
     if settings.index != "elasticsearch":
         raise click.UsageError("reindex rebuilds the Elasticsearch index (NEWSFLOW_INDEX=elasticsearch); "
                                "the embedded index needs none")
-    transform = _re_enrich_transform(settings) if re_enrich else None
+    transform, release = None, None
+    if re_enrich:  # index/ may not import enrich/: wired here
+        from enrich.reenrich import re_enrich_transform
+
+        transform, release = re_enrich_transform(settings)
     client = client_from_settings(settings)
     reindexer = Reindexer(client, settings.es_alias, batch_size=batch_size or settings.index_batch_size, transform=transform,
                           text_analyzer=settings.es_text_analyzer)
@@ -333,6 +321,8 @@ def index_reindex(delete_old, batch_size, re_enrich, progress) -> None:
         if bar:
             bar.stop()
         client.close()
+        if release is not None:
+            release()
     click.echo(report.summary())
 
 

@@ -187,3 +187,28 @@ def test_the_cli_reindexes_and_refuses_the_embedded_index(es, tmp_path):
     assert f"reindexed 25 articles from {es.alias}-v1 into {es.alias}-v2" in out
     assert behind_alias(es) == [f"{es.alias}-v2"] and not es.client.indices.exists(index=f"{es.alias}-v1")
     assert cli.search("harbour")["total"] == 25
+
+
+def test_re_enrich_gives_old_articles_the_names_the_registry_learnt_since(es, tmp_path):
+    from enrich.registry import EntityRegistry
+    from enrich.stage import ENTITIES_DB
+    from fixtures.registry_entities import ent
+
+    text = "Alvarez said on Tuesday that the harbour vote was a compromise, Alvarez told reporters."
+    old = EnrichedArticle(id="alvarez-1", url="https://example.com/alvarez", canonical_url="https://example.com/alvarez",
+                          source="example.com", title="Harbour vote", text=text, content_hash=content_hash(text),
+                          entities=[Entity(name="Alvarez", label="PERSON", key="alvarez", surface_forms=["Alvarez"])],
+                          entity_names={"PERSON": ["Alvarez"]}, story_id="s-alvarez")
+    es.upsert([old])
+    cli = CLI(tmp_path / "data")
+    registry = EntityRegistry(tmp_path / "data" / ENTITIES_DB)  # the enrich stage's, since grown
+    registry.canonicalize([[ent("Ines Alvarez")]])
+    registry.close()
+    cli.env.update({"NEWSFLOW_INDEX": "elasticsearch", "NEWSFLOW_ES_URL": es.settings.es_url, "NEWSFLOW_ES_ALIAS": es.alias})
+
+    out = cli("index", "reindex", "--no-progress", "--re-enrich").stdout
+    assert f"reindexed 1 articles from {es.alias}-v1 into {es.alias}-v2" in out
+    fresh = es.get("alvarez-1")
+    assert [e.name for e in fresh.entities if e.label == "PERSON"] == ["Ines Alvarez"]
+    assert fresh.story_id == "s-alvarez" and fresh.enrichment is not None
+    assert cli.search("--entity", "Ines Alvarez")["total"] == 1
