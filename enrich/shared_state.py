@@ -120,9 +120,13 @@ def catch_up(conn: sqlite3.Connection, replica: StateReplica, apply: Callable[[d
     with immediate(conn):
         for m in messages:
             reached[m.partition] = max(reached.get(m.partition, 0), m.offset + 1)
+            conn.execute("SAVEPOINT fact")  # a fact found unreadable half-way leaves nothing behind
             try:
                 apply(json.loads(m.value))
+                conn.execute("RELEASE fact")
             except (ValueError, KeyError, TypeError) as exc:
+                conn.execute("ROLLBACK TO fact")
+                conn.execute("RELEASE fact")
                 log.warning("skipped an unreadable shared-state record", extra={
                     "topic": m.topic, "partition": m.partition, "offset": m.offset, "error": repr(exc)})
         conn.executemany(
