@@ -20,15 +20,10 @@ def re_enrich_transform(settings: Settings) -> tuple[Callable[[list[EnrichedArti
     """A transform for ``index.es_reindex.Reindexer`` that enriches every batch again, and the
     function that releases what it holds (the spaCy model stays cached for the process)."""
     from enrich.enricher import Enricher
-    from enrich.registry import EntityRegistry
+    from enrich.shared_state import open_registry
     from enrich.stage import ENTITIES_DB
 
-    replica = None
-    if settings.bus == "kafka":
-        from enrich.shared_state import StateReplica
-
-        replica = StateReplica(settings, settings.topic_entity_state)
-    registry = EntityRegistry(settings.ensure_data_dir() / ENTITIES_DB, replica=replica)
+    registry = open_registry(settings, settings.ensure_data_dir() / ENTITIES_DB)
     enricher = Enricher(settings, registry=registry, learn=False)
     fields = set(Article.model_fields)
 

@@ -137,19 +137,24 @@ def catch_up(conn: sqlite3.Connection, replica: StateReplica, apply: Callable[[d
     return len(messages)
 
 
+def open_registry(settings: "Settings", path: Path | str, shared: bool | None = None) -> "EntityRegistry":
+    """The entity registry at ``path``, shared through Kafka when ``shared`` (by default: when
+    the bus is Kafka; see the module doc), else through the file alone."""
+    from enrich.registry import EntityRegistry
+
+    shared = settings.bus == "kafka" if shared is None else shared
+    return EntityRegistry(path, replica=StateReplica(settings, settings.topic_entity_state) if shared else None)
+
+
 def open_stores(settings: "Settings", stories_path: Path | str, registry_path: Path | str,
                 shared: bool | None = None) -> tuple["StoryIndex", "EntityRegistry"]:
-    """The story index and the entity registry at these paths, shared through Kafka when
-    ``shared`` (by default: when the bus is Kafka; see the module doc), else through the files alone."""
-    from enrich.registry import EntityRegistry
+    """The story index and the entity registry at these paths, shared as ``open_registry`` says."""
     from enrich.stories import StoryIndex
 
-    if shared is None:
-        shared = settings.bus == "kafka"
+    shared = settings.bus == "kafka" if shared is None else shared
     stories = StoryIndex(stories_path, replica=StateReplica(settings, settings.topic_story_state) if shared else None)
     try:
-        registry = EntityRegistry(registry_path,
-                                  replica=StateReplica(settings, settings.topic_entity_state) if shared else None)
+        registry = open_registry(settings, registry_path, shared)
     except BaseException:
         stories.close()
         raise

@@ -163,7 +163,8 @@ class StoryIndex:
                 best, best_sim = row[0], sim
         return best
 
-    def _store(self, article_id: str, story: str, content_hash: str, sig: np.ndarray | None) -> None:
+    def _store(self, article_id: str, story: str, content_hash: str, sig: np.ndarray | None,
+               buckets: list[tuple[int, int]]) -> None:
         cur = self._conn.cursor()
         cur.execute(
             "INSERT INTO story_members (article_id, story_id, signature) VALUES (?, ?, ?)",
@@ -172,7 +173,7 @@ class StoryIndex:
         cur.execute("INSERT OR IGNORE INTO story_exact (content_hash, story_id) VALUES (?, ?)", (content_hash, story))
         cur.executemany(
             "INSERT OR IGNORE INTO story_bands (band, bucket, article_id) VALUES (?, ?, ?)",
-            [(band, bucket, article_id) for band, bucket in (self._buckets(sig) if sig is not None else [])],
+            [(band, bucket, article_id) for band, bucket in buckets],
         )
 
     def _assign_one(self, article_id: str, content_hash: str, text: str) -> tuple[str, dict[str, Any] | None]:
@@ -187,11 +188,12 @@ class StoryIndex:
         exact = cur.execute("SELECT story_id FROM story_exact WHERE content_hash = ?", (content_hash,)).fetchone()
         if exact is not None:
             story = exact[0]
+        buckets = self._buckets(sig) if sig is not None else []
         if story is None and sig is not None:
-            story = self._find(sig, self._buckets(sig))
+            story = self._find(sig, buckets)
         if story is None:
             story = _story_of(article_id)
-        self._store(article_id, story, content_hash, sig)
+        self._store(article_id, story, content_hash, sig, buckets)
         return story, {"article_id": article_id, "story": story, "content_hash": content_hash,
                        "signature": base64.b64encode(sig.tobytes()).decode("ascii") if sig is not None else None}
 
@@ -204,7 +206,8 @@ class StoryIndex:
         sig = np.frombuffer(base64.b64decode(sig), dtype=np.uint32) if sig else None
         if sig is not None and len(sig) != NUM_PERM:
             raise ValueError(f"a signature of {len(sig)} values, not {NUM_PERM}")
-        self._store(article_id, str(fact["story"]), str(fact["content_hash"]), sig)
+        self._store(article_id, str(fact["story"]), str(fact["content_hash"]), sig,
+                    self._buckets(sig) if sig is not None else [])
 
     def catch_up(self) -> int:
         """Apply what workers elsewhere added since the last call (nothing without a replica)."""
