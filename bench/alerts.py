@@ -34,28 +34,11 @@ from index.stage import IndexStage  # noqa: E402
 from newsflow.alert_rules import RulesFile  # noqa: E402
 from newsflow.bus.embedded import SQLiteBus  # noqa: E402
 from newsflow.config import Settings  # noqa: E402
-from newsflow.contracts import EnrichedArticle, Entity, article_id, content_hash  # noqa: E402
-from newsflow.names import fold  # noqa: E402
-from newsflow.samplesite import ORIGINALS  # noqa: E402
+from corpora import enriched_articles  # noqa: E402 - bench/corpora.py
+from newsflow.contracts import EnrichedArticle  # noqa: E402
 
 PEOPLE = ["Kim Jong-un", "Putin", "Erdogan", "Xi Jinping", "Zelenskiy", "Kim Yo-jong", "Sergei Lavrov"]
 WORDS = ["missile", "talks", "shipping", "sanctions", "summit", "trade", "rail", "investors", "freight", "air"]
-
-
-def corpus(n: int) -> list[EnrichedArticle]:
-    """``n`` enriched articles cycling through the sample site's texts and people (distinct ids, ~1/3 share stories)."""
-    out = []
-    for i in range(n):
-        a = ORIGINALS[i % len(ORIGINALS)]
-        url = f"https://bench.example/{i}/{a.slug}"
-        entities = [Entity(name=name, label="PERSON", key=fold(name), surface_forms=list(forms), count=len(forms),
-                           salience=0.3 + 0.1 * (i % 5)) for name, forms in a.entities.items()]
-        entities += [Entity(name=o, label="ORG", key=fold(o), surface_forms=[o], salience=0.2) for o in a.organizations]
-        out.append(EnrichedArticle(
-            id=article_id(url), url=url, canonical_url=url, source="bench.example", title=a.title, text=a.text,
-            published_at=a.published, language="en", content_hash=content_hash(a.text), entities=entities,
-            story_id=f"s{i // 3}"))
-    return out
 
 
 def rules_yaml(n: int) -> str:
@@ -141,7 +124,8 @@ def main() -> None:
     counts = [int(x) for x in args.rules.split(",")]
     if 0 not in counts:
         counts = [0, *counts]
-    articles = corpus(args.articles)
+    # persons of varying salience, and every three articles one story
+    articles = enriched_articles(args.articles, salience=lambda i: 0.3 + 0.1 * (i % 5), story=lambda i: f"s{i // 3}")
     es_url = os.environ.get("NEWSFLOW_ES_URL")
     backends = ["embedded"] + (["elasticsearch"] if es_answers(es_url) else [])
     console = Console()

@@ -18,6 +18,8 @@ import argparse
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,36 +29,26 @@ from elasticsearch import helpers  # noqa: E402
 
 from index.elasticsearch import ElasticsearchIndex, client_from_settings, to_document  # noqa: E402
 from newsflow.config import load_settings  # noqa: E402
-from newsflow.contracts import EnrichedArticle, Entity, article_id, content_hash  # noqa: E402
-from newsflow.names import fold  # noqa: E402
-from newsflow.samplesite import ORIGINALS  # noqa: E402
+from newsflow.contracts import EnrichedArticle  # noqa: E402
+from corpora import enriched_articles  # noqa: E402 - bench/corpora.py
 
 MODES: dict[str, str | bool] = {"refresh": True, "wait_for": "wait_for", "none": False}
 
 
-def corpus(n: int) -> list[EnrichedArticle]:
-    """``n`` enriched articles cycling through the sample site's texts and people (distinct ids)."""
-    out = []
-    for i in range(n):
-        a = ORIGINALS[i % len(ORIGINALS)]
-        url = f"https://bench.example/{i}/{a.slug}"
-        entities = [Entity(name=name, label="PERSON", key=fold(name), surface_forms=list(forms), count=len(forms),
-                           salience=0.5) for name, forms in a.entities.items()]
-        entities += [Entity(name=o, label="ORG", key=fold(o), surface_forms=[o], salience=0.2) for o in a.organizations]
-        names: dict[str, list[str]] = {}
-        for e in entities:
-            names.setdefault(e.label, []).append(e.name)
-        out.append(EnrichedArticle(
-            id=article_id(url), url=url, canonical_url=url, source="bench.example", title=a.title, text=a.text,
-            authors=list(a.authors), published_at=a.published, content_hash=content_hash(a.text),
-            entities=entities, entity_names=names, keyphrases=[a.unique_phrase], story_id=f"s{i}"))
-    return out
+@contextmanager
+def scratch_index(settings, refresh=True) -> Iterator[ElasticsearchIndex]:
+    """A fresh index (template applied, outside any timing: the stage does it once), dropped afterwards."""
+    ix = ElasticsearchIndex(settings.model_copy(update={"es_alias": f"bench-{uuid.uuid4().hex[:10]}"}), refresh=refresh)
+    try:
+        ix.ensure()
+        yield ix
+    finally:
+        ix.drop()
+        ix.close()
 
 
 def run_ours(settings, articles: list[EnrichedArticle], size: int, refresh) -> float:
-    ix = ElasticsearchIndex(settings.model_copy(update={"es_alias": f"bench-{uuid.uuid4().hex[:10]}"}), refresh=refresh)
-    try:
-        ix.ensure()  # template + index, outside the timing (the stage does it once)
+    with scratch_index(settings, refresh) as ix:
         t = time.perf_counter()
         for i in range(0, len(articles), size):
             ix.upsert(articles[i:i + size])
@@ -65,15 +57,10 @@ def run_ours(settings, articles: list[EnrichedArticle], size: int, refresh) -> f
         elapsed = time.perf_counter() - t
         assert ix.count() == len(articles), "not every article was indexed"
         return elapsed
-    finally:
-        ix.drop()
-        ix.close()
 
 
 def run_plain(settings, docs: list[dict], size: int) -> float:
-    ix = ElasticsearchIndex(settings.model_copy(update={"es_alias": f"bench-{uuid.uuid4().hex[:10]}"}))
-    try:
-        ix.ensure()
+    with scratch_index(settings) as ix:
         actions = [{"_index": ix.alias, "_id": d["id"], "_source": d} for d in docs]
         t = time.perf_counter()
         helpers.bulk(ix.client, actions, chunk_size=size, max_chunk_bytes=10 * 1024 * 1024)
@@ -81,9 +68,6 @@ def run_plain(settings, docs: list[dict], size: int) -> float:
         elapsed = time.perf_counter() - t
         assert ix.count() == len(docs), "not every document was indexed"
         return elapsed
-    finally:
-        ix.drop()
-        ix.close()
 
 
 def main() -> None:
@@ -109,7 +93,7 @@ def main() -> None:
                          "start it with `make services-up` or set NEWSFLOW_ES_URL") from None
     finally:
         client.close()
-    articles = corpus(args.articles)
+    articles = enriched_articles(args.articles)
     now = datetime.now(timezone.utc).isoformat()
     docs = [to_document(a, now) for a in articles]
     kb = sum(len(a.model_dump_json()) for a in articles) / len(articles) / 1024
