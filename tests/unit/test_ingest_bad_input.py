@@ -17,7 +17,7 @@ from newsflow.bus.embedded import SQLiteBus
 from newsflow.metrics import StageMetrics
 from ingest.stage import IngestStage
 from test_ingest_stage import read_topic, rss, serve_article, serve_feed
-from test_ingest_support import Site, article_html, paragraphs, test_settings
+from test_ingest_support import Site, article_html, paragraphs, redirect, test_settings
 
 MB = 1024 * 1024
 
@@ -162,15 +162,6 @@ def test_a_gzip_bomb(site, run):
     assert r.counted("page:too_large") == 1
     assert f"article {url} not ingested: body larger than" in r.caplog.text
     r.assert_good_article_published()
-
-
-def redirect(location):
-    def handler(h):
-        h.send_response(302)
-        h.send_header("Location", location)
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-    return handler
 
 
 def test_a_redirect_loop(site, run):

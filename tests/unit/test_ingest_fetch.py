@@ -20,7 +20,7 @@ from ingest.fetch import (
     blocked_reason,
     decode_html,
 )
-from test_ingest_support import Site, test_settings
+from test_ingest_support import Site, redirect, test_settings
 
 MB = 1024 * 1024
 
@@ -35,16 +35,6 @@ def fetcher(settings):
     f = Fetcher(settings)
     yield f
     f.close()
-
-
-def redirect(location: str, status: int = 302):
-    def handler(h):
-        h.send_response(status)
-        h.send_header("Location", location)
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-
-    return handler
 
 
 # --- ordinary fetches ----------------------------------------------------------------------

@@ -63,14 +63,7 @@ def test_retry_after_reads_seconds_and_http_dates():
 
 def test_a_429_with_retry_after_schedules_the_next_poll_after_it(site, bus, tmp_path):
     settings = test_settings(tmp_path, poll_interval=60)
-
-    def limited(h):
-        h.send_response(429)
-        h.send_header("Retry-After", "900")
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-
-    feed = site.route("/feeds/limited.xml", handler=limited)
+    feed = site.route("/feeds/limited.xml", status=429, headers={"Retry-After": "900"})
     stage = IngestStage(settings, bus)
     try:
         before = utcnow()

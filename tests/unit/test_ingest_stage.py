@@ -12,7 +12,7 @@ from newsflow.bus.embedded import SQLiteBus
 from newsflow.contracts import Article, article_id
 from ingest.stage import IngestStage
 from ingest.state import IngestState
-from test_ingest_support import Site, article_html, paragraphs, test_settings
+from test_ingest_support import Site, article_html, paragraphs, redirect, test_settings
 
 _groups = itertools.count()
 
@@ -193,14 +193,7 @@ def test_a_home_page_canonical_is_not_trusted(site, settings, bus, make_stage):
 
 def test_redirects_are_followed_and_the_final_url_is_the_canonical_one(site, settings, bus, make_stage):
     final = serve_article(site, "/news/final", "meadow")
-
-    def moved(h):
-        h.send_response(301)
-        h.send_header("Location", "/news/final")
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-
-    short = site.route("/r/xyz", handler=moved)
+    short = site.route("/r/xyz", handler=redirect("/news/final", 301))
     make_stage(settings).poll_once([serve_feed(site, "/feeds/rss.xml", rss({"link": short}))])
     (_, art), = read_topic(bus, settings)
     assert (art.url, art.canonical_url) == (short, final)

@@ -123,6 +123,17 @@ class Site:
         self.server.server_close()
 
 
+def redirect(location: str, status: int = 302) -> Callable[[Handler], None]:
+    """A route handler answering ``status`` with ``Location: location`` and no body."""
+    def handler(h: Handler) -> None:
+        h.send_response(status)
+        h.send_header("Location", location)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    return handler
+
+
 def test_settings(tmp_path, **overrides) -> Settings:
     """Settings for tests: loopback allowed, small limits so failures come fast."""
     values = dict(
