@@ -34,7 +34,7 @@ from elasticsearch import exceptions as es_exc
 
 from index.es_mapping import MAPPINGS, template_body
 from index.elasticsearch import to_source_json
-from newsflow.contracts import EnrichedArticle
+from newsflow.contracts import EnrichedArticle, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +92,6 @@ def alias_index(client: Elasticsearch, alias: str) -> str:
         raise ReindexError(f"the alias {alias!r} points at {len(names)} indices ({', '.join(sorted(names))}); "
                            "point it at one before reindexing")
     return names[0]
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _parse(ts: str | None) -> datetime | None:
@@ -167,9 +163,9 @@ class Reindexer:
         if on_total:
             on_total(expected)
 
-        copy_started = _now()
+        copy_started = utcnow()
         copied = self._copy(source, target, None, on_copied)
-        catch_up_started = _now()
+        catch_up_started = utcnow()
         caught_up = self._copy(source, target, copy_started - CATCH_UP_MARGIN, None)
 
         self.client.indices.put_settings(index=target, settings={"refresh_interval": None})
@@ -243,7 +239,7 @@ class Reindexer:
             except ValueError as exc:
                 bad.append(f"{h['_id']}: {str(exc).splitlines()[0]}")
                 continue
-            stamps[h["_id"]] = h["_source"].get("indexed_at") or _now().isoformat()
+            stamps[h["_id"]] = h["_source"].get("indexed_at") or utcnow().isoformat()
         if bad:
             raise ReindexError(f"{len(bad)} documents are not valid articles, e.g. {bad[0]}; not swapping the alias")
         if self.transform is not None:
