@@ -31,7 +31,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
-from urllib.parse import urlsplit
 
 from newsflow.bus import Bus
 from newsflow.config import Settings
@@ -45,7 +44,7 @@ from ingest.fetch import (BadContentTypeError, BlockedHostError, FetchError, Fet
 from ingest.robots import RobotsCache
 from ingest.sitemaps import newest_children, parse_sitemap
 from ingest.state import FeedState, IngestState, Seen
-from ingest.urls import canonicalize, source_of
+from ingest.urls import article_canonical, http_canonical, source_of
 
 if TYPE_CHECKING:
     from newsflow.metrics import StageMetrics
@@ -134,12 +133,7 @@ class _Todo:
     revisit: Seen | None = None
 
 
-def _http_canonical(url: str) -> str | None:
-    try:
-        canon = canonicalize(url)
-    except ValueError:
-        return None
-    return canon if urlsplit(canon).scheme in ("http", "https") else None
+_http_canonical = http_canonical  # the name this module has always used
 
 
 class IngestStage:
@@ -379,15 +373,7 @@ class IngestStage:
         return _Page(fetched, page, charset_note=note)
 
     def _declared_canonical(self, page: ExtractedPage | None, final: str) -> str | None:
-        if page is None or not page.canonical_url:
-            return None
-        declared = _http_canonical(page.canonical_url)
-        # Some sites declare their home page as every article's canonical; that would fold all
-        # their articles into one id, so such a declaration is ignored.
-        if declared and urlsplit(declared).path == "/" and urlsplit(final).path != "/":
-            log.debug("ignoring rel=canonical %s on %s: it is a home page", declared, final)
-            return None
-        return declared
+        return article_canonical(page.canonical_url if page else None, final)
 
     def _seen(self, url: str, batch: _Batch) -> Seen | None:
         return batch.urls.get(url) or self.state.seen_url(url)

@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS entry_versions (
     canonical_url TEXT PRIMARY KEY,
     fingerprint   TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS archive_progress (
+    archive    TEXT PRIMARY KEY,
+    offset     INTEGER NOT NULL,
+    done       INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS revisions (
     article_id   TEXT PRIMARY KEY,
     revision     INTEGER NOT NULL,
@@ -221,6 +227,23 @@ class IngestState:
             self._conn.execute(
                 "INSERT OR IGNORE INTO seen_hashes (content_hash, article_id) VALUES (?, ?)", (content_hash, article_id)
             )
+
+    # --- archive backfill -------------------------------------------------------------------
+
+    def archive_progress(self, archive: str) -> tuple[int, bool]:
+        """(offset of the next record to read, whether the file was read to its end) of a WARC
+        file being backfilled; ``(0, False)`` for one never started."""
+        row = self._conn.execute("SELECT offset, done FROM archive_progress WHERE archive = ?", (archive,)).fetchone()
+        return (row[0], bool(row[1])) if row else (0, False)
+
+    def save_archive_progress(self, archive: str, offset: int, done: bool = False) -> None:
+        """Remember how far a WARC file was backfilled (call after publishing what came before ``offset``)."""
+        self._conn.execute(
+            "INSERT INTO archive_progress (archive, offset, done, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (archive) DO UPDATE SET offset = excluded.offset, done = excluded.done, "
+            "updated_at = excluded.updated_at",
+            (archive, offset, int(done), utcnow().isoformat()),
+        )
 
     def close(self) -> None:
         """Close the database."""

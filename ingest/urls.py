@@ -116,3 +116,27 @@ def source_of(url: str) -> str:
     host = urlsplit(url).hostname or ""
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
+
+
+def http_canonical(url: str) -> str | None:
+    """The canonical spelling of an http(s) URL; ``None`` for anything else or a malformed URL."""
+    try:
+        canon = canonicalize(url)
+    except ValueError:
+        return None
+    return canon if urlsplit(canon).scheme in ("http", "https") else None
+
+
+def article_canonical(declared: str | None, final_url: str) -> str | None:
+    """The canonical URL of an article page fetched from ``final_url`` (already canonical) that
+    declares ``declared`` as its ``rel=canonical``: the declared one, unless it is unusable.
+
+    Some sites declare their home page as every article's canonical; that would fold all their
+    articles into one id, so such a declaration is ignored (``None``: use ``final_url``).
+    """
+    if not declared:
+        return None
+    canon = http_canonical(declared)
+    if canon and urlsplit(canon).path == "/" and urlsplit(final_url).path != "/":
+        return None
+    return canon

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from newsflow.backfill_cli import backfill
 from newsflow.config import Settings, load_settings
 from newsflow.logs import setup_logging
 
@@ -734,6 +735,9 @@ def alerts_webhook(topic_name, url, secret, group, until_idle, idle, data_dir) -
         sink.close()
         bus.close()
     click.echo(f"webhook {url}: {sink.delivered} delivered, {sink.deadlettered} dead-lettered, {sink.attempts} requests")
+
+
+cli.add_command(backfill)  # newsflow/backfill_cli.py
 
 
 def main() -> None:

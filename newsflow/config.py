@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     fetch_host_delay: float = 0.25
     respect_robots: bool = True  # obey robots.txt for article pages and sitemaps
     sitemap_max_urls: int = 200  # newest URLs taken from one sitemap poll (sitemaps can list millions)
+    # archive backfill (`newsflow backfill`): where cc-news:YYYY-MM finds the month's warc.paths.gz
+    # (a mirror, or a loopback server in tests), and the largest remote WARC file read (CC-NEWS files are ~1 GB)
+    cc_news_base_url: str = "https://data.commoncrawl.org/"
+    backfill_max_bytes: int = 8 * 1024 ** 3
 
     # enrich
     spacy_model: str = "en_core_web_sm"
