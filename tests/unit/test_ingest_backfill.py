@@ -18,6 +18,7 @@ from ingest.backfill import Backfill, Filters
 from ingest.fetch import Fetcher
 from ingest.stage import IngestStage
 from ingest.state import IngestState
+from newsflow.bus.embedded import SQLiteBus
 from newsflow.contracts import Article, article_id
 from newsflow.samplesite import ARTICLES, ORIGINALS, SYNDICATED_COPY, SampleSite
 from test_ingest_support import test_settings
@@ -270,3 +271,24 @@ def test_the_syndicated_copy_alone_is_an_article_of_its_own_url(sample, settings
     backfill(write_warc(tmp_path / "copy.warc", copy))
     [article] = published(bus, settings)
     assert article.canonical_url == SYNDICATED_COPY.url(sample.base_url)
+
+
+def test_ids_are_those_a_separate_live_ingest_of_the_same_site_gives(sample, settings, bus, backfill, tmp_path):
+    backfill(write_warc(tmp_path / "site.warc.gz", site_captures(sample)))
+    elsewhere = test_settings(tmp_path / "live")
+    live_bus = SQLiteBus(tmp_path / "live-bus.db")
+    live = IngestStage(elsewhere, live_bus)
+    try:
+        live.poll_once(sample.feed_urls)
+        live_articles = published(live_bus, elsewhere)
+    finally:
+        live.close()
+        live_bus.close()
+    ours = {a.canonical_url: a.id for a in published(bus, settings)}
+    theirs = {a.canonical_url: a.id for a in live_articles}
+    common = ours.keys() & theirs.keys()
+    assert {url: ours[url] for url in common} == {url: theirs[url] for url in common}
+    # Of an original and its syndicated copy, whichever comes first is kept (the feed lists the
+    # copy first, the archive the original): the one other URL of each side is that pair.
+    assert len(common) == len(ORIGINALS) - 1
+    assert {SYNDICATED_COPY.url(sample.base_url)} == theirs.keys() - common
