@@ -194,6 +194,17 @@ class IngestStage:
                 progress(feed_url, report.articles_published - before)
         return report
 
+    def ingest_body(self, feed_url: str, body: bytes, content_type: str | None = None) -> IngestReport:
+        """Handle a feed document that arrived without a poll (a WebSub push) as a poll of
+        ``feed_url`` that got this body: same entry handling, same state. Raises ``FeedError``
+        for a body that is not a feed."""
+        report = IngestReport(feeds_polled=1)
+        feed = parse_feed(body, feed_url, content_type=content_type)
+        state = self.state.feed_state(feed_url)
+        new = self._ingest_entries(feed_url, feed.entries, report, set())
+        self._feed_ok(state, None, new)
+        return report
+
     def _problem(self, report: IngestReport, kind: str) -> None:
         report.problems[kind] += 1
         if self.metrics is not None:

@@ -44,6 +44,18 @@ CREATE TABLE IF NOT EXISTS archive_progress (
     done       INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS websub (
+    feed_url      TEXT PRIMARY KEY,
+    hub           TEXT NOT NULL,
+    topic         TEXT NOT NULL,
+    token         TEXT NOT NULL UNIQUE,
+    secret        TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    requested_at  TEXT NOT NULL,
+    lease_seconds INTEGER,
+    lease_expires TEXT,
+    last_error    TEXT
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS revisions (
     article_id   TEXT PRIMARY KEY,
     revision     INTEGER NOT NULL,
@@ -89,6 +101,26 @@ class FeedState:
     def due(self, now: datetime) -> bool:
         """Whether the feed may be polled at ``now``."""
         return self.next_poll is None or self.next_poll <= now
+
+
+@dataclass
+class Subscription:
+    """A WebSub subscription of one feed (see ``ingest.websub``)."""
+
+    feed_url: str  # the feed as we poll it
+    hub: str
+    topic: str  # the feed's rel=self, what the hub knows it by
+    token: str  # the last path segment of our callback URL
+    secret: str  # HMAC key of the hub's signatures
+    state: str  # "requested", "active", "denied", "lapsed", "unsubscribing"
+    requested_at: datetime
+    lease_seconds: int | None = None
+    lease_expires: datetime | None = None
+    last_error: str | None = None
+
+
+_SUB_FIELDS = ("feed_url", "hub", "topic", "token", "secret", "state", "requested_at", "lease_seconds", "lease_expires",
+               "last_error")
 
 
 class Seen(NamedTuple):
@@ -244,6 +276,37 @@ class IngestState:
             "updated_at = excluded.updated_at",
             (archive, offset, int(done), utcnow().isoformat()),
         )
+
+    # --- WebSub -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _subscription(row) -> Subscription:
+        values = dict(zip(_SUB_FIELDS, row))
+        for name in ("requested_at", "lease_expires"):
+            values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+        return Subscription(**values)
+
+    def subscription(self, feed_url: str | None = None, *, token: str | None = None) -> Subscription | None:
+        """The subscription of a feed, or the one behind a callback token."""
+        column, value = ("token", token) if token is not None else ("feed_url", feed_url)
+        row = self._conn.execute(f"SELECT {', '.join(_SUB_FIELDS)} FROM websub WHERE {column} = ?", (value,)).fetchone()
+        return self._subscription(row) if row else None
+
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription, whatever its state."""
+        rows = self._conn.execute(f"SELECT {', '.join(_SUB_FIELDS)} FROM websub ORDER BY feed_url").fetchall()
+        return [self._subscription(row) for row in rows]
+
+    def save_subscription(self, sub: Subscription) -> None:
+        """Store a subscription, replacing the feed's previous one."""
+        values = [getattr(sub, name) for name in _SUB_FIELDS]
+        values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+        self._conn.execute(f"INSERT OR REPLACE INTO websub ({', '.join(_SUB_FIELDS)}) VALUES ({', '.join('?' * len(_SUB_FIELDS))})",
+                           values)
+
+    def delete_subscription(self, feed_url: str) -> None:
+        """Forget a feed's subscription."""
+        self._conn.execute("DELETE FROM websub WHERE feed_url = ?", (feed_url,))
 
     def close(self) -> None:
         """Close the database."""

@@ -542,14 +542,17 @@ def feeds_export(output, data_dir) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed per line.")
 @data_dir_option
 def feeds_list(as_json, data_dir) -> None:
-    """The registered feeds: last success, last error, entries seen, next poll."""
+    """The registered feeds: last success, last error, entries seen, next poll, WebSub subscription state."""
     from ingest.registry import feed_row
 
     _, state = _registry(data_dir)
     try:
         rows = [feed_row(f) for f in state.registered()]
+        pushed = {sub.feed_url: sub.state for sub in state.subscriptions()}  # WebSub (ingest/websub.py)
     finally:
         state.close()
+    for row in rows:
+        row["websub"] = pushed.get(row["url"])
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -560,10 +563,10 @@ def feeds_list(as_json, data_dir) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("feed", "kind", "last success", "last error", "entries seen", "next poll")
+    table = Table("feed", "kind", "last success", "last error", "entries seen", "next poll", "websub")
     for r in rows:
         table.add_row(r["url"] + (f"\n{r['title']}" if r["title"] else ""), r["kind"], r["last_success"] or "never",
-                      r["last_error"] or "", str(r["entries_seen"]), r["next_poll"] or "now")
+                      r["last_error"] or "", str(r["entries_seen"]), r["next_poll"] or "now", r["websub"] or "")
     Console(width=max(120, Console().width)).print(table)
 
 

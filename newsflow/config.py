@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     # (a mirror, or a loopback server in tests), and the largest remote WARC file read (CC-NEWS files are ~1 GB)
     cc_news_base_url: str = "https://data.commoncrawl.org/"
     backfill_max_bytes: int = 8 * 1024 ** 3
+    # WebSub: the public base URL of the ingest service's HTTP port (`newsflow ingest --port`), under
+    # which hubs reach /websub/<token>; unset, no subscriptions. Leases asked for, and how often a
+    # pushed feed is still polled as a safety net (seconds).
+    websub_callback_url: str | None = None
+    websub_lease_seconds: int = 10 * 24 * 3600
+    websub_poll_interval: float = 6 * 3600.0
 
     # enrich
     spacy_model: str = "en_core_web_sm"

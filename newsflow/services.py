@@ -53,11 +53,28 @@ class Health:
         }
 
 
-def serve_http(port: int, host: str, health: Health, metrics: StageMetrics) -> ThreadingHTTPServer:
-    """Start ``/healthz`` and ``/metrics`` on a daemon thread."""
+Route = Callable[[BaseHTTPRequestHandler, str], None]  # (request, method): answers it
+
+
+def serve_http(port: int, host: str, health: Health, metrics: StageMetrics,
+               routes: dict[str, Route] | None = None) -> ThreadingHTTPServer:
+    """Start ``/healthz``, ``/metrics`` and the service's own ``routes`` (by path prefix) on a daemon thread."""
 
     class Handler(BaseHTTPRequestHandler):
+        def _route(self, method: str) -> bool:
+            for prefix, route in (routes or {}).items():
+                if self.path.startswith(prefix):
+                    route(self, method)
+                    return True
+            return False
+
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            if not self._route("POST"):
+                self.send_error(404)
+
         def do_GET(self):  # noqa: N802 - http.server's naming
+            if self._route("GET"):
+                return
             if self.path.split("?")[0] == "/healthz":
                 doc = health.doc()
                 body, ctype = json.dumps(doc).encode(), "application/json"
@@ -155,6 +172,15 @@ class IngestService:
         self.settings, self.feeds, self.metrics = settings, feeds, metrics
         self.stage = IngestStage(settings, bus, metrics=metrics)
         self.health = Health("ingest")
+        self.lock = threading.Lock()  # the stage is shared with the WebSub callback's threads
+        self.websub = None
+        self.routes: dict = {}
+        if settings.websub_callback_url:
+            from ingest.websub import CALLBACK_PREFIX, WebSub
+            from newsflow.websub_http import handle
+
+            self.websub = WebSub(settings, self.stage, self.lock)
+            self.routes[CALLBACK_PREFIX] = lambda request, method: handle(self.websub, request, method)
 
     def run(self, stop: threading.Event) -> None:
         """Poll the feeds that are due, wait for the next one, repeat until ``stop`` is set.
@@ -165,12 +191,16 @@ class IngestService:
         backoff = 1.0
         while not stop.is_set():
             now = utcnow()
-            due = [f for f in self.feeds if self.stage.state.feed_state(f).due(now)]
+            if self.websub is not None:
+                self.websub.maintain(self.feeds, now)
+            due = [f.url for f in map(self.stage.state.feed_state, self.feeds)
+                   if f.due(now) and (self.websub is None or self.websub.wants_poll(f, now))]
             for feed in due:
                 if stop.is_set():
                     break
                 try:
-                    report = self.stage.poll_once([feed])
+                    with self.lock:
+                        report = self.stage.poll_once([feed])
                 except Exception as exc:  # noqa: BLE001 - the bus is down: the articles stay unseen, retried
                     self.health.failing_since = self.health.failing_since or time.time()
                     self.health.last_error = f"{type(exc).__name__}: {exc}"
@@ -186,7 +216,9 @@ class IngestService:
                 self.metrics.duplicates.inc(report.duplicates)
                 self.health.records += report.articles_published
                 self.health.last_batch_at = time.time()
-            stop.wait(max(0.1, min(self.stage.seconds_until_due(self.feeds), self.settings.poll_interval)))
+            # a pushed feed stays due while it waits for its safety-net poll: no tighter loop than 1 s then
+            floor = 0.1 if self.websub is None else 1.0
+            stop.wait(max(floor, min(self.stage.seconds_until_due(self.feeds), self.settings.poll_interval)))
 
     def close(self) -> None:
         """Close the stage's fetcher and state."""
@@ -199,7 +231,8 @@ def run_service(settings: Settings, build: Callable[[Bus, StageMetrics], "Consum
     metrics = StageMetrics()
     bus = open_bus(settings)
     service = build(bus, metrics)
-    server = serve_http(port, settings.metrics_host, service.health, metrics) if port is not None else None
+    routes = getattr(service, "routes", None)
+    server = serve_http(port, settings.metrics_host, service.health, metrics, routes) if port is not None else None
     stop = threading.Event()
     log.info("service started", extra={"stage": service.health.stage, "bus": settings.bus, "index": settings.index})
     try:

@@ -6,12 +6,12 @@ stays up so that tests can also poll its feeds live into the same state and bus.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from datetime import datetime, timezone
 
 import pytest
 
+from fixtures.topics import published_articles
 from fixtures.warc_archives import ArchiveServer, Capture, capture, write_warc
 from ingest.archives import SourceError, resolve_sources
 from ingest.backfill import Backfill, Filters
@@ -19,11 +19,9 @@ from ingest.fetch import Fetcher
 from ingest.stage import IngestStage
 from ingest.state import IngestState
 from newsflow.bus.embedded import SQLiteBus
-from newsflow.contracts import Article, article_id
+from newsflow.contracts import article_id
 from newsflow.samplesite import ARTICLES, ORIGINALS, SYNDICATED_COPY, SampleSite
 from test_ingest_support import test_settings
-
-_groups = itertools.count()
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +58,6 @@ def backfill(settings, bus, state, fetcher):
     return run
 
 
-def published(bus, settings) -> list[Article]:
-    consumer = bus.consumer(f"test-{next(_groups)}", [settings.topic(settings.topic_articles)])
-    try:
-        return [Article.from_json(m.value) for m in consumer.poll(10_000)]
-    finally:
-        consumer.close()
 
 
 def site_captures(sample) -> list[Capture]:
@@ -81,7 +73,7 @@ def originals(sample) -> set[str]:
 def test_a_backfill_publishes_each_article_once_with_the_id_a_poll_gives_it(sample, settings, bus, backfill, tmp_path):
     warc = write_warc(tmp_path / "site.warc.gz", site_captures(sample))
     report = backfill(warc)
-    articles = published(bus, settings)
+    articles = published_articles(bus, settings)
     assert {a.canonical_url for a in articles} == originals(sample)
     assert all(a.id == article_id(a.canonical_url) for a in articles)
     assert all(a.feed_url == warc.resolve().as_uri() for a in articles)
@@ -101,7 +93,7 @@ def test_a_backfill_publishes_each_article_once_with_the_id_a_poll_gives_it(samp
     finally:
         live.close()
     assert polled.articles_published == 0 and polled.duplicates > 0
-    assert len(published(bus, settings)) == len(ORIGINALS)
+    assert len(published_articles(bus, settings)) == len(ORIGINALS)
 
 
 def test_pages_ingested_live_before_are_not_published_again(sample, settings, bus, backfill, tmp_path):
@@ -110,10 +102,10 @@ def test_pages_ingested_live_before_are_not_published_again(sample, settings, bu
         assert live.poll_once(sample.feed_urls).articles_published == len(ORIGINALS)
     finally:
         live.close()
-    live_ids = {a.id for a in published(bus, settings)}
+    live_ids = {a.id for a in published_articles(bus, settings)}
     report = backfill(write_warc(tmp_path / "site.warc", site_captures(sample)))
     assert report.articles == 0 and report.skipped["duplicate"] == len(ARTICLES)
-    assert {a.id for a in published(bus, settings)} == live_ids
+    assert {a.id for a in published_articles(bus, settings)} == live_ids
 
 
 def test_a_finished_file_is_not_read_again_and_a_stopped_one_continues_where_it_stopped(sample, settings, bus, backfill,
@@ -126,7 +118,7 @@ def test_a_finished_file_is_not_read_again_and_a_stopped_one_continues_where_it_
     second = backfill(warc)
     assert second.articles == len(ORIGINALS) - 3 and second.files_done == 1
     assert second.records < first.records + second.records == (len(ARTICLES) + 2) * 2 + 1  # warcinfo, requests, responses
-    ids = [a.id for a in published(bus, settings)]
+    ids = [a.id for a in published_articles(bus, settings)]
     assert len(ids) == len(set(ids)) == len(ORIGINALS)
     third = backfill(warc)
     assert third.files_already_done == 1 and third.records == 0
@@ -147,7 +139,7 @@ def test_a_stop_request_saves_the_position_after_the_record_in_hand(sample, sett
     assert state.archive_progress(warc.resolve().as_uri()) == (ticks[-1], False)
     assert ticks == sorted(ticks) and ticks[-1] < warc.stat().st_size
     backfill(warc)
-    assert len(published(bus, settings)) == len(ORIGINALS)
+    assert len(published_articles(bus, settings)) == len(ORIGINALS)
 
 
 def test_filters_by_date_site_and_language(sample, settings, bus, backfill, tmp_path):
@@ -157,7 +149,7 @@ def test_filters_by_date_site_and_language(sample, settings, bus, backfill, tmp_
     dates = sorted(a.published for a in ORIGINALS)
     since, until = dates[2], dates[6]
     report = backfill(warc, filters=Filters(since=since, until=until, sources=("127.0.0.1",), languages=("en",)))
-    got = published(bus, settings)
+    got = published_articles(bus, settings)
     assert sorted(a.published_at for a in got) == [d for d in dates if since <= d <= until]
     assert report.skipped["other_source"] == 1 and report.skipped["outside_dates"] == len(ORIGINALS) - len(got)
     german_only = backfill(write_warc(tmp_path / "again.warc", pages), filters=Filters(languages=("de",)))
@@ -221,7 +213,7 @@ def test_a_remote_file_is_streamed_and_resumed_with_a_range_request(sample, sett
         assert first is None and second and second.startswith("bytes=")
     finally:
         server.close()
-    articles = published(bus, settings)
+    articles = published_articles(bus, settings)
     assert len(articles) == len({a.id for a in articles}) == len(ORIGINALS)
     assert {a.feed_url for a in articles} == {url}
 
@@ -255,21 +247,21 @@ def test_a_cc_news_month_reads_every_file_of_its_list(sample, settings, bus, sta
     finally:
         server.close()
     assert report.files_done == 2 and report.articles == len(ORIGINALS)
-    assert {a.canonical_url for a in published(bus, settings)} == originals(sample)
+    assert {a.canonical_url for a in published_articles(bus, settings)} == originals(sample)
 
 
 def test_a_publication_date_after_the_capture_is_replaced_by_the_capture_time(sample, settings, bus, backfill, tmp_path):
     page = next(c for c in site_captures(sample) if c.url == ORIGINALS[0].url(sample.base_url))
     early = Capture(page.url, page.body, date="2020-01-01T00:00:00Z")
     backfill(write_warc(tmp_path / "early.warc", [early]))
-    [article] = published(bus, settings)
+    [article] = published_articles(bus, settings)
     assert article.published_at == article.fetched_at == datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 
 def test_the_syndicated_copy_alone_is_an_article_of_its_own_url(sample, settings, bus, backfill, tmp_path):
     copy = capture([SYNDICATED_COPY.url(sample.base_url)])
     backfill(write_warc(tmp_path / "copy.warc", copy))
-    [article] = published(bus, settings)
+    [article] = published_articles(bus, settings)
     assert article.canonical_url == SYNDICATED_COPY.url(sample.base_url)
 
 
@@ -280,11 +272,11 @@ def test_ids_are_those_a_separate_live_ingest_of_the_same_site_gives(sample, set
     live = IngestStage(elsewhere, live_bus)
     try:
         live.poll_once(sample.feed_urls)
-        live_articles = published(live_bus, elsewhere)
+        live_articles = published_articles(live_bus, elsewhere)
     finally:
         live.close()
         live_bus.close()
-    ours = {a.canonical_url: a.id for a in published(bus, settings)}
+    ours = {a.canonical_url: a.id for a in published_articles(bus, settings)}
     theirs = {a.canonical_url: a.id for a in live_articles}
     common = ours.keys() & theirs.keys()
     assert {url: ours[url] for url in common} == {url: theirs[url] for url in common}
