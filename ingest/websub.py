@@ -137,17 +137,18 @@ class Answer:
 class WebSub:
     """Subscriptions of the ingest service's feeds, and its callback; see the module docstring.
 
-    ``lock`` serialises use of ``stage`` between the service loop and the HTTP server's threads.
+    ``lock`` (re-entrant) serialises use of ``stage`` and its state between the service loop and
+    the HTTP server's threads.
     """
 
-    def __init__(self, settings: Settings, stage: IngestStage, lock: threading.Lock | None = None):
+    def __init__(self, settings: Settings, stage: IngestStage, lock: threading.RLock | None = None):
         if not settings.websub_callback_url:
             raise ValueError("WebSub needs websub_callback_url")
         self.settings = settings
         self.stage = stage
         self.state = stage.state
         self.fetcher: Fetcher = stage.fetcher
-        self.lock = lock or threading.Lock()
+        self.lock = lock or threading.RLock()
         self.base = settings.websub_callback_url.rstrip("/")
         self._looked: dict[str, datetime] = {}  # feed -> when we last looked for its hub
 
@@ -157,18 +158,21 @@ class WebSub:
         """Subscribe, renew, re-request and unsubscribe as the feeds and leases require."""
         now = now or utcnow()
         wanted = set(feed_urls)
-        for sub in self.state.subscriptions():
+        with self.lock:
+            subs = self.state.subscriptions()
+        for sub in subs:
             if sub.feed_url not in wanted and sub.state != "unsubscribing":
                 self._request(sub, "unsubscribe")
         for feed_url in feed_urls:
-            sub = self.state.subscription(feed_url)
+            with self.lock:
+                sub = self.state.subscription(feed_url)
             if sub is None:
                 self._subscribe_new(feed_url)
             elif sub.state == "active" and sub.lease_expires is not None and now >= sub.lease_expires:
                 log.warning("websub: the lease of %s ran out; polling it as usual", feed_url,
                             extra={"feed": feed_url, "hub": sub.hub})
                 sub.state = "lapsed"
-                self.state.save_subscription(sub)
+                self._save(sub)
                 self._request(sub, "subscribe")
             elif sub.state == "active" and self._renewal_due(sub, now):
                 self._request(sub, "subscribe")
@@ -178,7 +182,8 @@ class WebSub:
     def wants_poll(self, feed: FeedState, now: datetime | None = None) -> bool:
         """Whether a due feed should be polled: always, unless an active subscription pushes it
         (then only every ``websub_poll_interval`` seconds, as a safety net)."""
-        sub = self.state.subscription(feed.url)
+        with self.lock:
+            sub = self.state.subscription(feed.url)
         if sub is None or sub.state != "active":
             return True
         now = now or utcnow()
@@ -231,7 +236,11 @@ class WebSub:
             sub.last_error = f"{mode} request refused: {getattr(exc, 'reason', None) or exc}"
             log.warning("websub: %s; polling %s as usual", sub.last_error, sub.feed_url, extra={"feed": sub.feed_url,
                         "hub": sub.hub})
-        self.state.save_subscription(sub)
+        self._save(sub)
+
+    def _save(self, sub: Subscription) -> None:
+        with self.lock:
+            self.state.save_subscription(sub)
 
     def callback_url(self, token: str) -> str:
         """Where the hub reaches us for one subscription."""
@@ -241,6 +250,10 @@ class WebSub:
 
     def verify(self, token: str, params: dict[str, str]) -> Answer:
         """A hub's verification of intent (GET): the challenge, only for what we asked for."""
+        with self.lock:  # the state's connection is the stage's, used by the service loop too
+            return self._verify(token, params)
+
+    def _verify(self, token: str, params: dict[str, str]) -> Answer:
         sub = self.state.subscription(token=token)
         mode, topic = params.get("hub.mode", ""), params.get("hub.topic", "")
         if sub is None or topic != sub.topic:
@@ -273,14 +286,16 @@ class WebSub:
 
     def too_large(self, token: str, size: int) -> Answer:
         """Refuse a push of ``size`` bytes, more than ``fetch_max_bytes`` (without reading it)."""
-        sub = self.state.subscription(token=token)
+        with self.lock:
+            sub = self.state.subscription(token=token)
         log.warning("websub: push for %s refused: %d bytes, more than fetch_max_bytes", sub.feed_url if sub else token,
                     size, extra={"problem": "websub:too_large"})
         return Answer(413, b"too large\n")
 
     def deliver(self, token: str, body: bytes, content_type: str | None, signature: str | None) -> Answer:
         """A hub's content distribution (POST): the feed's new body, ingested as a poll of it."""
-        sub = self.state.subscription(token=token)
+        with self.lock:
+            sub = self.state.subscription(token=token)
         if sub is None or sub.state == "unsubscribing":
             return Answer(410, b"no such subscription\n")  # tells the hub to stop
         if len(body) > self.settings.fetch_max_bytes:

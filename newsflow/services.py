@@ -172,7 +172,7 @@ class IngestService:
         self.settings, self.feeds, self.metrics = settings, feeds, metrics
         self.stage = IngestStage(settings, bus, metrics=metrics)
         self.health = Health("ingest")
-        self.lock = threading.Lock()  # the stage is shared with the WebSub callback's threads
+        self.lock = threading.RLock()  # the stage (and its state's connection) is shared with the WebSub callback's threads
         self.websub = None
         self.routes: dict = {}
         if settings.websub_callback_url:
@@ -193,8 +193,9 @@ class IngestService:
             now = utcnow()
             if self.websub is not None:
                 self.websub.maintain(self.feeds, now)
-            due = [f.url for f in map(self.stage.state.feed_state, self.feeds)
-                   if f.due(now) and (self.websub is None or self.websub.wants_poll(f, now))]
+            with self.lock:
+                due = [f.url for f in map(self.stage.state.feed_state, self.feeds)
+                       if f.due(now) and (self.websub is None or self.websub.wants_poll(f, now))]
             for feed in due:
                 if stop.is_set():
                     break
@@ -218,7 +219,9 @@ class IngestService:
                 self.health.last_batch_at = time.time()
             # a pushed feed stays due while it waits for its safety-net poll: no tighter loop than 1 s then
             floor = 0.1 if self.websub is None else 1.0
-            stop.wait(max(floor, min(self.stage.seconds_until_due(self.feeds), self.settings.poll_interval)))
+            with self.lock:
+                wait = min(self.stage.seconds_until_due(self.feeds), self.settings.poll_interval)
+            stop.wait(max(floor, wait))
 
     def close(self) -> None:
         """Close the stage's fetcher and state."""
