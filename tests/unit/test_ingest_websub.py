@@ -183,3 +183,16 @@ def test_feeds_list_shows_each_feeds_subscription_state(pushed, hub):
     assert result.exit_code == 0, result.output
     [row] = [json.loads(line) for line in result.output.splitlines()]
     assert row["url"] == pushed.feed and row["websub"] == "active"
+
+
+def test_a_short_lease_granted_by_the_hub_runs_out_and_is_requested_again(pushed, hub, caplog):
+    hub.lease_seconds = 1  # the hub grants less than we asked for
+    sub = subscribed(pushed, hub)
+    assert sub.lease_seconds == 1
+    hub.wait(lambda: utcnow() > sub.lease_expires, timeout=5)
+    caplog.set_level(logging.INFO)
+    pushed.websub.maintain([pushed.feed])
+    assert "ran out; polling it as usual" in caplog.text
+    hub.wait(lambda: len([v for v in hub.verifications if v.echoed]) == 2)
+    again = pushed.websub.state.subscription(pushed.feed)
+    assert again.state == "active" and again.lease_expires > sub.lease_expires and again.token == sub.token
