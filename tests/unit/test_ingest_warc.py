@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from fixtures.warc_archives import Capture, write_warc
@@ -69,3 +71,13 @@ def test_a_body_above_the_cap_is_skipped_as_too_large(tmp_path):
     path = write_warc(tmp_path / "big.warc.gz", [Capture("https://news.example/big", b"<html>" + b"x" * 5000 + b"</html>")])
     [item] = [i for i in read(path, max_bytes=1000) if i.skip != "not_response"]
     assert item.skip == "too_large" and item.page is None
+
+
+def test_bodies_archived_as_transmitted_are_decoded_chunked_and_gzipped(tmp_path):
+    compressed = gzip.compress(PAGE)
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(compressed), compressed)
+    raw = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Encoding: gzip\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n" + chunked)
+    path = write_warc(tmp_path / "wget.warc.gz", [Capture("https://news.example/a", b"", raw_http=raw)])
+    [page] = [i.page for i in read(path) if i.page]
+    assert page.body == PAGE
