@@ -245,6 +245,8 @@ def ingest(feeds, more_feeds, allow_private_hosts, port, data_dir) -> None:
     from newsflow.services import IngestService, run_service
 
     settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None, metrics_port=port)
+    if settings.websub_callback_url and settings.metrics_port is None:
+        raise click.UsageError("NEWSFLOW_WEBSUB_CALLBACK_URL needs --port: the WebSub callback is served on it")
     urls = _feed_urls(settings, list(feeds) + list(more_feeds))
     run_service(settings, lambda bus, metrics: IngestService(settings, bus, urls, metrics), settings.metrics_port)
 

@@ -58,3 +58,9 @@ def test_a_push_from_the_hub_makes_an_article_searchable_without_a_poll(cli, tmp
             hub.close()
     assert all(p.returncode == 0 for p in procs.values()), {n: p.stderr_text(tail=2000) for n, p in procs.items()}
     assert cli.search()["total"] == len(in_feed)
+
+
+def test_a_callback_url_without_a_port_to_serve_it_is_a_usage_error(cli):
+    cli.env["NEWSFLOW_WEBSUB_CALLBACK_URL"] = "https://ingest.example.org"
+    proc = cli("ingest", "https://news.example/feed.xml", check=False)
+    assert proc.returncode == 2 and "--port" in proc.stderr
