@@ -123,6 +123,15 @@ def explain(exc: BaseException, settings: "Settings | None" = None) -> Failure |
     return None
 
 
+#: the base exception of each backend client, by module: what a web app routes to its 503 handler
+_BACKEND_BASES = (("elastic_transport", "TransportError"), ("elasticsearch", "ApiError"), ("kafka.errors", "KafkaError"))
+
+
+def backend_error_types() -> tuple[type, ...]:
+    """The base exception classes of the backend clients loaded so far (call it once the index is open)."""
+    return tuple(cls for module, name in _BACKEND_BASES if (cls := _module_class(module, name)) is not None)
+
+
 def unavailable_reason(exc: BaseException, settings: "Settings | None" = None) -> str | None:
     """The one line for a backend out of reach (Kafka, Elasticsearch), or ``None``: what a web
     front door answers with 503 instead of a 500."""
@@ -130,4 +139,5 @@ def unavailable_reason(exc: BaseException, settings: "Settings | None" = None) -
     return found.message if found is not None and found.status == RUNTIME else None
 
 
-__all__ = ["RUNTIME", "USAGE", "Failure", "UsageFailure", "describe", "explain", "unavailable_reason"]
+__all__ = ["RUNTIME", "USAGE", "Failure", "UsageFailure", "backend_error_types", "describe", "explain",
+           "unavailable_reason"]
