@@ -30,11 +30,22 @@ def _index_ref() -> list[dict]:
     return [{"id": DATA_VIEW_ID, "name": INDEX_REF, "type": "index-pattern"}]
 
 
+#: runtime fields of the data view (computed by Elasticsearch at query time, so no reindex is needed):
+#: minutes from fetching an article to its indexing, the delay the "Freshness" panel shows
+RUNTIME_FIELDS = {
+    "freshness_minutes": {"type": "double", "script": {"source": (
+        "if (doc['indexed_at'].size() == 0 || doc['fetched_at'].size() == 0) { return; } "
+        "emit((doc['indexed_at'].value.toInstant().toEpochMilli() "
+        "- doc['fetched_at'].value.toInstant().toEpochMilli()) / 60000.0);")}},
+}
+
+
 def data_view() -> dict:
     """The data view on the alias (reads follow the alias across reindexes)."""
     return {
         "id": DATA_VIEW_ID, "type": "index-pattern", "typeMigrationVersion": "8.0.0", "coreMigrationVersion": CORE_VERSION,
-        "attributes": {"title": "news", "name": "newsflow articles", "timeFieldName": "published_at"},
+        "attributes": {"title": "news", "name": "newsflow articles", "timeFieldName": "published_at",
+                       "runtimeFieldMap": json.dumps(RUNTIME_FIELDS)},
         "references": [],
     }
 
@@ -90,6 +101,38 @@ def articles_over_time(vid: str) -> dict:
                               "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
                               "showCircles": True}],
             "addTooltip": True, "addLegend": False, "legendPosition": "right", "times": [], "addTimeMarker": False,
+            "labels": {"show": False},
+            "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
+        },
+    }
+    return _visualization(vid, title, vis)
+
+
+def freshness(vid: str) -> dict:
+    """Minutes from fetching to indexing (median and 95th percentile) per indexing period."""
+    title = "Freshness: minutes from fetching to search"
+    vis = {
+        "title": title, "type": "line",
+        "aggs": [
+            {"id": "1", "enabled": True, "type": "percentiles", "schema": "metric",
+             "params": {"field": "freshness_minutes", "percents": [50, 95], "customLabel": "minutes"}},
+            {"id": "2", "enabled": True, "type": "date_histogram", "schema": "segment", "params": {
+                "field": "indexed_at", "useNormalizedEsInterval": True, "interval": "auto", "drop_partials": False,
+                "min_doc_count": 1, "extended_bounds": {}}},
+        ],
+        "params": {
+            "type": "line", "grid": {"categoryLines": False},
+            "categoryAxes": [{"id": "CategoryAxis-1", "type": "category", "position": "bottom", "show": True, "style": {},
+                              "scale": {"type": "linear"}, "labels": {"show": True, "filter": True, "truncate": 100},
+                              "title": {}}],
+            "valueAxes": [{"id": "ValueAxis-1", "name": "LeftAxis-1", "type": "value", "position": "left", "show": True,
+                           "style": {}, "scale": {"type": "linear", "mode": "normal"},
+                           "labels": {"show": True, "rotate": 0, "filter": False, "truncate": 100},
+                           "title": {"text": "minutes"}}],
+            "seriesParams": [{"show": True, "type": "line", "mode": "normal", "data": {"label": "minutes", "id": "1"},
+                              "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
+                              "showCircles": True}],
+            "addTooltip": True, "addLegend": True, "legendPosition": "right", "times": [], "addTimeMarker": False,
             "labels": {"show": False},
             "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
         },
@@ -155,13 +198,16 @@ def saved_objects() -> list[dict]:
     places = top_terms("newsflow-top-places", "Top places", "entity_names.GPE")
     sources = top_terms("newsflow-top-sources", "Top sources", "source")
     keyphrases = top_terms("newsflow-top-keyphrases", "Top keyphrases", "keyphrases.raw", size=20)
+    fresh = freshness("newsflow-freshness")
     board = dashboard("newsflow-overview", [
         (over_time, (0, 0, 48, 12)),
         (people, (0, 12, 16, 15)), (orgs, (16, 12, 16, 15)), (places, (32, 12, 16, 15)),
         (sources, (0, 27, 16, 15)), (keyphrases, (16, 27, 32, 15)),
-        (latest, (0, 42, 48, 20)),
+        (fresh, (0, 42, 48, 12)),
+        (latest, (0, 54, 48, 20)),
     ])
-    return [data_view(), latest, by_person, by_org, by_place, over_time, people, orgs, places, sources, keyphrases, board]
+    return [data_view(), latest, by_person, by_org, by_place, over_time, people, orgs, places, sources, keyphrases, fresh,
+            board]
 
 
 def render() -> str:
