@@ -80,6 +80,26 @@ def top_terms(vid: str, title: str, field: str, size: int = 15) -> dict:
     return _visualization(vid, title, vis)
 
 
+def _xy_params(kind: str, label: str, *, mode: str, legend: bool) -> dict:
+    """The params of a classic XY chart (histogram, line): one category axis over time, one value axis."""
+    return {
+        "type": kind, "grid": {"categoryLines": False},
+        "categoryAxes": [{"id": "CategoryAxis-1", "type": "category", "position": "bottom", "show": True, "style": {},
+                          "scale": {"type": "linear"}, "labels": {"show": True, "filter": True, "truncate": 100},
+                          "title": {}}],
+        "valueAxes": [{"id": "ValueAxis-1", "name": "LeftAxis-1", "type": "value", "position": "left", "show": True,
+                       "style": {}, "scale": {"type": "linear", "mode": "normal"},
+                       "labels": {"show": True, "rotate": 0, "filter": False, "truncate": 100},
+                       "title": {"text": label}}],
+        "seriesParams": [{"show": True, "type": kind, "mode": mode, "data": {"label": label, "id": "1"},
+                          "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
+                          "showCircles": True}],
+        "addTooltip": True, "addLegend": legend, "legendPosition": "right", "times": [], "addTimeMarker": False,
+        "labels": {"show": False},
+        "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
+    }
+
+
 def articles_over_time(vid: str) -> dict:
     """Articles per publication period (the interval follows the dashboard's time range)."""
     title = "Articles over time"
@@ -88,22 +108,7 @@ def articles_over_time(vid: str) -> dict:
         "aggs": [_count(), {"id": "2", "enabled": True, "type": "date_histogram", "schema": "segment", "params": {
             "field": "published_at", "useNormalizedEsInterval": True, "interval": "auto", "drop_partials": False,
             "min_doc_count": 1, "extended_bounds": {}}}],
-        "params": {
-            "type": "histogram", "grid": {"categoryLines": False},
-            "categoryAxes": [{"id": "CategoryAxis-1", "type": "category", "position": "bottom", "show": True, "style": {},
-                              "scale": {"type": "linear"}, "labels": {"show": True, "filter": True, "truncate": 100},
-                              "title": {}}],
-            "valueAxes": [{"id": "ValueAxis-1", "name": "LeftAxis-1", "type": "value", "position": "left", "show": True,
-                           "style": {}, "scale": {"type": "linear", "mode": "normal"},
-                           "labels": {"show": True, "rotate": 0, "filter": False, "truncate": 100},
-                           "title": {"text": "Articles"}}],
-            "seriesParams": [{"show": True, "type": "histogram", "mode": "stacked", "data": {"label": "Articles", "id": "1"},
-                              "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
-                              "showCircles": True}],
-            "addTooltip": True, "addLegend": False, "legendPosition": "right", "times": [], "addTimeMarker": False,
-            "labels": {"show": False},
-            "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
-        },
+        "params": _xy_params("histogram", "Articles", mode="stacked", legend=False),
     }
     return _visualization(vid, title, vis)
 
@@ -120,22 +125,7 @@ def freshness(vid: str) -> dict:
                 "field": "indexed_at", "useNormalizedEsInterval": True, "interval": "auto", "drop_partials": False,
                 "min_doc_count": 1, "extended_bounds": {}}},
         ],
-        "params": {
-            "type": "line", "grid": {"categoryLines": False},
-            "categoryAxes": [{"id": "CategoryAxis-1", "type": "category", "position": "bottom", "show": True, "style": {},
-                              "scale": {"type": "linear"}, "labels": {"show": True, "filter": True, "truncate": 100},
-                              "title": {}}],
-            "valueAxes": [{"id": "ValueAxis-1", "name": "LeftAxis-1", "type": "value", "position": "left", "show": True,
-                           "style": {}, "scale": {"type": "linear", "mode": "normal"},
-                           "labels": {"show": True, "rotate": 0, "filter": False, "truncate": 100},
-                           "title": {"text": "minutes"}}],
-            "seriesParams": [{"show": True, "type": "line", "mode": "normal", "data": {"label": "minutes", "id": "1"},
-                              "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
-                              "showCircles": True}],
-            "addTooltip": True, "addLegend": True, "legendPosition": "right", "times": [], "addTimeMarker": False,
-            "labels": {"show": False},
-            "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
-        },
+        "params": _xy_params("line", "minutes", mode="normal", legend=True),
     }
     return _visualization(vid, title, vis)
 
