@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from newsflow.cli_base import DEBUG_KEY, FrontDoor, data_dir_option, require_data, require_topic
+from newsflow.cli_base import DEBUG_KEY, FrontDoor, data_dir_option, refuse_example_secrets, require_data, require_topic
 from newsflow.cli_base import settings_for as _settings
 from newsflow.cli_deadletter import deadletter
 from newsflow.config import Settings
@@ -428,6 +428,8 @@ def setup(kibana_url, kibana_objects, kibana_system_password, wait) -> None:
     settings = _settings()
     if kibana_url and not kibana_objects:
         raise click.UsageError("--kibana-url needs --kibana-objects (the deploy/kibana/ NDJSON files)")
+    refuse_example_secrets({"ELASTIC_PASSWORD (NEWSFLOW_ES_PASSWORD)": settings.es_password,
+                            "KIBANA_SYSTEM_PASSWORD": kibana_system_password})
     if settings.bus == "kafka":
         _setup_topics(settings, wait)
     else:

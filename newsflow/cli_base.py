@@ -63,6 +63,18 @@ def require_topic(bus, settings: Settings, name: str) -> None:
     raise UsageFailure(f"no topic {name} on the {settings.bus} bus; {hint}")
 
 
+#: how every secret of deploy/.env.example starts: a deployment still using one was not configured
+EXAMPLE_SECRET_PREFIX = "change-me"
+
+
+def refuse_example_secrets(secrets: dict[str, str | None]) -> None:
+    """Refuse (exit 2) to set up a deployment whose secrets are still the examples of deploy/.env.example."""
+    still = [name for name, value in secrets.items() if value and value.startswith(EXAMPLE_SECRET_PREFIX)]
+    if still:
+        raise UsageFailure(f"{', '.join(still)} still the example value of deploy/.env.example; set your own in "
+                           "deploy/.env (e.g. openssl rand -base64 24 | tr -d '/+=')")
+
+
 def _debugging(meta: dict) -> bool:
     level = meta[SETTINGS_KEY].log_level if SETTINGS_KEY in meta else os.environ.get("NEWSFLOW_LOG_LEVEL", "")
     return bool(meta.get(DEBUG_KEY)) or level.strip().upper() == "DEBUG"

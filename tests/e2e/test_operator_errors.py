@@ -163,3 +163,8 @@ def test_serve_answers_503_with_the_reason_when_elasticsearch_is_down(cli, tmp_p
     assert api.status_code == 503 and "NEWSFLOW_ES_URL" in api.json()["detail"] and url in api.json()["detail"]
     assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
     assert "NEWSFLOW_ES_URL" in page.text and "Traceback" not in service.stderr_text()
+
+
+def test_setup_refuses_the_example_passwords_of_env_example(cli):
+    proc = run(cli, "setup", env={"NEWSFLOW_ES_PASSWORD": "change-me-elastic", "KIBANA_SYSTEM_PASSWORD": "change-me-kibana"})
+    assert_one_clear_line(proc, 2, "ELASTIC_PASSWORD", "KIBANA_SYSTEM_PASSWORD", "example value")

@@ -258,6 +258,8 @@ def test_state_lives_on_declared_named_volumes_and_config_is_mounted_read_only(i
         assert any(not v.startswith((".", "/")) for v in interpolated["services"][name]["volumes"]), name
     assert "./config:/etc/newsflow:ro" in interpolated["services"]["ingest"]["volumes"]
     assert "./config:/etc/newsflow:ro" in interpolated["services"]["index"]["volumes"]
+    # setup reads the alert rules too (it creates their topics)
+    assert "./config:/etc/newsflow:ro" in interpolated["services"]["setup"]["volumes"]
 
 
 # --------------------------------------------------------------------------- environment names
