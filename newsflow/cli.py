@@ -123,12 +123,12 @@ def search(query, entities, label, source, since, until, limit, offset, histogra
     from newsflow.search import QueryError
 
     settings = _settings(data_dir=data_dir)
-    if settings.index == "embedded":
-        require_data(settings, "index.db", "search index")
     try:
         # the same code path as GET /api/search (newsflow.frontdoor): same checks, same JSON
         request = build_request(settings, query=query, entities=entities, label=label, source=source, since=since,
                                 until=until, limit=limit, offset=offset, histogram=histogram)
+        if settings.index == "embedded":
+            require_data(settings, "index.db", "search index")
         index = open_index(settings, readonly=True)
         try:
             result = index.search(request)
