@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from newsflow import __version__
 from newsflow.config import Settings
 from newsflow.contracts import EnrichedArticle
-from newsflow.errors import backend_error_types, unavailable_reason
+from newsflow.errors import backend_error_types, describe, unavailable_reason
 from newsflow.frontdoor import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, build_request, check_label
 from newsflow.search import FacetValue, Index, QueryError, SearchResult
 from newsflow.web.page import PAGE_SIZE, PageState, fold_stories, histogram_bars, pick_interval, snippet_html
@@ -218,8 +218,8 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
         try:
             body = HealthBody(status="ok", index=settings.index, articles=index.count(), version=__version__)
         except Exception as exc:  # noqa: BLE001 - any failure of the backend is "unavailable", said as such
-            body = HealthBody(status="unavailable", index=settings.index, error=f"{type(exc).__name__}: {exc}",
-                              version=__version__)
+            reason = unavailable_reason(exc, settings) or describe(exc)
+            body = HealthBody(status="unavailable", index=settings.index, error=reason, version=__version__)
             return JSONResponse(body.model_dump(), status_code=503)
         return JSONResponse(body.model_dump())
 

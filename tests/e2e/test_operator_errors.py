@@ -81,6 +81,13 @@ def test_debug_brings_the_traceback_back(cli):
     assert proc.returncode != 0 and "Traceback" in proc.stderr
 
 
+def test_log_level_debug_brings_the_traceback_of_a_connection_failure_back(cli):
+    url = f"http://127.0.0.1:{free_port()}"
+    proc = run(cli, "search", "kim", env={"NEWSFLOW_INDEX": "elasticsearch", "NEWSFLOW_ES_URL": url,
+                                           "NEWSFLOW_LOG_LEVEL": "DEBUG"})
+    assert proc.returncode != 0 and "Traceback" in proc.stderr and "ConnectionError" in proc.stderr
+
+
 # ----------------------------------------------------------------------------- read-only commands: exit 2
 @pytest.mark.parametrize("args", [("search", "kim"), ("serve", "--port", "0"), ("feeds", "list"),
                                   ("topic", "read", "news.articles", "--until-idle")])
