@@ -7,12 +7,19 @@ import json
 import click
 
 from newsflow.bus import open_bus
-from newsflow.cli_base import data_dir_option, settings_for
+from newsflow.cli_base import data_dir_option, require_data, settings_for
 from newsflow.deadletters import read_letters, replay
 from newsflow.search import QueryError, parse_date
 
 stage_option = click.option("--stage", default=None, metavar="STAGE",
                             help="Only dead letters of this stage (enrich, index, webhook).")
+
+
+def _open_bus(data_dir):
+    settings = settings_for(data_dir=data_dir)
+    if settings.bus == "embedded":
+        require_data(settings, "bus.db", "bus")  # a mistyped --data-dir is not an empty bus
+    return settings, open_bus(settings)
 
 
 def _since(value: str | None):
@@ -35,8 +42,7 @@ def deadletter() -> None:
 def deadletter_list(stage, since, as_json, data_dir) -> None:
     """List the dead letters, oldest first: id, stage, time, record key and the first line of the error."""
     first = _since(since)
-    settings = settings_for(data_dir=data_dir)
-    bus = open_bus(settings)
+    settings, bus = _open_bus(data_dir)
     try:
         letters = read_letters(bus, settings, stage=stage, since=first)
     finally:
@@ -65,8 +71,7 @@ def deadletter_replay(stage, ids, since, dry_run, data_dir) -> None:
     stages pick them up like new records. A dead letter replayed before is skipped.
     """
     first = _since(since)
-    settings = settings_for(data_dir=data_dir)
-    bus = open_bus(settings)
+    settings, bus = _open_bus(data_dir)
     try:
         report = replay(bus, settings, read_letters(bus, settings, stage=stage, since=first), ids=list(ids),
                         dry_run=dry_run)

@@ -90,7 +90,7 @@ def test_log_level_debug_brings_the_traceback_of_a_connection_failure_back(cli):
 
 # ----------------------------------------------------------------------------- read-only commands: exit 2
 @pytest.mark.parametrize("args", [("search", "kim"), ("serve", "--port", "0"), ("feeds", "list"),
-                                  ("topic", "read", "news.articles", "--until-idle")])
+                                  ("topic", "read", "news.articles", "--until-idle"), ("deadletter", "list")])
 def test_read_only_commands_refuse_a_data_dir_that_does_not_exist(cli, tmp_path, args):
     proc = run(cli, *args, "--data-dir", str(tmp_path / "mistyped"))
     assert_one_clear_line(proc, 2, "mistyped", "does not exist")
@@ -98,7 +98,6 @@ def test_read_only_commands_refuse_a_data_dir_that_does_not_exist(cli, tmp_path,
 
 
 def test_topic_read_refuses_a_mistyped_topic_and_suggests_the_real_one(cli):
-    CLI(cli.data_dir)("deadletter", "list")  # creates the embedded bus
     from newsflow.bus.embedded import SQLiteBus
 
     bus = SQLiteBus(cli.data_dir / "bus.db")
