@@ -86,7 +86,7 @@ def _kafka(exc: BaseException, settings: "Settings | None") -> Failure | None:
     if _is(exc, "newsflow.bus.kafka", "KafkaConnectError"):
         text = describe(exc).removeprefix("KafkaConnectError: ")
         return Failure(f"{text}; {fix}", RUNTIME)
-    if _is(exc, "kafka.errors", "NoBrokersAvailable") or _is(exc, "kafka.errors", "KafkaTimeoutError"):
+    if _is(exc, "kafka.errors", "KafkaTimeoutError"):
         return Failure(f"cannot reach Kafka at {where}: {describe(exc)}; {fix}", RUNTIME)
     if _is(exc, "kafka.errors", "KafkaError"):
         return Failure(f"Kafka at {where}: {describe(exc)}; {fix}", RUNTIME)
