@@ -197,7 +197,7 @@ class ElasticsearchIndex:
             if self.client.indices.exists(index=self.alias):
                 raise RuntimeError(
                     f"{self.alias!r} is a concrete index, not an alias: newsflow reads and writes through "
-                    f"the alias {self.alias!r} -> {self.index_name!r}; delete or rename that index, or set NEWSFLOW_ES_INDEX")
+                    f"the alias {self.alias!r} -> {self.index_name!r}; delete or rename that index, or set NEWSFLOW_ES_ALIAS to another name")
             try:
                 self.client.indices.create(index=self.index_name, aliases={self.alias: {"is_write_index": True}})
                 log.info("created Elasticsearch index %s behind the alias %s", self.index_name, self.alias)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from newsflow.bus import Message
 from newsflow.contracts import EnrichedArticle
+from newsflow.metrics import StageMetrics
 from newsflow.search import Index, RejectedArticles
 
 if TYPE_CHECKING:
@@ -19,9 +20,10 @@ class IndexStage:
 
     name = "index"
 
-    def __init__(self, index: Index, alerts: "AlertMatcher | None" = None):
+    def __init__(self, index: Index, alerts: "AlertMatcher | None" = None, metrics: StageMetrics | None = None):
         self.index = index
         self.alerts = alerts  # alert rules run over each batch once it is indexed (index.alerts)
+        self.metrics = metrics  # freshness histograms (published/fetched -> indexed), if given
 
     def decode(self, message: Message) -> EnrichedArticle:
         """Parse an EnrichedArticle record."""
@@ -42,9 +44,11 @@ class IndexStage:
         except RejectedArticles as exc:
             by_id = {a.id: a for a in outputs}
             refused = [(by_id[aid], reason) for aid, reason in exc.errors if aid in by_id]
+        gone = {a.id for a, _ in refused}
+        if self.metrics is not None:
+            self.metrics.observe_indexed(a for a in outputs if a.id not in gone)
         if self.alerts is not None:
             # After the upsert, before the commit: a failure here retries the batch (the ledger
             # keeps the repeat from sending an alert twice).
-            gone = {a.id for a, _ in refused}
             self.alerts.run([a for a in outputs if a.id not in gone])
         return refused

@@ -33,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -43,6 +44,15 @@ log = logging.getLogger(__name__)
 MAX_SEARCHES_PER_RULE = 64  # any_entities x labels x sources: beyond this a rule should be split
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _TOPIC = re.compile(r"^[A-Za-z0-9._-]{1,200}$")  # Kafka's legal topic characters
+_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+
+
+def _known_language(code: str) -> bool:
+    """An ISO 639-1 or 639-3 code, optionally with a region (``en``, ``deu``, ``en-GB``, ``pt_BR``)."""
+    primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    if len(primary) == 2:
+        return pycountry.languages.get(alpha_2=primary) is not None
+    return len(primary) == 3 and pycountry.languages.get(alpha_3=primary) is not None
 
 
 class RulesError(ValueError):
@@ -106,6 +116,22 @@ class AlertRule(BaseModel):
         if any(not s.strip() for s in v):
             raise ValueError("empty values are not allowed")
         return [s.strip().upper() if info.field_name == "labels" else s.strip() for s in v]
+
+    @field_validator("sources")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if not _HOST.match(s)]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: a source is a site's host name, e.g. example.com")
+        return [s.lower() for s in v]
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, v: list[str]) -> list[str]:
+        bad = [code for code in v if not _known_language(code)]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: a language is an ISO 639 code, e.g. en, de or en-GB")
+        return v
 
     @field_validator("query")
     @classmethod
@@ -235,30 +261,42 @@ def parse_rules(text: str, source: str = "<rules>", known_labels: list[str] | No
     unknown = sorted(set(data) - {"rules"}, key=str)
     for key in unknown:
         problems.append((_locate(root, (key,)), f"unknown top-level key {key!r} (expected 'rules')"))
-    try:
-        ruleset = RuleSet.model_validate({"rules": data.get("rules") or []})
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if p not in ("function-after[_meaningful(), AlertRule]",))
-            where = f"rule {loc[1] + 1}" if len(loc) > 1 and isinstance(loc[1], int) else "rules"
-            field = ".".join(str(p) for p in loc[2:])
-            msg = err["msg"].removeprefix("Value error, ")
-            problems.append((_locate(root, loc), f"{where}{' ' + field if field else ''}: {msg}"))
-        raise RulesError(source, sorted(problems, key=lambda p: p[0] or 0)) from None
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        problems.append((_locate(root, ("rules",)), "'rules' must be a list of rules"))
+        raise RulesError(source, sorted(problems, key=lambda p: p[0] or 0))
+    if not raw_rules:
+        problems.append((_line(root), "the file defines no rules (an empty file would silently alert on nothing)"))
+    # every rule on its own, so one pass reports every problem of the file (not only the first kind)
+    rules: list[AlertRule] = []
+    for i, raw in enumerate(raw_rules):
+        try:
+            rules.append(AlertRule.model_validate(raw))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ("rules", i, *(p for p in err["loc"] if p not in ("function-after[_meaningful(), AlertRule]",)))
+                field = ".".join(str(p) for p in loc[2:])
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append((_locate(root, loc), f"rule {i + 1}{' ' + field if field else ''}: {msg}"))
     names: dict[str, int] = {}
     known = {lab.upper() for lab in known_labels} if known_labels else None
-    for i, rule in enumerate(ruleset.rules):
-        if rule.name in names:
+    for i, raw in enumerate(raw_rules):
+        if not isinstance(raw, dict):
+            continue
+        name = raw.get("name")
+        if isinstance(name, str) and name in names:
             problems.append((_locate(root, ("rules", i, "name")),
-                             f"rule {i + 1}: the name {rule.name!r} is already used by rule {names[rule.name] + 1}"))
-        names.setdefault(rule.name, i)
-        for j, label in enumerate(rule.labels):
-            if known is not None and label.upper() not in known:
+                             f"rule {i + 1}: the name {name!r} is already used by rule {names[name] + 1}"))
+        if isinstance(name, str):
+            names.setdefault(name, i)
+        labels = _strings(raw.get("labels") or [])
+        for j, label in enumerate(labels if isinstance(labels, list) else []):
+            if known is not None and isinstance(label, str) and label.strip() and label.strip().upper() not in known:
                 problems.append((_locate(root, ("rules", i, "labels", j)),
                                  f"rule {i + 1} labels: unknown label {label!r} (enrich keeps {', '.join(sorted(known))})"))
     if problems:
         raise RulesError(source, sorted(problems, key=lambda p: p[0] or 0))
-    return ruleset
+    return RuleSet(rules=rules)
 
 
 def load_rules(path: Path | str, known_labels: list[str] | None = None) -> RuleSet:

@@ -16,8 +16,7 @@ from typing import Callable, Iterator
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from newsflow.config import load_settings
-from newsflow.logs import setup_logging
+from newsflow.cli_base import settings_for
 
 
 @contextmanager
@@ -75,8 +74,7 @@ def backfill(srcs, since, until, sources, languages, limit, to_index, allow_priv
     from newsflow.runner import Pipeline, RunReport, stop_on_signals
     from newsflow.search import QueryError, parse_date
 
-    settings = load_settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None)
-    setup_logging(settings.log_level, settings.log_format)
+    settings = settings_for(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None)
     try:
         filters = Filters(since=parse_date(since), until=parse_date(until, end=True),
                           sources=tuple(s.strip().lower().removeprefix("www.") for s in sources),

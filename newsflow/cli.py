@@ -11,14 +11,10 @@ from pathlib import Path
 import click
 
 from newsflow.backfill_cli import backfill
-from newsflow.config import Settings, load_settings
-from newsflow.logs import setup_logging
-
-data_dir_option = click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Where the embedded bus, index and state live (env NEWSFLOW_DATA_DIR, default ./newsflow-data).",
-)
-
+from newsflow.cli_base import DEBUG_KEY, FrontDoor, data_dir_option, refuse_example_secrets, require_data, require_topic
+from newsflow.cli_base import settings_for as _settings
+from newsflow.cli_deadletter import deadletter
+from newsflow.config import Settings
 
 rules_option = click.option(
     "--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
@@ -38,16 +34,13 @@ def _check_rules(settings: Settings) -> None:
         raise click.ClickException(f"alert rules refused:\n{exc}") from None
 
 
-def _settings(**overrides) -> Settings:
-    settings = load_settings(**overrides)
-    setup_logging(settings.log_level, settings.log_format)
-    return settings
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FrontDoor, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsflow")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Log at DEBUG and show the traceback of a failure (env NEWSFLOW_LOG_LEVEL=DEBUG).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """newsflow: feeds -> clean text -> entities -> search."""
+    ctx.meta[DEBUG_KEY] = debug
 
 
 # --------------------------------------------------------------------------- run
@@ -135,6 +128,8 @@ def search(query, entities, label, source, since, until, limit, offset, histogra
         # the same code path as GET /api/search (newsflow.frontdoor): same checks, same JSON
         request = build_request(settings, query=query, entities=entities, label=label, source=source, since=since,
                                 until=until, limit=limit, offset=offset, histogram=histogram)
+        if settings.index == "embedded":
+            require_data(settings, "index.db", "search index")
         index = open_index(settings, readonly=True)
         try:
             result = index.search(request)
@@ -165,6 +160,8 @@ def serve(host, port, data_dir) -> None:
     from newsflow.web.app import create_app
 
     settings = _settings(data_dir=data_dir)
+    if settings.index == "embedded":
+        require_data(settings, "index.db", "search index")
     target = open_index(settings, readonly=True)  # never writes: safe beside `newsflow run`
     # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again for the handler it
     # found; with these no-op handlers a graceful stop exits 0, like the other services
@@ -273,7 +270,7 @@ def index(ctx, port, rules, data_dir) -> None:
         target = open_index(settings)
         alerts = AlertMatcher.from_settings(settings, target, bus)
         closers = (target.close,) if alerts is None else (alerts.close, target.close)
-        return ConsumingService(settings, bus, IndexStage(target, alerts), GROUP, settings.topic(settings.topic_enriched),
+        return ConsumingService(settings, bus, IndexStage(target, alerts, metrics), GROUP, settings.topic(settings.topic_enriched),
                                 settings.index_batch_size, metrics, closers=closers)
 
     run_service(settings, build, settings.metrics_port)
@@ -434,6 +431,8 @@ def setup(kibana_url, kibana_objects, kibana_system_password, wait) -> None:
     settings = _settings()
     if kibana_url and not kibana_objects:
         raise click.UsageError("--kibana-url needs --kibana-objects (the deploy/kibana/ NDJSON files)")
+    refuse_example_secrets({"ELASTIC_PASSWORD (NEWSFLOW_ES_PASSWORD)": settings.es_password,
+                            "KIBANA_SYSTEM_PASSWORD": kibana_system_password})
     if settings.bus == "kafka":
         _setup_topics(settings, wait)
     else:
@@ -547,6 +546,7 @@ def feeds_list(as_json, data_dir) -> None:
     """The registered feeds: last success, last error, entries seen, next poll, WebSub subscription state."""
     from ingest.registry import feed_row
 
+    require_data(_settings(data_dir=data_dir))
     _, state = _registry(data_dir)
     try:
         rows = [feed_row(f) for f in state.registered()]
@@ -618,10 +618,20 @@ def topic_read(name, from_beginning, follow, until_idle, idle, as_json, data_dir
     from newsflow.render import format_record
 
     settings = _settings(data_dir=data_dir)
+    if settings.bus == "embedded":
+        require_data(settings, "bus.db", "bus")
     bus = open_bus(settings)
     # A private, never-committed group: reading must not move any stage's position.
     if not name.startswith(settings.topic_prefix):
         name = settings.topic(name)  # logical names work under a deployment's prefix
+    try:
+        require_topic(bus, settings, name)
+    except Exception:
+        bus.close()
+        raise
+    start = "from the oldest record" if from_beginning else "for new records (--from-beginning reads older ones)"
+    until = f"until idle for {idle:g} s" if until_idle else "until Ctrl-C"
+    click.echo(f"reading {name} on the {settings.bus} bus {start}, {until}", err=True)
     consumer = bus.consumer(f"topic-read-{time.time_ns()}", [name], from_beginning=from_beginning)
     last = time.monotonic()
     try:
@@ -743,6 +753,7 @@ def alerts_webhook(topic_name, url, secret, group, until_idle, idle, data_dir) -
 
 
 cli.add_command(backfill)  # newsflow/backfill_cli.py
+cli.add_command(deadletter)
 
 
 def main() -> None:

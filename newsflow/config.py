@@ -8,20 +8,39 @@ from deep inside.
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings.exceptions import SettingsError
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"]
+
+
+ENV_PREFIX = "NEWSFLOW_"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: NEWSFLOW_* variables that are not settings: read by the scripts in deploy/local, the tests and
+#: single commands (the webhook secret is an option of `alerts webhook`)
+OTHER_ENV = frozenset({"CONFIG", "REQUIRE_SERVICES", "KAFKA_DIR", "ES_HOME", "ES_USER", "MVN_ARGS",
+                       "WEBHOOK_SECRET"})
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message is one line naming the setting, the
+    problem and the fix (the front doors print it and exit 2)."""
 
 
 def _config_file() -> Path | None:
     explicit = os.environ.get("NEWSFLOW_CONFIG")
     if explicit:
-        return Path(explicit)
+        path = Path(explicit)
+        if not path.is_file():  # running on defaults instead would hide the mistake
+            raise ConfigError(f"NEWSFLOW_CONFIG={explicit}: no such file; point it at your newsflow.toml or unset it")
+        return path
     local = Path("newsflow.toml")
     return local if local.is_file() else None
 
@@ -29,7 +48,8 @@ def _config_file() -> Path | None:
 class Settings(BaseSettings):
     """Everything configurable, with the defaults of the embedded single-machine deployment."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore")
+    # forbid: a misspelt key in the TOML file (data_dri) is an error, not a silent default
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     # where the embedded bus, index and stage state live
     data_dir: Path = Path("newsflow-data")
@@ -130,6 +150,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        upper = value.strip().upper()
+        if upper not in LOG_LEVELS:
+            raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
+        return upper
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -156,5 +184,62 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build the settings; ``None`` overrides (unset CLI flags) are ignored."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Build the settings; ``None`` overrides (unset CLI flags) are ignored.
+
+    Raises ``ConfigError`` (one line naming the setting and its source) for a missing
+    ``NEWSFLOW_CONFIG`` file, a TOML syntax error, an unknown key or variable and a value of the
+    wrong type.
+    """
+    _check_environment()
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{_config_file()}: TOML syntax error: {exc}; fix the file (NEWSFLOW_CONFIG)") from exc
+    except SettingsError as exc:  # an env value of a list setting that is not JSON
+        name = _field_in(str(exc))
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}: not valid JSON; write a JSON list, e.g. "
+                          f"{ENV_PREFIX}{name.upper()}='[\"PERSON\", \"ORG\"]'") from exc
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_explain(error, given) for error in exc.errors())) from exc
+
+
+def _check_environment() -> None:
+    """A ``NEWSFLOW_*`` variable that is no setting is a typo (NEWSFLOW_DATADIR): refuse it."""
+    fields = {name.upper() for name in Settings.model_fields}
+    for var in sorted(os.environ):
+        if not var.startswith(ENV_PREFIX):
+            continue
+        name = var[len(ENV_PREFIX):]
+        if name not in fields and name not in OTHER_ENV:
+            close = difflib.get_close_matches(name, sorted(fields), n=1)
+            hint = f"did you mean {ENV_PREFIX}{close[0]}?" if close else "see deploy/.env.example for the settings"
+            raise ConfigError(f"{var}: no such setting; {hint} (or unset it)")
+
+
+def _field_in(message: str) -> str:
+    """The field a pydantic-settings ``SettingsError`` names (``error parsing value for field "x" ...``)."""
+    start = message.find('"') + 1
+    return message[start:message.find('"', start)] if start else "?"
+
+
+def _where(field: str, given: dict[str, Any]) -> str:
+    """Where the value of ``field`` came from, spelled as the operator would set it."""
+    if field in given:
+        return f"--{field.replace('_', '-')}"
+    if f"{ENV_PREFIX}{field.upper()}" in os.environ:
+        return f"{ENV_PREFIX}{field.upper()}"
+    path = _config_file()
+    return f"{field} in {path}" if path is not None else field
+
+
+def _explain(error: dict, given: dict[str, Any]) -> str:
+    """One pydantic error as ``SETTING: what is wrong; what to do``."""
+    field = str(error["loc"][0]) if error["loc"] else "?"
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(field, sorted(Settings.model_fields), n=1)
+        hint = f"did you mean {close[0]}?" if close else "remove it"
+        return f"{field} in {_config_file()}: no such setting; {hint}"
+    value = error.get("input")
+    shown = f" {value!r}" if isinstance(value, (str, int, float, bool)) else ""
+    return f"{_where(field, given)}{shown}: {error['msg'].removeprefix('Value error, ')}"

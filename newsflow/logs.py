@@ -45,6 +45,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, ensure_ascii=False)
 
 
+#: loggers of libraries, kept at WARNING unless the level asked for is DEBUG
+THIRD_PARTY = ("kafka", "elasticsearch", "elastic_transport", "urllib3", "httpx", "httpcore",
+               "trafilatura", "htmldate", "courlan", "charset_normalizer")
+#: extraction libraries whose DEBUG lines (one per page element) help nobody running newsflow
+ALWAYS_QUIET = frozenset({"trafilatura", "htmldate", "courlan", "charset_normalizer"})
+#: the clients' connection-retry chatter (kafka-python: 17 lines for one refused bootstrap; the
+#: Elasticsearch transport: a traceback per retry): newsflow's error layer says it in one line
+#: naming the setting, so these stay silent unless DEBUG is asked for
+RETRY_CHATTER = {"kafka.net": logging.CRITICAL, "kafka.conn": logging.CRITICAL, "elastic_transport": logging.ERROR,
+                 "elastic_transport.transport": logging.ERROR, "elastic_transport.node_pool": logging.ERROR}
+
+
 def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     """Send log lines to stderr (stdout stays clean for command output such as JSON)."""
     handler = logging.StreamHandler(sys.stderr)
@@ -52,9 +64,13 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Library chatter that would drown our own lines.
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Library chatter that would drown our own lines (kafka-python logs every connection and
+    # rebalance at INFO: 316 of the 326 lines of one `run --once`): WARNING unless DEBUG is asked for.
+    library = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    for noisy in THIRD_PARTY:
+        logging.getLogger(noisy).setLevel(max(library, logging.WARNING) if noisy in ALWAYS_QUIET else library)
     # kafka-python's DEBUG lines carry each client's configuration and the raw bytes of the SASL
     # login, i.e. the Kafka password: never below INFO, whatever the level asked for
-    logging.getLogger("kafka").setLevel(max(logging.INFO, root.level))
+    logging.getLogger("kafka").setLevel(max(logging.INFO, library))
+    for name, quiet in RETRY_CHATTER.items():
+        logging.getLogger(name).setLevel(max(logging.INFO, library) if library == logging.DEBUG else quiet)

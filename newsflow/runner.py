@@ -98,7 +98,7 @@ class Pipeline:
             deadletter_topic=deadletter, batch_size=settings.enrich_batch_size, metrics=self.metrics,
         )
         self.indexer = StageWorker(
-            IndexStage(self.index, self.alerts), self.bus,
+            IndexStage(self.index, self.alerts, self.metrics), self.bus,
             self.bus.consumer(INDEX_GROUP, [settings.topic(settings.topic_enriched)]),
             deadletter_topic=deadletter, batch_size=settings.index_batch_size, metrics=self.metrics,
         )
@@ -115,6 +115,7 @@ class Pipeline:
                 if stop.is_set():
                     break
                 r = self.ingest.poll_once([feed])
+                self.metrics.observe_feed(self.ingest.state.feed_state(feed))
                 articles += r.articles_published
                 self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
                 self.metrics.articles_published.inc(r.articles_published)
@@ -136,6 +137,7 @@ class Pipeline:
             self.metrics.lag.labels(label).set(lag)
             with self.progress.task(label, total=lag, unit="articles") as advance:
                 n = worker.drain(on_batch=advance, should_stop=stop.is_set)
+            self.metrics.lag.labels(label).set(worker.consumer.lag())  # after the drain, not the stale count before it
             if label == "enrich":
                 report.enriched += n
             else:

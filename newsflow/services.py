@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from newsflow.bus import Bus, open_bus
 from newsflow.config import Settings
 from newsflow.contracts import utcnow
+from newsflow.errors import describe, explain
 from newsflow.metrics import StageMetrics
 from newsflow.runner import stop_on_signals
 from newsflow.worker import Processor, StageWorker
@@ -28,6 +29,12 @@ from newsflow.worker import Processor, StageWorker
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+
+
+def failure_line(exc: BaseException, settings: Settings) -> str:
+    """The error layer's one line for ``exc`` (Kafka or Elasticsearch out of reach), else ``Type: message``."""
+    found = explain(exc, settings)
+    return found.message if found is not None else describe(exc)
 
 
 class Health:
@@ -129,7 +136,7 @@ class ConsumingService:
                     lag = self.worker.consumer.lag()
             except Exception as exc:  # noqa: BLE001 - the bus or the downstream is down: retry, never die
                 self.health.failing_since = self.health.failing_since or time.time()
-                self.health.last_error = f"{type(exc).__name__}: {exc}"
+                self.health.last_error = failure_line(exc, self.settings)
                 log.error("batch failed; retrying from the last commit", extra={"stage": self.processor.name,
                           "error": self.health.last_error, "retry_in_s": backoff})
                 # the consumer's position ran past the uncommitted batch: start again from the commit
@@ -202,9 +209,10 @@ class IngestService:
                 try:
                     with self.lock:
                         report = self.stage.poll_once([feed])
+                        self.metrics.observe_feed(self.stage.state.feed_state(feed))
                 except Exception as exc:  # noqa: BLE001 - the bus is down: the articles stay unseen, retried
                     self.health.failing_since = self.health.failing_since or time.time()
-                    self.health.last_error = f"{type(exc).__name__}: {exc}"
+                    self.health.last_error = failure_line(exc, self.settings)
                     log.error("publishing failed; polling again", extra={"stage": "ingest", "feed": feed,
                               "error": self.health.last_error, "retry_in_s": backoff})
                     stop.wait(backoff)

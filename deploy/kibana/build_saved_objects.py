@@ -30,11 +30,22 @@ def _index_ref() -> list[dict]:
     return [{"id": DATA_VIEW_ID, "name": INDEX_REF, "type": "index-pattern"}]
 
 
+#: runtime fields of the data view (computed by Elasticsearch at query time, so no reindex is needed):
+#: minutes from fetching an article to its indexing, the delay the "Freshness" panel shows
+RUNTIME_FIELDS = {
+    "freshness_minutes": {"type": "double", "script": {"source": (
+        "if (doc['indexed_at'].size() == 0 || doc['fetched_at'].size() == 0) { return; } "
+        "emit((doc['indexed_at'].value.toInstant().toEpochMilli() "
+        "- doc['fetched_at'].value.toInstant().toEpochMilli()) / 60000.0);")}},
+}
+
+
 def data_view() -> dict:
     """The data view on the alias (reads follow the alias across reindexes)."""
     return {
         "id": DATA_VIEW_ID, "type": "index-pattern", "typeMigrationVersion": "8.0.0", "coreMigrationVersion": CORE_VERSION,
-        "attributes": {"title": "news", "name": "newsflow articles", "timeFieldName": "published_at"},
+        "attributes": {"title": "news", "name": "newsflow articles", "timeFieldName": "published_at",
+                       "runtimeFieldMap": json.dumps(RUNTIME_FIELDS)},
         "references": [],
     }
 
@@ -69,6 +80,26 @@ def top_terms(vid: str, title: str, field: str, size: int = 15) -> dict:
     return _visualization(vid, title, vis)
 
 
+def _xy_params(kind: str, label: str, *, mode: str, legend: bool) -> dict:
+    """The params of a classic XY chart (histogram, line): one category axis over time, one value axis."""
+    return {
+        "type": kind, "grid": {"categoryLines": False},
+        "categoryAxes": [{"id": "CategoryAxis-1", "type": "category", "position": "bottom", "show": True, "style": {},
+                          "scale": {"type": "linear"}, "labels": {"show": True, "filter": True, "truncate": 100},
+                          "title": {}}],
+        "valueAxes": [{"id": "ValueAxis-1", "name": "LeftAxis-1", "type": "value", "position": "left", "show": True,
+                       "style": {}, "scale": {"type": "linear", "mode": "normal"},
+                       "labels": {"show": True, "rotate": 0, "filter": False, "truncate": 100},
+                       "title": {"text": label}}],
+        "seriesParams": [{"show": True, "type": kind, "mode": mode, "data": {"label": label, "id": "1"},
+                          "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
+                          "showCircles": True}],
+        "addTooltip": True, "addLegend": legend, "legendPosition": "right", "times": [], "addTimeMarker": False,
+        "labels": {"show": False},
+        "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
+    }
+
+
 def articles_over_time(vid: str) -> dict:
     """Articles per publication period (the interval follows the dashboard's time range)."""
     title = "Articles over time"
@@ -77,22 +108,24 @@ def articles_over_time(vid: str) -> dict:
         "aggs": [_count(), {"id": "2", "enabled": True, "type": "date_histogram", "schema": "segment", "params": {
             "field": "published_at", "useNormalizedEsInterval": True, "interval": "auto", "drop_partials": False,
             "min_doc_count": 1, "extended_bounds": {}}}],
-        "params": {
-            "type": "histogram", "grid": {"categoryLines": False},
-            "categoryAxes": [{"id": "CategoryAxis-1", "type": "category", "position": "bottom", "show": True, "style": {},
-                              "scale": {"type": "linear"}, "labels": {"show": True, "filter": True, "truncate": 100},
-                              "title": {}}],
-            "valueAxes": [{"id": "ValueAxis-1", "name": "LeftAxis-1", "type": "value", "position": "left", "show": True,
-                           "style": {}, "scale": {"type": "linear", "mode": "normal"},
-                           "labels": {"show": True, "rotate": 0, "filter": False, "truncate": 100},
-                           "title": {"text": "Articles"}}],
-            "seriesParams": [{"show": True, "type": "histogram", "mode": "stacked", "data": {"label": "Articles", "id": "1"},
-                              "valueAxis": "ValueAxis-1", "drawLinesBetweenPoints": True, "lineWidth": 2,
-                              "showCircles": True}],
-            "addTooltip": True, "addLegend": False, "legendPosition": "right", "times": [], "addTimeMarker": False,
-            "labels": {"show": False},
-            "thresholdLine": {"show": False, "value": 10, "width": 1, "style": "full", "color": "#E7664C"},
-        },
+        "params": _xy_params("histogram", "Articles", mode="stacked", legend=False),
+    }
+    return _visualization(vid, title, vis)
+
+
+def freshness(vid: str) -> dict:
+    """Minutes from fetching to indexing (median and 95th percentile) per indexing period."""
+    title = "Freshness: minutes from fetching to search"
+    vis = {
+        "title": title, "type": "line",
+        "aggs": [
+            {"id": "1", "enabled": True, "type": "percentiles", "schema": "metric",
+             "params": {"field": "freshness_minutes", "percents": [50, 95], "customLabel": "minutes"}},
+            {"id": "2", "enabled": True, "type": "date_histogram", "schema": "segment", "params": {
+                "field": "indexed_at", "useNormalizedEsInterval": True, "interval": "auto", "drop_partials": False,
+                "min_doc_count": 1, "extended_bounds": {}}},
+        ],
+        "params": _xy_params("line", "minutes", mode="normal", legend=True),
     }
     return _visualization(vid, title, vis)
 
@@ -155,13 +188,16 @@ def saved_objects() -> list[dict]:
     places = top_terms("newsflow-top-places", "Top places", "entity_names.GPE")
     sources = top_terms("newsflow-top-sources", "Top sources", "source")
     keyphrases = top_terms("newsflow-top-keyphrases", "Top keyphrases", "keyphrases.raw", size=20)
+    fresh = freshness("newsflow-freshness")
     board = dashboard("newsflow-overview", [
         (over_time, (0, 0, 48, 12)),
         (people, (0, 12, 16, 15)), (orgs, (16, 12, 16, 15)), (places, (32, 12, 16, 15)),
         (sources, (0, 27, 16, 15)), (keyphrases, (16, 27, 32, 15)),
-        (latest, (0, 42, 48, 20)),
+        (fresh, (0, 42, 48, 12)),
+        (latest, (0, 54, 48, 20)),
     ])
-    return [data_view(), latest, by_person, by_org, by_place, over_time, people, orgs, places, sources, keyphrases, board]
+    return [data_view(), latest, by_person, by_org, by_place, over_time, people, orgs, places, sources, keyphrases, fresh,
+            board]
 
 
 def render() -> str:

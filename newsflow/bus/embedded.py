@@ -102,6 +102,10 @@ class SQLiteBus:
         rows = self._conn.execute("SELECT topic, COUNT(*) FROM records GROUP BY topic ORDER BY topic").fetchall()
         return dict(rows)
 
+    def topic_names(self) -> set[str]:
+        """The topics that hold records (a topic exists from its first record)."""
+        return set(self.topics())
+
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()

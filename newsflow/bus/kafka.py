@@ -158,6 +158,10 @@ class KafkaBus:
                 **client_config(self.settings), client_id="newsflow-admin"))
         return self._admin
 
+    def topic_names(self) -> set[str]:
+        """The topics that exist on the cluster."""
+        return set(self._admin_client().list_topics())
+
     def ensure_topics(self, topics: list[str], configs: dict[str, str] | None = None) -> None:
         """Create the topics that do not exist yet (configured partitions and replication).
 

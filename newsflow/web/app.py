@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from newsflow import __version__
 from newsflow.config import Settings
 from newsflow.contracts import EnrichedArticle
+from newsflow.errors import backend_error_types, describe, unavailable_reason
 from newsflow.frontdoor import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, build_request, check_label
 from newsflow.search import FacetValue, Index, QueryError, SearchResult
 from newsflow.web.page import PAGE_SIZE, PageState, fold_stories, histogram_bars, pick_interval, snippet_html
@@ -138,8 +139,27 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
             return error_page(request, problems, 422)
         return JSONResponse({"detail": problems}, status_code=422)
 
+    async def unavailable(request: Request, exc: Exception):
+        reason = unavailable_reason(exc, settings)
+        if reason is None:
+            return internal_error(request, exc)
+        # the index is down: say which and where, as 503 (retry later), not a 500 with a trace
+        log.error("index unavailable", extra={"path": request.url.path, "error": reason})
+        if wants_html(request):
+            return error_page(request, f"The search index is unavailable: {reason}", 503)
+        return JSONResponse({"detail": reason}, status_code=503, headers={"Retry-After": "30"})
+
+    # a handler of a specific class answers without the server logging a traceback (Exception's re-raises)
+    for error_type in backend_error_types():
+        app.add_exception_handler(error_type, unavailable)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
+        if unavailable_reason(exc, settings) is not None:  # a backend failure wrapped in another exception
+            return await unavailable(request, exc)
+        return internal_error(request, exc)
+
+    def internal_error(request: Request, exc: Exception) -> JSONResponse:
         # the trace goes to the log, never to the client
         log.error("request failed", exc_info=exc, extra={"path": request.url.path})
         return JSONResponse({"detail": "internal error (logged on the server)"}, status_code=500)
@@ -198,8 +218,8 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
         try:
             body = HealthBody(status="ok", index=settings.index, articles=index.count(), version=__version__)
         except Exception as exc:  # noqa: BLE001 - any failure of the backend is "unavailable", said as such
-            body = HealthBody(status="unavailable", index=settings.index, error=f"{type(exc).__name__}: {exc}",
-                              version=__version__)
+            reason = unavailable_reason(exc, settings) or describe(exc)
+            body = HealthBody(status="unavailable", index=settings.index, error=reason, version=__version__)
             return JSONResponse(body.model_dump(), status_code=503)
         return JSONResponse(body.model_dump())
 

@@ -138,3 +138,42 @@ def test_a_broken_file_at_start_is_refused(tmp_path):
     path.write_text("rules:\n  - name: x\n")
     with pytest.raises(RulesError, match=r"rules.yaml:2: rule 1: a rule needs"):
         RulesFile(path)
+
+
+def test_one_pass_reports_schema_errors_unknown_labels_and_duplicate_names_together():
+    found = problems("""\
+rules:
+  - name: kim
+    entities: [Kim Jong Un]
+    labels: [PERSN]
+  - name: kim
+    query: missile
+    min_salience: 3
+""")
+    assert [line for line, _ in found] == [4, 5, 7]
+    assert "unknown label 'PERSN'" in found[0][1]
+    assert "already used by rule 1" in found[1][1]
+    assert "min_salience" in found[2][1]
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("sources", "[NOT A HOST]", "a source is a site's host name"),
+    ("sources", "[https://example.com/]", "a source is a site's host name"),
+    ("languages", "[klingon]", "ISO 639 code"),
+    ("languages", "[xx]", "ISO 639 code"),
+])
+def test_sources_must_be_host_names_and_languages_iso_codes(field, value, expected):
+    (line, message), = problems(f"rules:\n  - name: r\n    query: x\n    {field}: {value}\n")
+    assert line == 4 and expected in message
+
+
+def test_host_names_and_language_codes_with_regions_are_accepted():
+    rules = parse_rules("rules:\n  - name: r\n    sources: [Example.COM, 127.0.0.1, news-site.co.uk]\n"
+                        "    languages: [en, en-GB, deu, pt_BR]\n", known_labels=LABELS)
+    assert rules.rules[0].sources == ["example.com", "127.0.0.1", "news-site.co.uk"]
+
+
+@pytest.mark.parametrize("text", ["", "rules: []\n", "# only a comment\n"])
+def test_a_file_without_rules_is_refused(text):
+    (_, message), = problems(text)
+    assert "defines no rules" in message

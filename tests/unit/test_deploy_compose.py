@@ -258,6 +258,8 @@ def test_state_lives_on_declared_named_volumes_and_config_is_mounted_read_only(i
         assert any(not v.startswith((".", "/")) for v in interpolated["services"][name]["volumes"]), name
     assert "./config:/etc/newsflow:ro" in interpolated["services"]["ingest"]["volumes"]
     assert "./config:/etc/newsflow:ro" in interpolated["services"]["index"]["volumes"]
+    # setup reads the alert rules too (it creates their topics)
+    assert "./config:/etc/newsflow:ro" in interpolated["services"]["setup"]["volumes"]
 
 
 # --------------------------------------------------------------------------- environment names
@@ -305,3 +307,24 @@ def test_the_example_alert_rules_file_is_valid():
     rules = alert_rules.load_rules(DEPLOY / "config" / "alerts.yml", known_labels=Settings().entity_labels)
     assert len(rules) >= 1
     assert "/etc/newsflow/alerts.yml" in ENV_EXAMPLE.read_text(encoding="utf-8")
+
+
+SECRETS = {"ELASTIC_PASSWORD", "KIBANA_SYSTEM_PASSWORD", "KIBANA_ENCRYPTION_KEY", "NEWSFLOW_ES_PASSWORD", "NEWSFLOW_ES_API_KEY"}
+
+
+def _container_env(service: dict) -> dict[str, str]:
+    """What a container of ours sees: .env (env_file), overridden by the service's environment."""
+    assert service["env_file"] == ".env"
+    return {**load_env_example(), **{k: str(v) for k, v in service["environment"].items()}}
+
+
+@pytest.mark.parametrize("name, uses", [
+    ("ingest", set()), ("enrich", set()),
+    ("index", {"NEWSFLOW_ES_PASSWORD"}),
+    ("setup", {"NEWSFLOW_ES_PASSWORD", "KIBANA_SYSTEM_PASSWORD"}),
+])
+def test_each_container_gets_only_the_secrets_it_uses(interpolated, name, uses):
+    env = _container_env(interpolated["services"][name])
+    assert {k for k in SECRETS if env.get(k)} == uses
+    if "NEWSFLOW_ES_PASSWORD" in uses:
+        assert env["NEWSFLOW_ES_PASSWORD"] == load_env_example()["ELASTIC_PASSWORD"]

@@ -174,8 +174,22 @@ def named_fields(obj: dict) -> set[str]:
 
 def test_every_field_the_objects_name_exists_in_the_index_template(objects):
     named = {f for obj in objects for f in named_fields(obj)}
+    runtime = {f for view in _of_type(objects, "index-pattern")
+               for f in json.loads(view["attributes"].get("runtimeFieldMap", "{}"))}
     assert {"published_at", "title", "source", "keyphrases.raw", "entity_names.PERSON"} <= named
-    assert sorted(f for f in named if not field_exists(f)) == []
+    assert sorted(f for f in named if not field_exists(f) and f not in runtime) == []
+
+
+def test_the_freshness_panel_reads_a_runtime_field_from_fetched_at_and_indexed_at(objects, by_id):
+    view = _of_type(objects, "index-pattern")[0]
+    script = json.loads(view["attributes"]["runtimeFieldMap"])["freshness_minutes"]["script"]["source"]
+    assert "indexed_at" in script and "fetched_at" in script
+    assert field_exists("indexed_at") and field_exists("fetched_at")
+    aggs = json.loads(by_id[("visualization", "newsflow-freshness")]["attributes"]["visState"])["aggs"]
+    assert {a["params"]["field"] for a in aggs} == {"freshness_minutes", "indexed_at"}
+    board = by_id[("dashboard", "newsflow-overview")]
+    panels = json.loads(board["attributes"]["panelsJSON"])
+    assert "newsflow-freshness" in {r["id"] for r in board["references"]} and len(panels) == 8
 
 
 def test_the_field_check_refuses_a_field_the_template_lacks():
