@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     fetch_host_delay: float = 0.25
     respect_robots: bool = True  # obey robots.txt for article pages and sitemaps
     sitemap_max_urls: int = 200  # newest URLs taken from one sitemap poll (sitemaps can list millions)
+    feed_max_entries: int = Field(default=200, ge=1)  # newest new entries taken from one feed per poll; the rest later
+    robots_max_crawl_delay: float = Field(default=10.0, ge=0)  # a robots.txt Crawl-delay above this is taken as this
 
     # enrich
     spacy_model: str = "en_core_web_sm"
