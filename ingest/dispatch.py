@@ -4,7 +4,7 @@
 ``Crawl-delay``, every worker thread could end up asleep on that one site while pages of other
 sites wait in the queue. So the calling thread schedules instead: a job goes to the pool only
 when its host has a free slot and its turn has come (at most one job at a time to a host
-whose spacing is longer than ``SHORT_DELAY``, so no thread sleeps on it), meanwhile other
+whose spacing is longer than ``SHORT_DELAY`` or not known yet, so no thread sleeps on it), meanwhile other
 hosts' jobs run. A job whose host's turn would come more than ``budget`` seconds after the
 start is not run at all: it is deferred (its entry is retried in a later poll), so a slow site
 costs one poll at most ``budget`` seconds.
@@ -45,6 +45,9 @@ def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], 
     waiting = list(range(len(jobs)))
     running: dict[Future[T], str] = {}
     in_flight: Counter[str] = Counter()
+    # Until a host's first job is done its spacing is not known (that job reads its robots.txt,
+    # which may ask for a Crawl-delay), so it runs alone.
+    known: set[str] = set()
     while waiting or running:
         now = time.monotonic()
         wake: float | None = None
@@ -55,7 +58,8 @@ def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], 
             if host in held:
                 still.append(i)
                 continue
-            busy = in_flight[host] >= (gate.per_host if gate.delay_of(host) <= SHORT_DELAY else 1)
+            parallel = host in known and gate.delay_of(host) <= SHORT_DELAY
+            busy = in_flight[host] >= (gate.per_host if parallel else 1)
             ready = gate.ready_at(host)
             if ready - start > budget:
                 continue  # its turn comes too late for this poll: deferred
@@ -74,7 +78,9 @@ def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], 
         if running:
             done, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
             for future in done:
-                in_flight[running.pop(future)] -= 1
+                host = running.pop(future)
+                in_flight[host] -= 1
+                known.add(host)
         elif waiting:
             time.sleep(timeout or 0.01)
     return results

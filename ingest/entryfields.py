@@ -129,7 +129,7 @@ class EntryFields:
 def checked_date(feed_url: str, label: str, name: str, original: object, parsed: datetime | None) -> datetime | None:
     """``parsed`` if it is a plausible date, else ``None``, said at debug level with the original value."""
     if parsed is None:
-        log.debug("feed %s: %s: %s %r is not a date; ignored", feed_url, label, name, original, extra={"feed": feed_url})
+        log.debug("feed %s: %s: %s %r is not a usable date; ignored", feed_url, label, name, original, extra={"feed": feed_url})
         return None
     if not plausible(parsed):
         log.debug("feed %s: %s: %s %r is outside %d-%d; ignored", feed_url, label, name, original,

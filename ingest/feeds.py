@@ -223,14 +223,15 @@ def _entry(entry, fields: EntryFields, base: str) -> FeedEntry:
     content = _content_text(entry)
     link = _str(entry.get("link")).strip()
     image = _image(entry)
-    published_name = "published" if entry.get("published_parsed") else "updated"
+    # dict.get: feedparser's own get falls back from one date to the other (and warns about it)
+    published_name = "published" if dict.get(entry, "published_parsed") else "updated"
     return FeedEntry(
         # feedparser resolves relative links against xml:base and the feed URL; this catches the
         # cases it leaves alone (a relative link with no base in force)
         link=absolute(base, link) if link else None,
         title=" ".join(_str(entry.get("title")).split()),
-        published=_datetime(entry.get("published_parsed") or entry.get("updated_parsed"), fields, published_name,
-                            entry.get(published_name)),
+        published=_datetime(dict.get(entry, f"{published_name}_parsed"), fields, published_name,
+                            dict.get(entry, published_name)),
         authors=_unique(authors),
         tags=_unique(tags),
         summary=summary,
@@ -238,7 +239,6 @@ def _entry(entry, fields: EntryFields, base: str) -> FeedEntry:
         content="" if content == summary else content,
         image=absolute(base, image) if isinstance(image, str) and image.strip() else None,
         guid=_str(entry.get("id")).strip() or None,
-        # dict.get: feedparser's own get would fall back to published_parsed (and warn about it)
         updated=_datetime(dict.get(entry, "updated_parsed"), fields, "updated", dict.get(entry, "updated")),
     )
 

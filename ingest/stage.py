@@ -402,7 +402,7 @@ class IngestStage:
             except Exception as exc:  # noqa: BLE001 - one entry's oddity costs that entry only
                 self._entry_invalid(feed_url, item.entry, exc, report)
         if late:
-            log.info("feed %s: %d pages left for a later poll: their sites ask for slower crawling (Crawl-delay)",
+            log.info("feed %s: %d of its pages left for a later poll: their sites ask for slower crawling (Crawl-delay)",
                      feed_url, late, extra={"feed": feed_url, "problem": "page:deferred"})
             for _ in range(late):
                 self._problem(report, "page:deferred")
@@ -614,6 +614,8 @@ class IngestStage:
         for date in candidates:
             if date <= fetched_at + FUTURE_TOLERANCE:
                 return date
+            log.debug("article %s: publication date %s is in the future; trying the next source", entry.link,
+                      date.isoformat(), extra={"feed": feed_url, "url": entry.link})
         if not candidates:
             return None
         log.warning("article %s: publication date %s is in the future; using the fetch time", entry.link,
