@@ -402,8 +402,9 @@ class IngestStage:
             except Exception as exc:  # noqa: BLE001 - one entry's oddity costs that entry only
                 self._entry_invalid(feed_url, item.entry, exc, report)
         if late:
-            log.info("feed %s: %d of its pages left for a later poll: their sites ask for slower crawling (Crawl-delay)",
-                     feed_url, late, extra={"feed": feed_url, "problem": "page:deferred"})
+            log.info("feed %s: %d of its pages left for a later poll: their sites' politeness delays (Crawl-delay, "
+                     "fetch_host_delay) would hold this poll more than %g s", feed_url, late, budget,
+                     extra={"feed": feed_url, "problem": "page:deferred"})
             for _ in range(late):
                 self._problem(report, "page:deferred")
         self._publish(batch)

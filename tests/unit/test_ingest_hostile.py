@@ -242,7 +242,7 @@ def test_a_huge_crawl_delay_is_capped_and_never_holds_other_sites(site, run):
     assert set(fast) <= got  # the other site's pages all came through in this poll
     assert len(got & set(slow)) == 1 and report.failures == []
     assert "asks for a Crawl-delay of 100000 s; honouring 1.5 s (robots_max_crawl_delay)" in r.caplog.text
-    assert f"feed {feed}: 2 of its pages left for a later poll: their sites ask for slower crawling" in r.caplog.text
+    assert f"feed {feed}: 2 of its pages left for a later poll: their sites' politeness delays" in r.caplog.text
     assert r.counted("robots:crawl_delay_capped") == 1 and r.counted("page:deferred") == 2
     r.assert_good_article_published()
 
