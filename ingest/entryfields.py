@@ -47,6 +47,17 @@ def entry_label(index: int, ident: object) -> str:
     return f"entry #{index}"
 
 
+def clean_text(value: str) -> str:
+    """``value`` with lone UTF-16 surrogates (``"\\ud800"`` escapes in JSON) replaced by U+FFFD.
+
+    Python keeps them in a ``str``, but no UTF-8 encoder accepts them: left in, one such title
+    would make the whole batch's publishing fail.
+    """
+    if value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def plausible(dt: datetime | None) -> bool:
     """Whether a UTC date-time is within the range a news article can have."""
     return dt is not None and EARLIEST <= dt < LATEST
@@ -81,7 +92,7 @@ class EntryFields:
         if value is None:
             return ""
         if isinstance(value, str):
-            return value
+            return clean_text(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         self.drop(name, f"is {type_name(value)}, not a string")
@@ -95,7 +106,7 @@ class EntryFields:
         if not isinstance(value, str):
             self.drop(name, f"is {type_name(value)}, not a URL")
             return None
-        return absolute(base, value)
+        return absolute(base, clean_text(value))
 
     def strings(self, obj: dict, name: str, key: str | None = None) -> list[str]:
         """A list of strings (or, with ``key``, of objects whose ``key`` is a string)."""
@@ -110,7 +121,7 @@ class EntryFields:
             if key is not None and isinstance(item, dict):
                 item = item.get(key)
             if isinstance(item, str):
-                out.append(item)
+                out.append(clean_text(item))
             elif item is not None:
                 self.drop(name, f"holds {type_name(item)} where {'an object with a ' + key if key else 'a string'} belongs")
         return out

@@ -120,7 +120,7 @@ class _Page:
 class _Batch:
     """One feed's new articles, published together, then marked seen together."""
 
-    articles: list[Article] = field(default_factory=list)
+    articles: list[tuple[str, str]] = field(default_factory=list)  # (article id, its JSON)
     marks: list[tuple[list[str], str, str]] = field(default_factory=list)  # (urls, article id, hash)
     urls: dict[str, Seen] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
@@ -568,7 +568,7 @@ class IngestStage:
             return
 
         article = self._article(feed_url, entry, canonical, page, text, text_source, digest, report)
-        batch.articles.append(article)
+        batch.articles.append((article.id, article.to_json()))  # serialised here: a failure costs this entry only
         batch.marks.append((aliases, article.id, digest))
         batch.fingerprints.append((item.canon, item.fingerprint))
         for url in aliases:
@@ -603,7 +603,7 @@ class IngestStage:
         article = article.model_copy(update={"id": aid, "revision": revision + 1, "updated_at": now})
         log.info("article %s was edited: publishing revision %d", item.entry.link, revision + 1,
                  extra={"feed": feed_url, "url": item.entry.link, "article_id": aid})
-        batch.articles.append(article)
+        batch.articles.append((article.id, article.to_json()))  # serialised here: a failure costs this entry only
         batch.revisions.append((aid, revision + 1, digest))
         report.articles_revised += 1
         if self.metrics is not None:
@@ -651,7 +651,7 @@ class IngestStage:
 
     def _publish(self, batch: _Batch) -> None:
         if batch.articles:
-            self.bus.publish_many(self.topic, [(a.id, a.to_json()) for a in batch.articles], dict(HEADERS))
+            self.bus.publish_many(self.topic, batch.articles, dict(HEADERS))
             self.bus.flush()
         # Only now that the bus has them: a crash before this line republishes, never loses.
         for urls, aid, digest in batch.marks:

@@ -84,6 +84,18 @@ def test_json_feed_items_with_wrong_types_lose_only_the_wrong_fields(site, run):
     r.assert_good_article_published()
 
 
+def test_a_lone_surrogate_in_a_json_feed_costs_nothing(site, run):
+    r = run()
+    bare = site.route("/news/bare", "<html><body><article>" + "".join(f"<p>{p}</p>" for p in paragraphs("bare")) + "</article></body></html>")
+    fine = serve_article(site, "/news/after-surrogate", "after surrogate")
+    feed = site.route("/feeds/surrogate.json", '{"version": "%s", "items": [{"id": "s", "url": "%s", "title": "Broken \\ud800 title"},'
+                      ' {"id": "f", "url": "%s"}]}' % (JSON_FEED, bare, fine), headers={"Content-Type": "application/feed+json"})
+    r.poll(feed)
+    got = published(r)
+    assert got[bare].title == "Broken \ufffd title" and fine in got
+    r.assert_good_article_published()
+
+
 @pytest.mark.parametrize("body,reason", [
     ({"version": JSON_FEED, "items": "everything"}, "JSON Feed 'items' is a string, not a list"),
     ({"version": JSON_FEED, "items": 3}, "JSON Feed 'items' is a number, not a list"),
