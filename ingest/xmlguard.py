@@ -49,3 +49,30 @@ def as_utf8_xml(text: str) -> bytes:
     """``text`` as UTF-8 bytes whose XML declaration (if any) says UTF-8, so no parser re-guesses it."""
     text = text.lstrip("\ufeff")
     return _XML_DECL_ENCODING.sub(r"\g<1>utf-8\g<2>", text, count=1).encode("utf-8")
+
+
+_ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+_ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+
+
+def first_items(text: str, limit: int) -> tuple[str, int]:
+    """``text`` with only its first ``limit`` items (RSS ``item``, Atom ``entry``), and how many were cut.
+
+    feedparser costs about half a millisecond per entry (several times that on a loaded
+    machine), so a feed of 10,000 entries would hold a poll for tens of seconds. The cut keeps
+    the document well-formed: everything before the first cut item, then what follows the last
+    item's end tag (the closing channel and feed tags).
+    """
+    starts = _ITEM_START.finditer(text)
+    cut_at = None
+    for count, match in enumerate(starts, 1):
+        if count > limit:
+            cut_at = match.start()
+            break
+    if cut_at is None:
+        return text, 0
+    ends = list(_ITEM_END.finditer(text, cut_at))
+    if not ends:
+        return text, 0  # no well-formed end to join to: leave the document as it is
+    rest = text[ends[-1].end():]
+    return text[:cut_at] + rest, sum(1 for _ in _ITEM_START.finditer(text, cut_at))

@@ -226,6 +226,17 @@ def test_a_big_feed_gives_its_newest_entries_first_and_the_rest_in_later_polls(s
     assert r.counted("feed:entries_deferred") == 2
 
 
+def test_only_the_first_entries_of_a_huge_feed_document_are_parsed(caplog):
+    items = "".join(f"<item><title>Entry {i}</title><link>http://example.com/a/{i}</link></item>" for i in range(12))
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>huge</title>{items}</channel></rss>'.encode()
+    with caplog.at_level(logging.INFO, logger="ingest"):
+        feed = parse_feed(body, "http://example.com/huge.xml", max_entries=5)
+    assert [e.link for e in feed.entries] == [f"http://example.com/a/{i}" for i in range(5)]
+    assert not feed.bozo and feed.title == "huge"  # the document stays well-formed after the cut
+    assert feed.problems == ["feed:too_many_entries"]
+    assert "feed http://example.com/huge.xml lists 12 entries; reading the first 5" in caplog.text
+
+
 def crawl_delay_robots(delay: int):
     """robots.txt asking ``localhost`` (the slow site) for ``delay`` seconds between requests, 127.0.0.1 for nothing."""
     def handler(h):
