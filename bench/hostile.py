@@ -32,7 +32,7 @@ from pathlib import Path
 
 import brotli
 
-from newsflow.samplesite import SampleSite
+from newsflow.samplesite import ARTICLES, SampleSite
 
 
 class _Server(ThreadingHTTPServer):
@@ -119,6 +119,7 @@ def child(feeds: list[str]) -> None:
     from newsflow.bus.embedded import SQLiteBus
     from newsflow.config import Settings
     from ingest.stage import IngestStage
+    from newsflow.contracts import Article
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), allow_private_hosts=True)
@@ -126,12 +127,16 @@ def child(feeds: list[str]) -> None:
         stage = IngestStage(settings, bus)
         try:
             report = stage.poll_once(feeds)
+            consumer = bus.consumer("bench", [settings.topic(settings.topic_articles)])
+            urls = sorted(Article.from_json(m.value).url for m in consumer.poll(100_000))
+            consumer.close()
         finally:
             stage.close()
             bus.close()
     # VmHWM is this process's own peak (ru_maxrss would include the parent's memory before exec)
     peak_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM"))
-    print(json.dumps({"published": report.articles_published, "problems": dict(report.problems), "peak_mb": peak_kb / 1024}))
+    print(json.dumps({"published": report.articles_published, "urls": urls, "problems": dict(report.problems),
+                      "peak_mb": peak_kb / 1024}))
 
 
 def measure(feeds: list[str]) -> tuple[float, float, dict]:
@@ -157,7 +162,9 @@ def main() -> None:
         control = sample.feed_urls[0]
         server = _Server(("127.0.0.1", 0), _Handler)
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        server.routes = hostile_routes(base, control.rsplit("/feeds/", 1)[0] + "/")  # type: ignore[attr-defined]
+        # the hijacker claims a sample article under another site's name (localhost is not 127.0.0.1)
+        victim = control.rsplit("/feeds/", 1)[0].replace("127.0.0.1", "localhost") + ARTICLES[0].path
+        server.routes = hostile_routes(base, victim)  # type: ignore[attr-defined]
         threading.Thread(target=server.serve_forever, daemon=True).start()
         hostile = [f"{base}{p}" for p in ("/feeds/poison.json", "/feeds/deep.json", "/feeds/big.xml",
                                            "/feeds/entities.xml", "/feeds/pages.xml")]
@@ -174,6 +181,9 @@ def main() -> None:
     rss = statistics.median(m for _, m, _ in runs["hostile"])
     print(f"\nmedian of {args.rounds}: baseline {base_wall:.1f} s, {base_rss:.0f} MB; hostile {wall:.1f} s "
           f"({wall - base_wall:+.1f} s, {wall / base_wall:.2f}x), {rss:.0f} MB ({rss - base_rss:+.0f} MB)")
+    control_urls = set(runs["baseline"][0][2]["urls"])
+    intact = all(control_urls <= set(report["urls"]) for _, _, report in runs["hostile"])
+    print(f"control feed's {len(control_urls)} articles published in every hostile round: {intact}")
     print("problems counted in the last hostile round:", json.dumps(runs["hostile"][-1][2]["problems"], sort_keys=True))
 
 
