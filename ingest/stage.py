@@ -17,6 +17,13 @@ canonical URL. When a known entry comes back changed, its page is fetched again;
 changed too, the article is published again under the same id with ``revision`` + 1 and
 ``updated_at`` set, so indexes (which upsert by id) replace it.
 
+Hostile sources cost themselves only: a feed entry that cannot be handled is skipped with one
+line (``entry:invalid``); at most ``feed_max_entries`` entries of a feed are fetched per poll,
+newest first, the rest in later polls; pages are started only when their site is ready
+(``ingest.dispatch``), and those whose site would make the poll wait longer than the capped
+Crawl-delay are left for a later poll; a page declaring another site's URL as its canonical
+keeps its own identity; a page over the markup budget is not extracted (``ingest.markup``).
+
 Each feed is scheduled (``ingest.schedule``): adaptive interval, backoff with jitter after
 errors, ``Retry-After`` honoured; ``poll_once(..., due_only=True)`` skips feeds not yet due.
 A feed registered as a sitemap is read with ``ingest.sitemaps`` instead of the feed parser.
