@@ -1,11 +1,14 @@
-"""Bytes of an HTML page to text, when servers and pages disagree about the charset."""
+"""Bytes of an HTML page or a feed to text, when servers and documents disagree about the charset."""
 
 from __future__ import annotations
 
 import codecs
 import re
 
+from charset_normalizer import from_bytes
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']\s*([A-Za-z0-9._:\-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -23,14 +26,18 @@ def _codec(label: str | None) -> str | None:
     return name
 
 
-def meta_charset(body: bytes) -> str | None:
-    """The charset a page declares in a ``<meta>`` tag within its first 4 KB."""
-    m = _META_CHARSET.search(body[:4096])
+def _declared(pattern: re.Pattern[bytes], head: bytes) -> str | None:
+    m = pattern.search(head)
     if not m:
         return None
     name = _codec(m.group(1).decode("ascii", "ignore"))
-    # A meta tag is read as ASCII, so it cannot honestly declare UTF-16.
+    # A declaration read as ASCII cannot honestly declare UTF-16 (a UTF-16 document has a BOM).
     return "utf-8" if name and name.startswith("utf-16") else name
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` tag within its first 4 KB."""
+    return _declared(_META_CHARSET, body[:4096])
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> str:
@@ -49,10 +56,27 @@ def decode_html_checked(body: bytes, header_charset: str | None = None) -> tuple
     decode cleanly with it, and a body that is valid non-ASCII UTF-8 is read as UTF-8 even when
     a single-byte charset is declared: servers often send a stale ``charset=iso-8859-1`` default.
     """
+    return _decode_checked(body, [c for c in (_codec(header_charset), meta_charset(body)) if c])
+
+
+def xml_encoding(body: bytes) -> str | None:
+    """The encoding an XML document declares in its ``<?xml ... encoding="..."?>``."""
+    return _declared(_XML_ENCODING, body[:1024])
+
+
+def decode_feed_checked(body: bytes, header_charset: str | None = None) -> tuple[str, str | None]:
+    """Decode a feed's bytes to text, checked like a page's (``decode_html_checked``).
+
+    The declared charsets are the Content-Type charset and the XML declaration's encoding; a
+    declared charset the bytes do not fit is overridden by detection, with a note saying so.
+    """
+    return _decode_checked(body, [c for c in (_codec(header_charset), xml_encoding(body)) if c])
+
+
+def _decode_checked(body: bytes, declared: list[str]) -> tuple[str, str | None]:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body.decode(name, errors="replace"), None
-    declared = [c for c in (_codec(header_charset), meta_charset(body)) if c]
 
     def checked(text: str, used: str) -> tuple[str, str | None]:
         if declared and declared[0] != used:
@@ -74,8 +98,6 @@ def decode_html_checked(body: bytes, header_charset: str | None = None) -> tuple
             return checked(body.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
-        from charset_normalizer import from_bytes
-
         matches = from_bytes(body)
         best = matches.best()
         if best is not None and best.encoding:

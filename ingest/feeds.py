@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from html import unescape
 import logging
 from dataclasses import dataclass, field
@@ -20,11 +21,28 @@ import lxml.html
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from ingest.charset import decode_feed_checked
+from ingest.entryfields import (ENTRY_INVALID, EntryFields, absolute, checked_date, entry_label, parse_iso, plausible,
+                                type_name)
+from ingest.xmlguard import EntityExpansionError, as_utf8_xml, check_entity_expansion, first_items
+
 log = logging.getLogger(__name__)
 
 
 class FeedError(Exception):
     """A feed that cannot be used; ``str(err)`` is one readable log line."""
+
+
+DEFAULT_EXPANDED_MAX = 10 * 1024 * 1024  # the default fetch_max_bytes
+# Entries read from one feed document (the first ones: feeds list newest first). Parsing costs
+# ~0.5 ms an entry; ingest takes at most ``feed_max_entries`` (200) new ones per poll anyway.
+MAX_PARSED_ENTRIES = 1000
+_CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.I)
+
+
+def _media_charset(content_type: str | None) -> str | None:
+    m = _CHARSET_PARAM.search(content_type or "")
+    return m.group(1) if m else None
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -120,6 +138,9 @@ class ParsedFeed:
     entries: list[FeedEntry] = field(default_factory=list)
     bozo: bool = False
     bozo_reason: str | None = None  # why the feed is not well-formed, when ``bozo``
+    # metric labels of what was wrong with single entries (each already logged): "entry:bad_field", ...
+    problems: list[str] = field(default_factory=list)
+    charset_note: str | None = None  # the declared charset did not fit the bytes (see ``decode_feed_checked``)
 
 
 _BLOCK_TAGS = frozenset(
@@ -146,22 +167,29 @@ def html_to_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _datetime(parsed) -> datetime | None:
+def _datetime(parsed, fields: EntryFields | None = None, name: str = "date", original: object = None) -> datetime | None:
     if not parsed:
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=timezone.utc)  # feedparser normalises to UTC
-    except (TypeError, ValueError):
-        return None
+        dt = datetime(*parsed[:6], tzinfo=timezone.utc)  # feedparser normalises to UTC
+    except (TypeError, ValueError, OverflowError):
+        dt = None
+    if fields is None:
+        return dt if plausible(dt) else None
+    return checked_date(fields.feed_url, fields.label, name, original, dt)
 
 
 def _unique(items) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
-        item = " ".join((item or "").split())
+        item = " ".join((item if isinstance(item, str) else "").split())
         if item:
             seen.setdefault(item, None)
     return list(seen)
+
+
+def _str(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _image(entry) -> str | None:
@@ -183,102 +211,165 @@ def _image(entry) -> str | None:
 def _content_text(entry) -> str:
     parts = []
     for item in entry.get("content", []) or []:
-        value = item.get("value") or ""
+        value = _str(item.get("value"))
         parts.append(value if item.get("type") == "text/plain" else html_to_text(value))
     return "\n".join(p for p in parts if p)
 
 
-def _entry(entry) -> FeedEntry:
+def _entry(entry, fields: EntryFields, base: str) -> FeedEntry:
     authors = [a.get("name", "") for a in entry.get("authors", []) or [] if isinstance(a, dict)]
     if not any(authors) and entry.get("author"):
         authors = [entry["author"]]
     tags = [t.get("term") or t.get("label") or "" for t in entry.get("tags", []) or []]
-    summary = entry.get("summary") or ""
+    summary = _str(entry.get("summary"))
     summary = summary if entry.get("summary_detail", {}).get("type") == "text/plain" else html_to_text(summary)
     content = _content_text(entry)
+    link = _str(entry.get("link")).strip()
+    image = _image(entry)
+    # dict.get: feedparser's own get falls back from one date to the other (and warns about it)
+    published_name = "published" if dict.get(entry, "published_parsed") else "updated"
     return FeedEntry(
-        link=(entry.get("link") or "").strip() or None,
-        title=" ".join((entry.get("title") or "").split()),
-        published=_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
+        # feedparser resolves relative links against xml:base and the feed URL; this catches the
+        # cases it leaves alone (a relative link with no base in force)
+        link=absolute(base, link) if link else None,
+        title=" ".join(_str(entry.get("title")).split()),
+        published=_datetime(dict.get(entry, f"{published_name}_parsed"), fields, published_name,
+                            dict.get(entry, published_name)),
         authors=_unique(authors),
         tags=_unique(tags),
         summary=summary,
         # Some feeds repeat the description as content; keep the field empty then, it adds nothing.
         content="" if content == summary else content,
-        image=_image(entry),
-        guid=(entry.get("id") or "").strip() or None,
-        # dict.get: feedparser's own get would fall back to published_parsed (and warn about it)
-        updated=_datetime(dict.get(entry, "updated_parsed")),
+        image=absolute(base, image) if isinstance(image, str) and image.strip() else None,
+        guid=_str(entry.get("id")).strip() or None,
+        updated=_datetime(dict.get(entry, "updated_parsed"), fields, "updated", dict.get(entry, "updated")),
     )
 
 
 def iso_time(value) -> datetime | None:
-    """An ISO 8601 date-time (``Z`` allowed; naive means UTC) in UTC, or None if not one."""
+    """An ISO 8601 date-time (``Z`` allowed; naive means UTC) in UTC, or None if not one (or implausible)."""
     if not isinstance(value, str) or not value:
         return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    dt = parse_iso(value)
+    return dt if plausible(dt) else None
+
+
+def _skip_entry(feed_url: str, label: str, why: str, problems: list[str]) -> None:
+    log.warning("feed %s: %s skipped: %s", feed_url, label, why, extra={"feed": feed_url, "problem": ENTRY_INVALID})
+    problems.append(ENTRY_INVALID)
+
+
+def _json_entry(item: dict, f: EntryFields, feed_url: str) -> FeedEntry:
+    authors = f.strings(item, "authors", key="name")
+    if not authors and item.get("author") is not None:  # JSON Feed 1.0: one author object
+        author = item["author"]
+        if isinstance(author, dict) and isinstance(author.get("name"), str):
+            authors = [author["name"]]
+        elif not isinstance(author, dict):
+            f.drop("author", f"is {type_name(author)}, not an object")
+    html = f.text(item, "content_html")
+    published = f.date(item, "date_published")
+    updated = f.date(item, "date_modified")
+    ident = f.text(item, "id").strip()
+    return FeedEntry(
+        link=f.url(item, "url", feed_url) or f.url(item, "external_url", feed_url),
+        title=" ".join(f.text(item, "title").split()),
+        published=published or updated,
+        authors=_unique(authors),
+        tags=_unique(f.strings(item, "tags")),
+        summary=html_to_text(f.text(item, "summary")),
+        content=html_to_text(html) if html else " ".join(f.text(item, "content_text").split()),
+        image=f.url(item, "image", feed_url) or f.url(item, "banner_image", feed_url),
+        guid=ident or None,
+        updated=updated,
+    )
 
 
 def _parse_json_feed(body: bytes, feed_url: str) -> ParsedFeed | None:
-    """A JSON Feed (jsonfeed.org), which this feedparser version does not read; ``None`` if not one."""
+    """A JSON Feed (jsonfeed.org), which this feedparser version does not read; ``None`` if not one.
+
+    Each item is read on its own: an item that is not an object, or fails for any reason, is
+    skipped with one log line; a field of the wrong type is dropped with one log line.
+    """
     try:
         doc = json.loads(body)
+    except RecursionError as exc:
+        raise FeedError(f"{feed_url}: not a usable feed (JSON nested too deeply)") from exc
     except ValueError:
         return None
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
         return None
+    items = doc.get("items")
+    if items is not None and not isinstance(items, list):
+        raise FeedError(f"{feed_url}: not a usable feed (JSON Feed 'items' is {type_name(items)}, not a list)")
+    problems: list[str] = []
     entries = []
-    for item in doc.get("items") or []:
+    for index, item in enumerate(items or [], 1):
         if not isinstance(item, dict):
+            _skip_entry(feed_url, f"entry #{index}", f"it is {type_name(item)}, not an object", problems)
             continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        link = item.get("url") or item.get("external_url")
-        html = item.get("content_html")
-        entries.append(FeedEntry(
-            link=urljoin(feed_url, link) if isinstance(link, str) and link.strip() else None,
-            title=" ".join(str(item.get("title") or "").split()),
-            published=iso_time(item.get("date_published")) or iso_time(item.get("date_modified")),
-            authors=_unique(a.get("name") for a in authors if isinstance(a, dict)),
-            tags=_unique(t for t in item.get("tags") or [] if isinstance(t, str)),
-            summary=html_to_text(str(item.get("summary") or "")),
-            content=html_to_text(html) if isinstance(html, str) else " ".join(str(item.get("content_text") or "").split()),
-            image=item.get("image") or item.get("banner_image") or None,
-            guid=str(item["id"]) if item.get("id") is not None else None,
-            updated=iso_time(item.get("date_modified")),
-        ))
-    return ParsedFeed(url=feed_url, title=" ".join(str(doc.get("title") or "").split()),
-                      link=doc.get("home_page_url"), entries=entries)
+        label = entry_label(index, item.get("id"))
+        try:
+            entries.append(_json_entry(item, EntryFields(feed_url, label, problems), feed_url))
+        except Exception as exc:  # noqa: BLE001 - whatever one item does costs that item only
+            _skip_entry(feed_url, label, f"{type(exc).__name__}: {exc}", problems)
+    fields = EntryFields(feed_url, "feed", problems)
+    return ParsedFeed(url=feed_url, title=" ".join(fields.text(doc, "title").split()),
+                      link=fields.url(doc, "home_page_url", feed_url), entries=entries, problems=problems)
 
 
-def parse_feed(body: bytes, feed_url: str, *, content_type: str | None = None) -> ParsedFeed:
+def parse_feed(body: bytes, feed_url: str, *, content_type: str | None = None, max_bytes: int | None = None,
+               max_entries: int = MAX_PARSED_ENTRIES) -> ParsedFeed:
     """Parse feed bytes fetched from ``feed_url`` (relative links resolve against it).
 
     RSS and Atom go through feedparser, JSON Feed through a small reader of our own. A feed
     that is not well-formed but still yields entries is used (with a warning); one that
     yields no entries and is not well-formed, or is no feed at all, raises ``FeedError``.
-    XML entities declared in the feed are never expanded (feedparser strips unsafe ones).
+    XML entities declared in the feed are expanded only while the expanded document stays
+    within ``max_bytes`` characters (``fetch_max_bytes``); external ones never are. The
+    charset is detected and checked like a page's (``ParsedFeed.charset_note`` says when the
+    declared one was wrong). An entry that cannot be read is skipped with one log line. Only
+    the first ``max_entries`` RSS/Atom entries of the document are read (a warning says so).
     """
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        feed = _parse_json_feed(body, feed_url)
+    text, note = decode_feed_checked(body, _media_charset(content_type))
+    if text.lstrip("\ufeff \t\r\n").startswith("{"):
+        feed = _parse_json_feed(text.encode("utf-8"), feed_url)
         if feed is None:
             raise FeedError(f"{feed_url}: not a usable feed (JSON, but not a JSON Feed)")
+        feed.charset_note = note
         return feed
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html")):
+    head = text[:1024].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype html", "<html")):
         raise FeedError(f"{feed_url}: not a usable feed (an HTML page; `newsflow feeds add` with the site's address "
                         "finds the feeds it links to)")
+    try:
+        check_entity_expansion(text, max_bytes or DEFAULT_EXPANDED_MAX)
+    except EntityExpansionError as exc:
+        raise FeedError(f"{feed_url}: not a usable feed ({exc})") from exc
+    text, cut = first_items(text, max_entries)
+    if cut:
+        log.warning("feed %s lists %d entries; reading the first %d", feed_url, max_entries + cut, max_entries,
+                    extra={"feed": feed_url, "problem": "feed:too_many_entries"})
+    body = as_utf8_xml(text)
     # feedparser flags a missing Content-Type as an error; absent one, XML is the honest guess.
-    headers = {"content-location": feed_url, "content-type": content_type or "application/xml"}
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    media = (content_type or "application/xml").split(";")[0].strip() or "application/xml"
+    headers = {"content-location": feed_url, "content-type": f"{media}; charset=utf-8"}
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    except RecursionError as exc:
+        raise FeedError(f"{feed_url}: not a usable feed (nested too deeply)") from exc
     reason = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         reason = f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
-    entries = [_entry(e) for e in parsed.get("entries", [])]
+    problems: list[str] = []
+    entries = []
+    for index, raw in enumerate(parsed.get("entries", []), 1):
+        label = entry_label(index, raw.get("id"))
+        try:
+            entries.append(_entry(raw, EntryFields(feed_url, label, problems), feed_url))
+        except Exception as exc:  # noqa: BLE001 - whatever one entry does costs that entry only
+            _skip_entry(feed_url, label, f"{type(exc).__name__}: {exc}", problems)
     if not entries and (reason or not parsed.get("version")):
         raise FeedError(f"{feed_url}: not a usable feed ({reason or 'no RSS, Atom or JSON Feed content'})")
     if reason:
@@ -286,11 +377,13 @@ def parse_feed(body: bytes, feed_url: str, *, content_type: str | None = None) -
     meta = parsed.get("feed", {})
     return ParsedFeed(
         url=feed_url,
-        title=" ".join((meta.get("title") or "").split()),
-        link=meta.get("link"),
+        title=" ".join(_str(meta.get("title")).split()),
+        link=_str(meta.get("link")) or None,
         entries=entries,
         bozo=bool(reason),
         bozo_reason=reason,
+        problems=problems + (["feed:too_many_entries"] if cut else []),
+        charset_note=note,
     )
 
 

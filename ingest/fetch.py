@@ -20,6 +20,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -31,6 +32,11 @@ try:  # brotli is optional: advertised and decoded only when installed
     import brotli  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
+# Only brotli >= 1.2 can stop decompressing at an output limit (``output_buffer_limit``); an older
+# one could turn one small input slice into gigabytes, so then "br" is neither asked for nor read.
+# zstd is never advertised: no binding here bounds its output per call the way zlib does.
+BOUNDED_BROTLI = brotli is not None and hasattr(brotli.Decompressor(), "can_accept_more_data")
+ACCEPT_ENCODING = "gzip, deflate" + (", br" if BOUNDED_BROTLI else "")
 
 Kind = Literal["page", "feed", "sitemap", "robots"]
 
@@ -53,6 +59,7 @@ ACCEPT = {
 }
 # Sitemaps may be served compressed as files (sitemap.xml.gz), not only with Content-Encoding.
 GZIP_TYPES = frozenset({"application/gzip", "application/x-gzip", "application/octet-stream"})
+GZIP_MAGIC = b"\x1f\x8b"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALLOW_HINT = "pass --allow-private-hosts (NEWSFLOW_ALLOW_PRIVATE_HOSTS=true) to allow it"
 
@@ -275,7 +282,9 @@ class _Decoder:
     """Incremental Content-Encoding decoder that never produces more than asked for.
 
     httpx's own decoders inflate a whole network chunk at once; a few KB of a gzip bomb can
-    become hundreds of MB before any size check could run. Here every call is bounded.
+    become hundreds of MB before any size check could run. Here every call is bounded. A gzip
+    body of several members (concatenated gzip files, which some servers stream) is decoded
+    whole, member after member.
     """
 
     def __init__(self, encoding: str):
@@ -287,33 +296,41 @@ class _Decoder:
             self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             self._z = zlib.decompressobj()
-        elif encoding == "br" and brotli is not None:
+        elif encoding == "br" and BOUNDED_BROTLI:
             self._br = brotli.Decompressor()
         elif encoding not in ("", "identity"):
-            raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+            raise ValueError(f"unsupported Content-Encoding {encoding!r} (we ask for {ACCEPT_ENCODING})")
 
     def decode(self, data: bytes, limit: int) -> bytes:
         """Decode ``data``; the output stops at ``limit`` bytes (more input then means too large)."""
         if self._z is not None:
-            try:
-                out = self._z.decompress(data, limit)
-            except zlib.error:
-                if not (self.encoding == "deflate" and self._first):
-                    raise
-                # "deflate" is often sent raw, without the zlib header it should have.
-                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                out = self._z.decompress(data, limit)
-            self._first = False
+            out = self._inflate(data, limit)
+            # A gzip member ended with input left over: the next member starts there.
+            while self._z.eof and self._z.unused_data and self.encoding != "deflate" and len(out) < limit:
+                rest = self._z.unused_data
+                if not rest.startswith(GZIP_MAGIC[: len(rest)]):
+                    break  # trailing padding after the last member, as gzip(1) ignores it
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out += self._z.decompress(rest, limit - len(out))
             return out
         if self._br is not None:
-            out = bytearray()
-            # brotli offers no output limit in every version: feed small slices, check between.
-            for i in range(0, len(data), 1024):
-                out += self._br.process(data[i : i + 1024])
-                if len(out) >= limit:
-                    break
-            return bytes(out)
+            try:
+                return self._br.process(data, output_buffer_limit=limit)
+            except brotli.error as exc:
+                raise zlib.error(f"brotli: {exc}") from exc
         return data
+
+    def _inflate(self, data: bytes, limit: int) -> bytes:
+        try:
+            out = self._z.decompress(data, limit)
+        except zlib.error:
+            if not (self.encoding == "deflate" and self._first):
+                raise
+            # "deflate" is often sent raw, without the zlib header it should have.
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self._z.decompress(data, limit)
+        self._first = False
+        return out
 
     def flush(self) -> bytes:
         """What the decoder still holds at the end of the body."""
@@ -345,6 +362,16 @@ class HostGate:
         """Space requests to ``host`` at least ``delay`` seconds apart from now on."""
         with self._lock:
             self._delays[host] = max(self.delay, delay)
+
+    def delay_of(self, host: str) -> float:
+        """The current spacing of requests to ``host``."""
+        with self._lock:
+            return self._delays.get(host, self.delay)
+
+    def ready_at(self, host: str) -> float:
+        """The ``time.monotonic()`` at which the next request to ``host`` may start."""
+        with self._lock:
+            return self._next_start.get(host, 0.0)
 
     def enter(self, host: str) -> float:
         """Wait for a slot on ``host`` and for its turn; returns the seconds waited. Pair with ``leave``."""
@@ -400,6 +427,22 @@ def accepts(kind: Kind, content_type: str | None) -> bool:
     )
 
 
+def _refuse_foreign_scheme_redirect(response: httpx.Response) -> None:
+    """Refuse a redirect to ``javascript:``, ``data:`` and other non-http(s) URLs, clearly.
+
+    Runs before httpx builds its (unused) next request for a redirect, which would otherwise
+    fail on such a Location with a bare ``httpx.InvalidURL``.
+    """
+    location = response.headers.get("location", "").strip()
+    if response.status_code not in REDIRECT_STATUSES or not location:
+        return
+    scheme = urlsplit(location).scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        shown = location if len(location) <= 80 else location[:77] + "..."
+        raise BlockedHostError(str(response.request.url),
+                               f"refused: redirect to a {scheme}: URL ({shown!r}); only http and https URLs are fetched")
+
+
 class Fetcher:
     """Fetches one URL at a time per thread; safe to share between threads."""
 
@@ -410,10 +453,9 @@ class Fetcher:
         self.total_timeout = settings.fetch_total_timeout
         self.allow_private = settings.allow_private_hosts
         self.gate = HostGate(settings.fetch_per_host, settings.fetch_host_delay)
-        encodings = "gzip, deflate" + (", br" if brotli is not None else "")
         self.client = httpx.Client(
             transport=_GuardedTransport(settings.allow_private_hosts, max(4, settings.fetch_concurrency * 2)),
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": encodings},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(
                 connect=settings.fetch_connect_timeout,
                 read=settings.fetch_read_timeout,
@@ -422,6 +464,7 @@ class Fetcher:
             ),
             follow_redirects=False,
             trust_env=False,
+            event_hooks={"response": [_refuse_foreign_scheme_redirect]},
         )
 
     def close(self) -> None:
@@ -505,6 +548,8 @@ class Fetcher:
             raise FetchTimeoutError(url, self._timeout_reason(exc)) from exc
         except httpx.HTTPError as exc:
             raise FetchError(url, f"connection failed: {exc or type(exc).__name__}") from exc
+        except httpx.InvalidURL as exc:  # a URL (or Location) httpx cannot represent
+            raise FetchError(url, f"invalid URL ({exc})") from exc
         except OSError as exc:  # name resolution inside the guarded backend
             raise FetchError(url, f"connection failed: {exc}") from exc
 

@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 TTL = 3600.0
 ERROR_TTL = 300.0
-MAX_CRAWL_DELAY = 30.0  # a Crawl-delay larger than this is taken as this (one page per 30 s per site)
 
 
 class _Rules:
@@ -42,6 +41,8 @@ class RobotsCache:
         self._rules: dict[str, _Rules] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+        # problem kinds met while loading robots.txt files (metric labels), drained by the stage
+        self.problems: list[str] = []
 
     def check(self, url: str) -> str | None:
         """``None`` if ``url`` may be fetched, else the reason it may not (one log-ready phrase)."""
@@ -84,8 +85,16 @@ class RobotsCache:
             return _Rules(None, False, now + ERROR_TTL, exc.reason)
         parser = RobotFileParser(url)
         parser.parse(fetched.body.decode("utf-8", errors="replace").splitlines())
-        delay = parser.crawl_delay(self.user_agent)
-        if delay:
+        try:
+            delay = float(parser.crawl_delay(self.user_agent) or 0)
+        except (TypeError, ValueError, OverflowError):  # a value robotparser kept as text, or absurdly large
+            delay = 0.0
+        if delay > 0:
             host = urlsplit(fetched.final_url).hostname or ""
-            self.fetcher.gate.slow_down(host, min(float(delay), MAX_CRAWL_DELAY))
+            cap = self.fetcher.settings.robots_max_crawl_delay
+            if delay > cap:
+                log.info("robots.txt %s asks for a Crawl-delay of %g s; honouring %g s (robots_max_crawl_delay)", url,
+                         delay, cap, extra={"url": url, "problem": "robots:crawl_delay_capped"})
+                self.problems.append("robots:crawl_delay_capped")
+            self.fetcher.gate.slow_down(host, min(delay, cap))
         return _Rules(parser, False, now + TTL, "ok")

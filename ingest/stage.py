@@ -17,6 +17,13 @@ canonical URL. When a known entry comes back changed, its page is fetched again;
 changed too, the article is published again under the same id with ``revision`` + 1 and
 ``updated_at`` set, so indexes (which upsert by id) replace it.
 
+Hostile sources cost themselves only: a feed entry that cannot be handled is skipped with one
+line (``entry:invalid``); at most ``feed_max_entries`` entries of a feed are fetched per poll,
+newest first, the rest in later polls; pages are started only when their site is ready
+(``ingest.dispatch``), and those whose site would make the poll wait longer than the capped
+Crawl-delay are left for a later poll; a page declaring another site's URL as its canonical
+keeps its own identity; a page over the markup budget is not extracted (``ingest.markup``).
+
 Each feed is scheduled (``ingest.schedule``): adaptive interval, backoff with jitter after
 errors, ``Retry-After`` honoured; ``poll_once(..., due_only=True)`` skips feeds not yet due.
 A feed registered as a sitemap is read with ``ingest.sitemaps`` instead of the feed parser.
@@ -30,19 +37,24 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Callable
+from urllib.parse import urlsplit
 
 from newsflow.bus import Bus
 from newsflow.config import Settings
 from newsflow.contracts import Article, article_id, content_hash, utcnow
 from ingest import schedule
+from ingest.dispatch import dispatch
 from ingest.extract import ExtractedPage, extract_html
 from ingest.feeds import FeedEntry, FeedError, parse_feed
 from ingest.charset import decode_html_checked
+from ingest.markup import over_budget
 from ingest.fetch import (BadContentTypeError, BlockedHostError, FetchError, Fetcher, FetchResult, FetchTimeoutError,
                           HTTPStatusError, TooLargeError, TooManyRedirectsError)
 from ingest.robots import RobotsCache
 from ingest.sitemaps import newest_children, parse_sitemap
+from ingest.sites import same_site
 from ingest.state import FeedState, IngestState, Seen
 from ingest.urls import article_canonical, http_canonical, source_of
 
@@ -115,7 +127,7 @@ class _Page:
 class _Batch:
     """One feed's new articles, published together, then marked seen together."""
 
-    articles: list[Article] = field(default_factory=list)
+    articles: list[tuple[str, str]] = field(default_factory=list)  # (article id, its JSON)
     marks: list[tuple[list[str], str, str]] = field(default_factory=list)  # (urls, article id, hash)
     urls: dict[str, Seen] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
@@ -136,6 +148,35 @@ class _Todo:
 _http_canonical = http_canonical  # the name this module has always used
 
 
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+
+
+def _shown(value: str, limit: int = 120) -> str:
+    """A value from a feed as a log line shows it: one line, at most ``limit`` characters."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def _first_line(exc: Exception) -> str:
+    return _shown(str(exc).splitlines()[0] if str(exc) else "", 300)
+
+
+def newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Entries newest first when every entry has a date; otherwise in the feed's own order.
+
+    Feeds list newest first by convention, so an undated feed's order is the best guess;
+    mixing dated and undated entries would give the undated ones an arbitrary place.
+    """
+    if entries and all(e.published or e.updated for e in entries):
+        return sorted(entries, key=lambda e: e.published or e.updated, reverse=True)
+    return list(entries)
+
+
+
 class IngestStage:
     """Polls feeds and publishes new articles to the articles topic."""
 
@@ -152,6 +193,7 @@ class IngestStage:
         self.robots = RobotsCache(self.fetcher, settings.user_agent) if settings.respect_robots else None
         self._pool = ThreadPoolExecutor(max(1, settings.fetch_concurrency), thread_name_prefix="ingest-fetch")
         self._malformed = False  # the feed being polled is not well-formed (but had entries)
+        self._feed_problems: list[str] = []  # problem kinds parse_feed met in the feed being polled
 
     def close(self) -> None:
         """Stop the fetch threads and release what this stage opened."""
@@ -217,9 +259,14 @@ class IngestStage:
         fetched = self.fetcher.fetch(state.url, "feed", etag=state.etag, last_modified=state.last_modified)
         if fetched.not_modified:
             return fetched, None
-        feed = parse_feed(fetched.body, fetched.final_url, content_type=fetched.headers.get("content-type"))
+        feed = parse_feed(fetched.body, fetched.final_url, content_type=fetched.headers.get("content-type"),
+                          max_bytes=self.settings.fetch_max_bytes)
         if feed.bozo:  # parse_feed logged it; used, since it has entries, but counted
             self._malformed = True
+        if feed.charset_note:
+            log.warning("feed %s: %s", state.url, feed.charset_note, extra={"feed": state.url, "problem": "feed:charset_mismatch"})
+            self._feed_problems.append("feed:charset_mismatch")
+        self._feed_problems += feed.problems  # each logged by parse_feed
         return fetched, feed.entries
 
     def _read_sitemap(self, state: FeedState) -> tuple[FetchResult, list[FeedEntry] | None]:
@@ -247,6 +294,7 @@ class IngestStage:
         report.feeds_polled += 1
         state = self.state.feed_state(feed_url)
         self._malformed = False
+        self._feed_problems = []
         try:
             fetched, entries = self._read(state)
         except (FetchError, FeedError) as exc:
@@ -254,9 +302,11 @@ class IngestStage:
             self._feed_failed(state, report, getattr(exc, "reason", None) or str(exc), problem_kind(exc), retry_after)
             return
         except Exception as exc:  # a parser bug must not stop the other feeds
-            log.exception("feed %s: unexpected error", feed_url, extra={"feed": feed_url})
+            log.debug("feed %s: unexpected error", feed_url, exc_info=True, extra={"feed": feed_url})
             self._feed_failed(state, report, f"unexpected error: {type(exc).__name__}: {exc}", "unexpected")
             return
+        finally:
+            self._drain_problems(report)
         if self._malformed:
             self._problem(report, "feed:malformed")
         if entries is None:
@@ -269,12 +319,24 @@ class IngestStage:
             self._problem(report, "feed:empty")
 
         failures_before = len(report.failures)
-        new = self._ingest_entries(feed_url, entries, report, attempted)
-        # With a failed entry, keep the old validators: an unchanged feed must be fetched in full
-        # next time (not answered 304), or that entry would never be retried.
-        self._feed_ok(state, fetched if len(report.failures) == failures_before else None, new)
+        new, deferred = self._ingest_entries(feed_url, newest_first(entries), report, attempted)
+        self._drain_problems(report)
+        # With a failed or deferred entry, keep the old validators: an unchanged feed must be
+        # fetched in full next time (not answered 304), or that entry would never be retried.
+        complete = len(report.failures) == failures_before and not deferred
+        self._feed_ok(state, fetched if complete else None, new, backlog=bool(deferred))
 
-    def _feed_ok(self, state: FeedState, fetched: FetchResult | None, new_entries: int) -> None:
+    def _drain_problems(self, report: IngestReport) -> None:
+        """Count the problems met below the stage (feed parsing, robots.txt), each already logged."""
+        kinds, self._feed_problems = self._feed_problems, []
+        if self.robots is not None:  # appended to by fetch threads: take what is there now
+            taken = len(self.robots.problems)
+            kinds += self.robots.problems[:taken]
+            del self.robots.problems[:taken]
+        for kind in kinds:
+            self._problem(report, kind)
+
+    def _feed_ok(self, state: FeedState, fetched: FetchResult | None, new_entries: int, *, backlog: bool = False) -> None:
         if fetched is not None:
             state.etag, state.last_modified = fetched.etag, fetched.last_modified
         now = utcnow()
@@ -283,7 +345,8 @@ class IngestStage:
         state.consecutive_failures = 0
         state.entries_seen += new_entries
         state.interval = schedule.next_interval(self.settings, state.interval, new_entries)
-        state.next_poll = schedule.after(now, state.interval)
+        # entries left for later polls: come back as soon as the schedule allows
+        state.next_poll = schedule.after(now, schedule.bounds(self.settings)[0] if backlog else state.interval)
         self.state.save_feed_state(state)
 
     def _feed_failed(self, state: FeedState, report: IngestReport, reason: str, kind: str, retry_after: str | None = None) -> None:
@@ -303,58 +366,115 @@ class IngestStage:
 
     # --- entries ----------------------------------------------------------------------------
 
-    def _ingest_entries(self, feed_url: str, entries: list[FeedEntry], report: IngestReport, attempted: set[str]) -> int:
-        """Handle a feed's entries; returns how many were new to us."""
+    def _ingest_entries(self, feed_url: str, entries: list[FeedEntry], report: IngestReport,
+                        attempted: set[str]) -> tuple[int, int]:
+        """Handle a feed's entries (newest first); returns how many were new to us and how many were deferred.
+
+        At most ``feed_max_entries`` entries are fetched per poll; the others, and those whose site
+        was not ready within the politeness budget, are left for later polls.
+        """
         todo: list[_Todo] = []
         fingerprints: list[tuple[str, str]] = []
         guids: dict[str, str] = {}
+        over = 0
         for entry in entries:
             report.entries_seen += 1
-            if not entry.link:
-                log.warning("feed %s: entry %r has no link; skipped", feed_url, entry.title or entry.guid or "(untitled)",
-                            extra={"feed": feed_url, "problem": "entry:no_link"})
-                self._problem(report, "entry:no_link")
+            if len(todo) >= self.settings.feed_max_entries:
+                over += 1
                 continue
-            canon = _http_canonical(entry.link)
-            if canon is None:
-                self._problem(report, "entry:not_http")
-                self._entry_failed(feed_url, entry.link, "not an http(s) link", report)
+            try:
+                item = self._plan_entry(feed_url, entry, report, attempted, guids, fingerprints)
+            except Exception as exc:  # noqa: BLE001 - one entry's oddity costs that entry only
+                self._entry_invalid(feed_url, entry, exc, report)
                 continue
-            if entry.guid:
-                other = guids.setdefault(entry.guid, canon)
-                if other != canon:
-                    # Links identify articles, ids are only the feed's bookkeeping: both are kept.
-                    log.warning("feed %s: entries with the same id %r link to %s and %s; taking them as two articles",
-                                feed_url, entry.guid, other, canon, extra={"feed": feed_url, "problem": "entry:duplicate_guid"})
-                    self._problem(report, "entry:duplicate_guid")
-            fingerprint = entry_fingerprint(entry)
-            seen = self.state.seen_url(canon)
-            if seen is not None:
-                known = self.state.entry_fingerprint(canon)
-                if known is None:  # seen before fingerprints were kept: this one is the baseline
-                    fingerprints.append((canon, fingerprint))
-                if known is None or known == fingerprint or canon in attempted:
-                    report.duplicates += 1
-                    continue
-                attempted.add(canon)
-                todo.append(_Todo(entry, canon, fingerprint, revisit=seen))
-                continue
-            if canon in attempted:
-                continue
-            attempted.add(canon)
-            todo.append(_Todo(entry, canon, fingerprint))
+            if item is not None:
+                todo.append(item)
+        if over:
+            log.info("feed %s: more than %d entries to fetch; taking the newest %d now, the rest in later polls",
+                     feed_url, self.settings.feed_max_entries, self.settings.feed_max_entries,
+                     extra={"feed": feed_url, "problem": "feed:entries_deferred"})
+            self._problem(report, "feed:entries_deferred")
 
-        # Fetch concurrently, but handle results in feed order in this thread: dedup decisions
-        # and publishing stay sequential and deterministic.
-        futures = [self._pool.submit(self._fetch_page, item.entry.link) for item in todo]
+        # Fetch concurrently (a site that asks for slow crawling does not hold the others' pages),
+        # but handle results in feed order in this thread: dedup decisions and publishing stay
+        # sequential and deterministic.
+        budget = max(self.settings.robots_max_crawl_delay, self.settings.fetch_host_delay)
+        futures = dispatch(self._pool, self.fetcher.gate,
+                           [(item.entry.link, partial(self._fetch_page, item.entry.link)) for item in todo], budget)
         batch = _Batch(fingerprints=fingerprints)
+        late = 0
         for item, future in zip(todo, futures):
-            if item.revisit is not None:
-                self._handle_revisit(feed_url, item, future.result(), batch, report)
-            else:
-                self._handle_entry(feed_url, item, future.result(), batch, report)
+            if future is None:
+                late += 1
+                attempted.discard(item.canon)
+                continue
+            try:
+                if item.revisit is not None:
+                    self._handle_revisit(feed_url, item, future.result(), batch, report)
+                else:
+                    self._handle_entry(feed_url, item, future.result(), batch, report)
+            except Exception as exc:  # noqa: BLE001 - one entry's oddity costs that entry only
+                self._entry_invalid(feed_url, item.entry, exc, report)
+        if late:
+            log.info("feed %s: %d of its pages left for a later poll: their sites' politeness delays (Crawl-delay, "
+                     "fetch_host_delay) would hold this poll more than %g s", feed_url, late, budget,
+                     extra={"feed": feed_url, "problem": "page:deferred"})
+            for _ in range(late):
+                self._problem(report, "page:deferred")
         self._publish(batch)
-        return sum(1 for item in todo if item.revisit is None)
+        started = [item for item, future in zip(todo, futures) if future is not None]
+        return sum(1 for item in started if item.revisit is None), over + late
+
+    def _plan_entry(self, feed_url: str, entry: FeedEntry, report: IngestReport, attempted: set[str],
+                    guids: dict[str, str], fingerprints: list[tuple[str, str]]) -> _Todo | None:
+        """What to do with one entry: a page to fetch (new or edited), or nothing."""
+        if not entry.link:
+            log.warning("feed %s: entry %r has no link; skipped", feed_url, entry.title or entry.guid or "(untitled)",
+                        extra={"feed": feed_url, "problem": "entry:no_link"})
+            self._problem(report, "entry:no_link")
+            return None
+        canon = _http_canonical(entry.link)
+        if canon is None:
+            self._problem(report, "entry:not_http")
+            scheme = _scheme(entry.link)
+            if scheme and scheme not in ("http", "https"):
+                # never fetchable, so not a failure to retry: the entry is refused for good
+                log.warning("feed %s: entry link %s refused: %s: links are not fetched (only http and https)",
+                            feed_url, _shown(entry.link), scheme, extra={"feed": feed_url, "problem": "entry:not_http"})
+            else:
+                self._entry_failed(feed_url, entry.link, "not an http(s) link", report)
+            return None
+        if entry.guid:
+            other = guids.setdefault(entry.guid, canon)
+            if other != canon:
+                # Links identify articles, ids are only the feed's bookkeeping: both are kept.
+                log.warning("feed %s: entries with the same id %r link to %s and %s; taking them as two articles",
+                            feed_url, entry.guid, other, canon, extra={"feed": feed_url, "problem": "entry:duplicate_guid"})
+                self._problem(report, "entry:duplicate_guid")
+        fingerprint = entry_fingerprint(entry)
+        seen = self.state.seen_url(canon)
+        if seen is not None:
+            known = self.state.entry_fingerprint(canon)
+            if known is None:  # seen before fingerprints were kept: this one is the baseline
+                fingerprints.append((canon, fingerprint))
+            if known is None or known == fingerprint or canon in attempted:
+                report.duplicates += 1
+                return None
+            attempted.add(canon)
+            return _Todo(entry, canon, fingerprint, revisit=seen)
+        if canon in attempted:
+            return None
+        attempted.add(canon)
+        return _Todo(entry, canon, fingerprint)
+
+    def _entry_invalid(self, feed_url: str, entry: FeedEntry, exc: Exception, report: IngestReport) -> None:
+        """An entry that could not be handled at all: one line, counted, retried next poll."""
+        name = _shown(entry.link or entry.guid or entry.title or "(untitled)")
+        log.warning("feed %s: entry %s skipped: %s: %s", feed_url, name, type(exc).__name__, _first_line(exc),
+                    extra={"feed": feed_url, "problem": "entry:invalid"})
+        log.debug("entry %s of feed %s failed", name, feed_url, exc_info=True)
+        self._problem(report, "entry:invalid")
+        report.failures.append((entry.link or feed_url, f"{type(exc).__name__}: {_first_line(exc)}"))
 
     def _fetch_page(self, url: str) -> _Page:
         if self.robots is not None:
@@ -375,6 +495,9 @@ class IngestStage:
             html, note = decode_html_checked(fetched.body, fetched.charset)
             if note:
                 log.warning("page %s: %s", url, note, extra={"url": url, "problem": "page:charset_mismatch"})
+            refused = over_budget(html)
+            if refused:  # extraction would cost far more CPU than any article page needs
+                return _Page(fetched, error=refused, kind="markup_budget", charset_note=note)
             page = extract_html(html, fetched.final_url)
         except Exception as exc:  # extraction bugs on odd pages are that page's problem only
             log.debug("extraction of %s failed", url, exc_info=True)
@@ -383,8 +506,18 @@ class IngestStage:
             return _Page(fetched, None, "no article text found on the page", "no_text", note)
         return _Page(fetched, page, charset_note=note)
 
-    def _declared_canonical(self, page: ExtractedPage | None, final: str) -> str | None:
-        return article_canonical(page.canonical_url if page else None, final)
+    def _declared_canonical(self, feed_url: str, page: ExtractedPage | None, final: str, report: IngestReport) -> str | None:
+        if page is None or not page.canonical_url:
+            return None
+        declared = _http_canonical(page.canonical_url)
+        # A page speaks for its own site only: another site's URL as its canonical would take
+        # that site's article id (and replace its article in the index).
+        if declared and not same_site(declared, final):
+            log.warning("page %s declares rel=canonical %s, on another site; ignored", final, _shown(declared),
+                        extra={"feed": feed_url, "url": final, "problem": "page:foreign_canonical"})
+            self._problem(report, "page:foreign_canonical")
+            return None
+        return article_canonical(declared, final)
 
     def _seen(self, url: str, batch: _Batch) -> Seen | None:
         return batch.urls.get(url) or self.state.seen_url(url)
@@ -421,7 +554,7 @@ class IngestStage:
         page = result.page
         if result.fetched is not None:
             final = _http_canonical(result.fetched.final_url) or item.canon
-            canonical = self._declared_canonical(page, final) or final
+            canonical = self._declared_canonical(feed_url, page, final, report) or final
             aliases += [final, canonical]
             for url in (canonical, final):
                 seen = self._seen(url, batch)
@@ -444,7 +577,7 @@ class IngestStage:
             return
 
         article = self._article(feed_url, entry, canonical, page, text, text_source, digest, report)
-        batch.articles.append(article)
+        batch.articles.append((article.id, article.to_json()))  # serialised here: a failure costs this entry only
         batch.marks.append((aliases, article.id, digest))
         batch.fingerprints.append((item.canon, item.fingerprint))
         for url in aliases:
@@ -472,13 +605,14 @@ class IngestStage:
             return
         canonical = item.canon
         if result.fetched is not None:
-            canonical = self._declared_canonical(result.page, result.fetched.final_url) or _http_canonical(result.fetched.final_url) or canonical
+            final = _http_canonical(result.fetched.final_url) or canonical
+            canonical = self._declared_canonical(feed_url, result.page, final, report) or final
         article = self._article(feed_url, item.entry, canonical, result.page, text, text_source, digest, report)
         now = utcnow()
         article = article.model_copy(update={"id": aid, "revision": revision + 1, "updated_at": now})
         log.info("article %s was edited: publishing revision %d", item.entry.link, revision + 1,
                  extra={"feed": feed_url, "url": item.entry.link, "article_id": aid})
-        batch.articles.append(article)
+        batch.articles.append((article.id, article.to_json()))  # serialised here: a failure costs this entry only
         batch.revisions.append((aid, revision + 1, digest))
         report.articles_revised += 1
         if self.metrics is not None:
@@ -490,6 +624,8 @@ class IngestStage:
         for date in candidates:
             if date <= fetched_at + FUTURE_TOLERANCE:
                 return date
+            log.debug("article %s: publication date %s is in the future; trying the next source", entry.link,
+                      date.isoformat(), extra={"feed": feed_url, "url": entry.link})
         if not candidates:
             return None
         log.warning("article %s: publication date %s is in the future; using the fetch time", entry.link,
@@ -524,7 +660,7 @@ class IngestStage:
 
     def _publish(self, batch: _Batch) -> None:
         if batch.articles:
-            self.bus.publish_many(self.topic, [(a.id, a.to_json()) for a in batch.articles], dict(HEADERS))
+            self.bus.publish_many(self.topic, batch.articles, dict(HEADERS))
             self.bus.flush()
         # Only now that the bus has them: a crash before this line republishes, never loses.
         for urls, aid, digest in batch.marks:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ingest.sites import same_site
+
 # Click and campaign identifiers: they vary per reader and per share, never per article.
 TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "mc_cid", "mc_eid", "igshid", "ref_src", "yclid", "msclkid", "_ga"}
@@ -132,11 +134,14 @@ def article_canonical(declared: str | None, final_url: str) -> str | None:
     declares ``declared`` as its ``rel=canonical``: the declared one, unless it is unusable.
 
     Some sites declare their home page as every article's canonical; that would fold all their
-    articles into one id, so such a declaration is ignored (``None``: use ``final_url``).
+    articles into one id, so such a declaration is ignored (``None``: use ``final_url``), as is
+    one on another site (it would take that site's article id).
     """
     if not declared:
         return None
     canon = http_canonical(declared)
+    if canon and not same_site(canon, final_url):
+        return None
     if canon and urlsplit(canon).path == "/" and urlsplit(final_url).path != "/":
         return None
     return canon

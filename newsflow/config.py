@@ -115,6 +115,8 @@ class Settings(BaseSettings):
     fetch_host_delay: float = 0.25
     respect_robots: bool = True  # obey robots.txt for article pages and sitemaps
     sitemap_max_urls: int = 200  # newest URLs taken from one sitemap poll (sitemaps can list millions)
+    feed_max_entries: int = Field(default=200, ge=1)  # newest new entries taken from one feed per poll; the rest later
+    robots_max_crawl_delay: float = Field(default=10.0, ge=0)  # a robots.txt Crawl-delay above this is taken as this
     # archive backfill (`newsflow backfill`): where cc-news:YYYY-MM finds the month's warc.paths.gz
     # (a mirror, or a loopback server in tests), and the largest remote WARC file read (CC-NEWS files are ~1 GB)
     cc_news_base_url: str = "https://data.commoncrawl.org/"

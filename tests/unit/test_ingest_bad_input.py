@@ -32,10 +32,10 @@ class Run:
         self.good_link = serve_article(site, "/news/good", "good")
         self.good_feed = serve_feed(site, "/feeds/good.xml", rss({"link": self.good_link}))
 
-    def poll(self, *feeds):
+    def poll(self, *feeds, level=logging.INFO):
         stage = IngestStage(self.settings, self.bus, metrics=self.metrics)
         try:
-            with self.caplog.at_level(logging.INFO, logger="ingest"):
+            with self.caplog.at_level(level, logger="ingest"):
                 self.report = stage.poll_once([*feeds, self.good_feed])
         finally:
             stage.close()
