@@ -241,10 +241,12 @@ class IngestStage:
         ``feed_url`` that got this body: same entry handling, same state. Raises ``FeedError``
         for a body that is not a feed."""
         report = IngestReport(feeds_polled=1)
-        feed = parse_feed(body, feed_url, content_type=content_type)
+        feed = parse_feed(body, feed_url, content_type=content_type, max_bytes=self.settings.fetch_max_bytes)
         state = self.state.feed_state(feed_url)
-        new = self._ingest_entries(feed_url, feed.entries, report, set())
-        self._feed_ok(state, None, new)
+        self._feed_problems += feed.problems  # each logged by parse_feed
+        new, deferred = self._ingest_entries(feed_url, newest_first(feed.entries), report, set())
+        self._drain_problems(report)
+        self._feed_ok(state, None, new, backlog=bool(deferred))
         return report
 
     def _problem(self, report: IngestReport, kind: str) -> None:
