@@ -127,6 +127,7 @@ def to_source_json(article: EnrichedArticle, indexed_at: str) -> str:
 def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
     facets["source"] = []
+    facets["language"] = []
     for label in sorted(labels):
         facets.setdefault(label, [])
     return facets
@@ -546,6 +547,7 @@ class ElasticsearchIndex:
         facets["source"] = [
             FacetValue(name=b["name"]["buckets"][0]["key"] if b["name"]["buckets"] else b["key"], count=b["doc_count"])
             for b in aggs["sources"]["buckets"]]
+        facets["language"] = [FacetValue(name=b["key"], count=b["doc_count"]) for b in aggs["languages"]["buckets"]]
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
 
     def close(self) -> None:

@@ -514,6 +514,7 @@ class EmbeddedIndex:
     def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
         facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
         facets["source"] = []
+        facets["language"] = []
         for label in sorted(labels):
             facets.setdefault(label, [])
         return facets
@@ -551,6 +552,12 @@ class EmbeddedIndex:
             [*params, size],
         ).fetchall()
         facets["source"] = [FacetValue(name=s, count=n) for s, n in rows]
+        rows = conn.execute(
+            f"""SELECT a.language, COUNT(*) AS n FROM articles a WHERE a.rid IN ({matches_sql}) AND a.language IS NOT NULL
+                GROUP BY a.language ORDER BY n DESC, a.language LIMIT ?""",
+            [*params, size],
+        ).fetchall()
+        facets["language"] = [FacetValue(name=code, count=n) for code, n in rows]
         return facets
 
     def close(self) -> None:

@@ -128,7 +128,7 @@ def label_filter(label: str, min_salience: float | None = None) -> dict:
 
 
 def facet_aggs(size: int) -> dict:
-    """Entity facets (articles per label and key, shown by the most common name) and sources."""
+    """Entity facets (articles per label and key, shown by the most common name), sources and languages."""
     by_count = [{"_count": "desc"}, {"_key": "asc"}]
     return {
         "entities": {"nested": {"path": "entity_rows"}, "aggs": {
@@ -138,4 +138,5 @@ def facet_aggs(size: int) -> dict:
                         "name": {"terms": {"field": "entity_rows.name", "size": 1, "order": by_count}}}}}}}}}},
         "sources": {"terms": {"field": "source_key", "size": size, "order": by_count}, "aggs": {
             "name": {"terms": {"field": "source", "size": 1, "order": {"_key": "asc"}}}}},
+        "languages": {"terms": {"field": "lang", "size": size, "order": by_count}},
     }

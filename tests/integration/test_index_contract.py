@@ -565,3 +565,9 @@ def test_export_of_an_empty_index_and_with_filters(index):
     assert {h.id for h in index.export(SearchRequest(query="missile source:b.com"))} == {"missile"}
     (hit,) = index.export(SearchRequest(query="lang:de"))
     assert hit.language == "de"
+
+
+def test_a_language_facet_counts_the_matches_per_language(inflected):
+    result = inflected.search(SearchRequest())
+    assert [(v.name, v.count) for v in result.facets["language"]] == [("de", 1)]  # the others say no language
+    assert inflected.search(SearchRequest(query="nothingmatches")).facets["language"] == []
