@@ -25,11 +25,23 @@ echo "The Harbor Ledger (sample site) is at $BASE/"
 step newsflow run --once --allow-private-hosts --feeds "$BASE/feeds/rss.xml" --feeds "$BASE/feeds/atom.xml"
 "$NF" run --once --allow-private-hosts --data-dir "$DATA" --feeds "$BASE/feeds/rss.xml" --feeds "$BASE/feeds/atom.xml"
 
-search() { step newsflow search "$@"; "$NF" search --data-dir "$DATA" "$@"; }
+# print each search exactly as run, quoted for the shell, so it works when pasted
+quoted() {
+  local out="" a
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9_./:=@+-]+$ ]]; then out+="$a "; else out+="'${a//\'/\'\\\'\'}' "; fi
+  done
+  printf '%s' "${out% }"
+}
+search() { printf '\n\033[1m$ %s\033[0m\n' "$(quoted "$NF" search --data-dir "$DATA" "$@")"; "$NF" search --data-dir "$DATA" "$@"; }
 search '"grain corridor" OR shipping' --limit 3
 search --entity "Kim Jong-un" --limit 5
 search --entity Erdogan --label PERSON --limit 3
-search 'sanctions -missile' --since 2026-03-01 --limit 3
+search sanctions -missile --since 2026-03-01 --limit 3
+search missile --sort newest --limit 3
+search 'entity:"Kim Jong Un" missiles' --since 2026-03-01 --limit 3
+search title:shipping --limit 3
+search --entity Putin --format csv
 
 step newsflow run --once ... "(a second run: nothing new)"
 "$NF" run --once --allow-private-hosts --no-progress --data-dir "$DATA" --feeds "$BASE/feeds/rss.xml" --feeds "$BASE/feeds/atom.xml"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -28,13 +29,15 @@ import pydantic_core
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
 
-from index.embedded import HIT_ENTITIES, SNIPPET_TOKENS, _lead
-from index.es_mapping import MAPPINGS, template_body
+from index.embedded import HIT_ENTITIES
+from index.es_mapping import ADDED_IN_2, MAPPING_VERSION, MAPPINGS, template_body
 from index.es_query import entity_evidence_agg, entity_filter, facet_aggs, label_filter, split
 from index.rows import EntityRow, entity_rows, source_key
+from index.snippets import matcher, snippet
+from newsflow.analysis import iso_code, stem_text
 from newsflow.contracts import EnrichedArticle, Entity
 from newsflow.names import fold
-from newsflow.query import fts5_parts, parse
+from newsflow.search_plan import SearchPlan, author_keys, search_plan
 from newsflow.search import (
     FACET_LABELS,
     EntityRef,
@@ -54,7 +57,9 @@ if logging.getLogger("elastic_transport.transport").level == logging.NOTSET:
 INDEX_VERSION = 1
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
 RETRY_STATUSES = (429, 502, 503, 504)
-_HIT_FIELDS = ["id", "url", "canonical_url", "title", "source", "published_at", "story_id", "text", "entity_rows"]
+_HIT_FIELDS = ["id", "url", "canonical_url", "title", "source", "published_at", "story_id", "text", "entity_rows", "lang"]
+EXPORT_PAGE = 500  # hits per search_after page while exporting
+EXPORT_KEEP_ALIVE = "2m"  # the point in time lives this long between two pages
 
 
 class IndexWriteError(RuntimeError):
@@ -98,6 +103,10 @@ def _derived(article: EnrichedArticle, indexed_at: str) -> dict:
         "source_key": source_key(article.source),
         "indexed_at": indexed_at,
         "entity_rows": entity_docs(article.entities),
+        "title_stem": stem_text(article.title, article.language),
+        "text_stem": stem_text(article.text, article.language),
+        "author_keys": author_keys(article.authors),
+        "lang": iso_code(article.language),
     }
 
 
@@ -118,40 +127,10 @@ def to_source_json(article: EnrichedArticle, indexed_at: str) -> str:
 def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
     facets["source"] = []
+    facets["language"] = []
     for label in sorted(labels):
         facets.setdefault(label, [])
     return facets
-
-
-def _snippet(highlighted: str) -> str:
-    """A window of ``SNIPPET_TOKENS`` words of the text, like the embedded index's FTS5 snippet.
-
-    ``highlighted`` is the whole text with matches in ``<mark>``: the window holds the most
-    marked words, centred on them, with … where it does not reach the start or end of the text.
-    """
-    words = highlighted.split()
-    n, size = len(words), SNIPPET_TOKENS
-    if n <= size:
-        return " ".join(words)
-    marks = [i for i, w in enumerate(words) if "<mark>" in w or "</mark>" in w]
-    start = 0
-    if marks:
-        best_i, best_count, best_last = marks[0], 0, marks[0]
-        for k, i in enumerate(marks):
-            inside = [j for j in marks[k:] if j < i + size]
-            if len(inside) > best_count:
-                best_i, best_count, best_last = i, len(inside), inside[-1]
-        pad = (size - (best_last - best_i + 1)) // 2
-        start = max(0, min(best_i - pad, n - size))
-    window = words[start:start + size]
-    text = " ".join(window)
-    # a phrase mark cut by the window: close or reopen it
-    if text.rfind("<mark>") > text.rfind("</mark>"):
-        text += "</mark>"
-    first_close, first_open = text.find("</mark>"), text.find("<mark>")
-    if first_close != -1 and (first_open == -1 or first_close < first_open):
-        text = "<mark>" + text
-    return ("…" if start > 0 else "") + text + ("…" if start + size < n else "")
 
 
 class ElasticsearchIndex:
@@ -193,7 +172,9 @@ class ElasticsearchIndex:
             return
         self.client.indices.put_index_template(
             name=self.template_name, **template_body(self.alias, getattr(self.settings, "es_text_analyzer", "standard")))
-        if not self.client.indices.exists_alias(name=self.alias):
+        if self.client.indices.exists_alias(name=self.alias):
+            self._upgrade_mapping()
+        else:
             if self.client.indices.exists(index=self.alias):
                 raise RuntimeError(
                     f"{self.alias!r} is a concrete index, not an alias: newsflow reads and writes through "
@@ -206,6 +187,21 @@ class ElasticsearchIndex:
                     raise
                 self.client.indices.put_alias(index=self.index_name, name=self.alias)
         self._ready = True
+
+    def _upgrade_mapping(self) -> None:
+        """An index behind the alias with an older mapping gets the fields added since (additive,
+        allowed on a live index); its older articles get them from `newsflow index reindex`."""
+        for name, body in self.client.indices.get_mapping(index=self.alias).items():
+            mapping = body.get("mappings") or {}
+            version = int((mapping.get("_meta") or {}).get("newsflow_mapping_version") or 1)
+            if version >= MAPPING_VERSION:
+                continue
+            self.client.indices.put_mapping(
+                index=name, properties={f: MAPPINGS["properties"][f] for f in ADDED_IN_2},
+                meta={**(mapping.get("_meta") or {}), "newsflow_mapping_version": MAPPING_VERSION,
+                      "newsflow_upgraded_from": version})
+            log.warning("Elasticsearch index %s had mapping version %s: added %s; articles indexed before now are "
+                        "found by inflections only after `newsflow index reindex`", name, version, ", ".join(ADDED_IN_2))
 
     # ------------------------------------------------------------------ writes
 
@@ -315,15 +311,21 @@ class ElasticsearchIndex:
                  for b in resp["aggregations"]["rows"]["f"]["keys"]["buckets"] if b["name"]["buckets"]}
         return [FacetValue(name=names.get(k, k), count=n) for k, n in keys]
 
+    def _prepare(self, request: SearchRequest) -> tuple[SearchPlan, dict | None, list[dict]]:
+        """The plan (refuses what the embedded index refuses, with the same messages), the scoring
+        query and the exclusions."""
+        plan = search_plan(request)
+        query, exclusions = split(plan.text, plan.query_languages)
+        return plan, query, exclusions
+
     def search(self, request: SearchRequest) -> SearchResult:
-        """Full text (BM25, title boosted) plus entity, label, source and date filters; facets over all matches."""
-        node = parse(request.query)
-        fts5_parts(node)  # refuses what the embedded index refuses, with the same message
-        query, exclusions = split(node) if node is not None else (None, [])
+        """Full text (BM25, title boosted) plus entity, label, source, language and date filters;
+        facets over all matches; hits in ``request.sort`` order."""
+        plan, query, exclusions = self._prepare(request)
         if request.limit and request.offset + request.limit > MAX_RESULT_WINDOW:
             raise QueryError(f"cannot page beyond {MAX_RESULT_WINDOW} results; narrow the search instead")
         try:
-            filters = self._filters(request)
+            filters = self._filters(request, plan)
             body = self._body(request, query, filters, exclusions)
             resp = self.client.search(index=self.alias, **body)
         except es_exc.NotFoundError as exc:
@@ -332,27 +334,25 @@ class ElasticsearchIndex:
             raise
         except es_exc.BadRequestError as exc:
             raise QueryError(f"cannot run this query: {exc.message}") from None
-        return self._result(request, resp, scored=query is not None)
+        return self._result(plan, resp, scored=query is not None)
 
     def msearch(self, requests: list[SearchRequest]) -> list[SearchResult]:
         """Several searches in one ``msearch`` request (after one evidence query for all their
         entities); each answers exactly what ``search`` would. Results in order."""
         if not requests:
             return []
-        prepared: list[tuple[SearchRequest, dict | None, list[dict]]] = []
+        prepared: list[tuple[SearchRequest, SearchPlan, dict | None, list[dict]]] = []
         for request in requests:
-            node = parse(request.query)
-            fts5_parts(node)
-            query, exclusions = split(node) if node is not None else (None, [])
+            plan, query, exclusions = self._prepare(request)
             if request.limit and request.offset + request.limit > MAX_RESULT_WINDOW:
                 raise QueryError(f"cannot page beyond {MAX_RESULT_WINDOW} results; narrow the search instead")
-            prepared.append((request, query, exclusions))
+            prepared.append((request, plan, query, exclusions))
         empty = [SearchResult(total=0, facets=_facet_skeleton([])) for _ in requests]
         try:
-            evidence = self._evidence([(k, r.label) for r in requests for k in self._entity_keys(r)])
+            evidence = self._evidence([pair for r, p, _, _ in prepared for pair in self._evidence_pairs(r, p)])
             searches: list[dict] = []
-            for request, query, exclusions in prepared:
-                body = self._body(request, query, self._filters(request, evidence), exclusions)
+            for request, plan, query, exclusions in prepared:
+                body = self._body(request, query, self._filters(request, plan, evidence), exclusions)
                 # msearch takes raw bodies: the client's keyword names differ from the JSON ones
                 body["from"] = body.pop("from_")
                 body["_source"] = body.pop("source")
@@ -365,7 +365,7 @@ class ElasticsearchIndex:
         except es_exc.BadRequestError as exc:
             raise QueryError(f"cannot run this query: {exc.message}") from None
         results: list[SearchResult] = []
-        for (request, query, _), item, none in zip(prepared, resp["responses"], empty):
+        for (request, plan, query, _), item, none in zip(prepared, resp["responses"], empty):
             if "error" in item:
                 err = item["error"]
                 kind = err.get("type") if isinstance(err, dict) else str(err)
@@ -376,16 +376,56 @@ class ElasticsearchIndex:
                 if int(item.get("status") or 500) == 400:
                     raise QueryError(f"cannot run this query: {kind}: {reason}")
                 raise RuntimeError(f"Elasticsearch msearch failed: {kind}: {reason}")
-            results.append(self._result(request, item, scored=query is not None))
+            results.append(self._result(plan, item, scored=query is not None))
         return results
+
+    def export(self, request: SearchRequest) -> Iterator[SearchHit]:
+        """Every match of ``request`` in its sort order (limit and offset ignored), without snippets.
+
+        Pages of ``EXPORT_PAGE`` through a point in time with ``search_after`` (one consistent
+        view, no 10,000-hit window, bounded memory); the point in time is closed at the end.
+        """
+        plan, query, exclusions = self._prepare(request)
+        try:
+            filters = self._filters(request, plan)
+            pit = self.client.open_point_in_time(index=self.alias, keep_alive=EXPORT_KEEP_ALIVE)["id"]
+        except es_exc.NotFoundError as exc:
+            if exc.error == "index_not_found_exception":
+                return
+            raise
+        try:
+            body = self._body(request.model_copy(update={"limit": EXPORT_PAGE, "offset": 0, "facet_size": 0,
+                                                         "histogram": None}), query, filters, exclusions)
+            body.pop("from_")
+            body.pop("highlight", None)
+            after = None
+            while True:
+                try:
+                    resp = self.client.search(pit={"id": pit, "keep_alive": EXPORT_KEEP_ALIVE}, track_total_hits=False,
+                                              **({"search_after": after} if after else {}),
+                                              **{k: v for k, v in body.items() if k != "track_total_hits"})
+                except es_exc.BadRequestError as exc:
+                    raise QueryError(f"cannot run this query: {exc.message}") from None
+                pit = resp.get("pit_id", pit)
+                page = resp["hits"]["hits"]
+                for h in page:
+                    yield self._hit(h, "", scored=query is not None)
+                if len(page) < EXPORT_PAGE:
+                    break
+                after = page[-1]["sort"]
+        finally:
+            try:
+                self.client.close_point_in_time(id=pit)
+            except es_exc.ApiError:  # it expires by itself
+                log.warning("could not close an export's point in time; it expires in %s", EXPORT_KEEP_ALIVE)
 
     # ------------------------------------------------------------------ search internals
 
     @staticmethod
-    def _entity_keys(request: SearchRequest) -> list[str]:
-        """The folded keys of the request's entities, without repeats."""
+    def _entity_keys(values: tuple[str, ...] | list[str]) -> list[str]:
+        """The folded keys of entity names, without repeats."""
         keys: list[str] = []
-        for value in request.entities:
+        for value in values:
             if not value or not value.strip():
                 continue
             q = fold(value)
@@ -393,6 +433,10 @@ class ElasticsearchIndex:
                 raise QueryError(f"the entity {value!r} has no letters or digits to match")
             keys.append(q)
         return list(dict.fromkeys(keys))
+
+    def _evidence_pairs(self, request: SearchRequest, plan: SearchPlan) -> list[tuple[str, str | None]]:
+        return ([(k, request.label) for k in self._entity_keys(plan.entities)]
+                + [(k, None) for k in self._entity_keys(plan.not_entities)])
 
     def _evidence(self, pairs: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], list[str]]:
         """Short forms the corpus linked to each (entity key, label): surface rows of that entity, one small query."""
@@ -404,21 +448,30 @@ class ElasticsearchIndex:
         return {pair: [b["key"] for b in resp["aggregations"][f"e{i}"]["f"]["keys"]["buckets"]]
                 for i, pair in enumerate(unique)}
 
-    def _filters(self, request: SearchRequest,
+    def _filters(self, request: SearchRequest, plan: SearchPlan,
                  evidence: dict[tuple[str, str | None], list[str]] | None = None) -> list[dict]:
         label = request.label
-        keys = self._entity_keys(request)
+        keys = self._entity_keys(plan.entities)
+        not_keys = self._entity_keys(plan.not_entities)
+        if evidence is None:
+            evidence = self._evidence(self._evidence_pairs(request, plan))
         filters: list[dict] = []
         if keys:
-            if evidence is None:
-                evidence = self._evidence([(k, label) for k in keys])
             filters += [entity_filter(k, label, evidence[(k, label)], request.min_salience) for k in keys]
         elif label:
             filters.append(label_filter(label, request.min_salience))
+        filters += [{"bool": {"must_not": [entity_filter(k, None, evidence[(k, None)])]}} for k in not_keys]
         if request.ids is not None:  # alert rules: the batch just indexed (document _id = article id)
             filters.append({"ids": {"values": list(request.ids)}})
-        if request.source and request.source.strip():
-            filters.append({"term": {"source_key": source_key(request.source)}})
+        for value in plan.sources:
+            if value.strip():
+                filters.append({"term": {"source_key": source_key(value)}})
+        for field, values, negated in (("source_key", [source_key(v) for v in plan.not_sources], True),
+                                       ("author_keys", plan.authors, False), ("author_keys", plan.not_authors, True),
+                                       ("lang", plan.languages, False), ("lang", plan.not_languages, True)):
+            for value in values:
+                term = {"term": {field: value}}
+                filters.append({"bool": {"must_not": [term]}} if negated else term)
         dates: dict[str, str] = {}
         if request.since is not None:
             dates["gte"] = _iso(request.since)
@@ -437,25 +490,20 @@ class ElasticsearchIndex:
             clauses["filter"] = filters
         if exclusions:
             clauses["must_not"] = exclusions
-        newest = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": {"order": "asc"}}]
+        # the embedded index's ORDER BY: undated last, ties by id, so pages are stable
+        direction = "asc" if request.sort == "oldest" else "desc"
+        by_date = [{"published_at": {"order": direction, "missing": "_last"}}, {"id": {"order": "asc"}}]
+        relevance = query is not None and request.sort == "relevance"
         body: dict[str, Any] = {
             "query": {"bool": clauses} if clauses else {"match_all": {}},
             "from_": request.offset,
             "size": request.limit,
             "track_total_hits": True,
-            "sort": ([{"_score": {"order": "desc"}}] if query is not None else []) + newest,
+            "sort": ([{"_score": {"order": "desc"}}] if relevance else []) + by_date,
             "source": {"includes": _HIT_FIELDS},
         }
-        if query is not None:
-            body["highlight"] = {
-                "pre_tags": ["<mark>"], "post_tags": ["</mark>"],
-                # the whole text, marked (number_of_fragments 0): _snippet cuts the window in Python,
-                # so snippets look like the embedded index's (FTS5 snippet(), 30 words)
-                "fields": {"text": {"type": "unified", "number_of_fragments": 0}},
-                # a text longer than index.highlight.max_analyzed_offset (1M chars) would fail the
-                # whole search: highlight its first part only
-                "max_analyzed_offset": 999_999,
-            }
+        if query is not None and not relevance:
+            body["track_scores"] = True  # a score in every hit, whatever the order
         if request.facet_size > 0:
             body["aggs"] = facet_aggs(request.facet_size)
         if request.histogram:  # same buckets as the embedded index: UTC calendar periods, empty ones left out
@@ -465,28 +513,26 @@ class ElasticsearchIndex:
         return body
 
     @staticmethod
-    def _result(request: SearchRequest, resp: dict, scored: bool) -> SearchResult:
+    def _hit(h: dict, snippet_text: str, scored: bool) -> SearchHit:
+        src = h["_source"]
+        rows = sorted((r for r in src.get("entity_rows") or [] if r.get("kind") == "name"),
+                      key=lambda r: (-r["salience"], -r["count"], r["name"]))[:HIT_ENTITIES]
+        published = src.get("published_at")
+        return SearchHit(
+            id=src.get("id") or h["_id"], url=src.get("canonical_url") or src.get("url") or "",
+            title=src.get("title") or "", source=src.get("source") or "",
+            published_at=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
+            language=src.get("lang"), story_id=src.get("story_id") or "",
+            score=max(0.0, float(h.get("_score") or 0.0)) if scored else 0.0, snippet=snippet_text,
+            entities=[EntityRef(name=r["name"], label=r["label"], count=r["count"]) for r in rows],
+        )
+
+    @classmethod
+    def _result(cls, plan: SearchPlan, resp: dict, scored: bool) -> SearchResult:
         total = int(resp["hits"]["total"]["value"])
-        hits: list[SearchHit] = []
-        for h in resp["hits"]["hits"]:
-            src = h["_source"]
-            text = src.get("text") or ""
-            if scored:
-                fragments = (h.get("highlight") or {}).get("text") or []
-                snippet = _snippet(fragments[0] if fragments else text)
-            else:
-                snippet = _lead(text[:800])
-            rows = sorted((r for r in src.get("entity_rows") or [] if r.get("kind") == "name"),
-                          key=lambda r: (-r["salience"], -r["count"], r["name"]))[:HIT_ENTITIES]
-            published = src.get("published_at")
-            hits.append(SearchHit(
-                id=src.get("id") or h["_id"], url=src.get("canonical_url") or src.get("url") or "",
-                title=src.get("title") or "", source=src.get("source") or "",
-                published_at=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
-                story_id=src.get("story_id") or "",
-                score=max(0.0, float(h.get("_score") or 0.0)) if scored else 0.0, snippet=snippet,
-                entities=[EntityRef(name=r["name"], label=r["label"], count=r["count"]) for r in rows],
-            ))
+        marks = matcher(plan.text, plan.query_languages) if scored else None
+        hits = [cls._hit(h, snippet(h["_source"].get("text") or "", marks, h["_source"].get("lang")), scored)
+                for h in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
         histogram = [FacetValue(name=b["key_as_string"], count=b["doc_count"]) for b in aggs.get("dates", {}).get("buckets", [])]
         if not total or "entities" not in aggs:
@@ -501,6 +547,7 @@ class ElasticsearchIndex:
         facets["source"] = [
             FacetValue(name=b["name"]["buckets"][0]["key"] if b["name"]["buckets"] else b["key"], count=b["doc_count"])
             for b in aggs["sources"]["buckets"]]
+        facets["language"] = [FacetValue(name=b["key"], count=b["doc_count"]) for b in aggs["languages"]["buckets"]]
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
 
     def close(self) -> None:

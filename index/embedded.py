@@ -4,7 +4,9 @@ Tables:
 
 - ``articles``: one row per article id (the full EnrichedArticle JSON plus the columns
   searches filter and sort on). Its rowid keys the two others.
-- ``fts``: FTS5 over (title, text), ``unicode61 remove_diacritics 2`` (Erdoğan = Erdogan).
+- ``fts``: FTS5 over (title, text, title_stem, text_stem), ``unicode61 remove_diacritics 2``
+  (Erdoğan = Erdogan): the exact words (phrases, prefixes) and newsflow's stems of them in the
+  article's language (words, so ``missile`` finds *missiles*; ``newsflow.analysis``).
 - ``entities``: rows per (article, entity), by ``kind``:
   ``name``    key = the entity's key (``fold(name)``), one per entity;
   ``surface`` key = ``fold()`` of each surface form that differs from the key;
@@ -15,25 +17,35 @@ Tables:
 
 Upserts replace an article's rows in place (same rowid), one transaction per batch, so
 replays never duplicate. ``readonly=True`` opens with ``mode=ro`` and never writes; a
-missing file reads as an empty index (and is picked up once it appears).
+missing file reads as an empty index (and is picked up once it appears). A file written by an
+older version (``PRAGMA user_version``) is upgraded in place when opened for writing; read-only,
+it is refused with a message saying so.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from collections.abc import Iterator
+
 from index import rows
 from index.rows import source_key
+from index.snippets import matcher, snippet
+from newsflow.analysis import iso_code, stem_text
 from newsflow.bus.embedded import connect, immediate
 from newsflow.contracts import EnrichedArticle, Entity
 from newsflow.names import fold
-from newsflow.query import fts5_parts, parse
+from newsflow.query import fts5_parts
 from newsflow.search import FACET_LABELS, EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult
+from newsflow.search_plan import SearchPlan, author_keys, search_plan
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2  # 2: stem columns in fts, language and authors_key in articles
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -47,14 +59,16 @@ CREATE TABLE IF NOT EXISTS articles (
     published_at TEXT,                      -- ISO 8601
     published_ts REAL,                      -- Unix seconds (UTC), for range filters and sorting
     story_id     TEXT    NOT NULL,
-    indexed_at   TEXT    NOT NULL
+    indexed_at   TEXT    NOT NULL,
+    language     TEXT,                      -- ISO 639-1 (newsflow.analysis.language_code)
+    authors_key  TEXT                       -- folded author names, each between \x1f marks
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published_ts);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source_key);
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
-    title, text, tokenize = "unicode61 remove_diacritics 2"
+    title, text, title_stem, text_stem, tokenize = "unicode61 remove_diacritics 2"
 );
 
 CREATE TABLE IF NOT EXISTS entities (
@@ -73,10 +87,17 @@ CREATE INDEX IF NOT EXISTS entities_label_key ON entities (label, key);
 CREATE INDEX IF NOT EXISTS entities_evidence ON entities (entity_key, kind);
 """
 
-SNIPPET_TOKENS = 30
-LEAD_CHARS = 200  # snippet length when there is no full-text query
 HIT_ENTITIES = 10
 TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
+EXPORT_PAGE = 500  # rows per read while exporting
+MAX_SNIPPET_SOURCE = 200_000  # characters of a text read to make its snippet (index.snippets.MAX_MARKED_CHARS)
+_SEP = "\x1f"
+_BM25 = f"bm25(fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
+# ORDER BY of each sort (after the score, for relevance with a query); ties by id: stable pages
+_ORDER = {
+    "newest": "a.published_ts IS NULL, a.published_ts DESC, a.id",
+    "oldest": "a.published_ts IS NULL, a.published_ts ASC, a.id",
+}
 
 # The first day of a's period of publication (UTC), as YYYY-MM-DD; weeks start on Monday,
 # like Elasticsearch's calendar_interval "week" ('weekday 0' = the next Sunday, or the same day).
@@ -103,16 +124,13 @@ def entity_rows(rid: int, entities: list[Entity]) -> list[tuple]:
     return [(rid, r.label, r.key, r.name, r.count, r.salience, r.kind, r.entity_key) for r in rows.entity_rows(entities)]
 
 
-def _lead(raw: str | None) -> str:
-    """The first ~LEAD_CHARS characters of a text (whitespace collapsed), cut at a word, with … if cut.
+def _authors_key(authors: list[str]) -> str:
+    return _SEP + _SEP.join(author_keys(authors)) + _SEP
 
-    ``raw`` is the text's first ``LEAD_CHARS * 4`` characters at most (that much is read from the index).
-    """
-    text = " ".join((raw or "").split())
-    if len(text) <= LEAD_CHARS:
-        return text + ("…" if raw and len(raw) >= LEAD_CHARS * 4 else "")
-    cut = text.rfind(" ", 0, LEAD_CHARS)
-    return text[: cut if cut > LEAD_CHARS // 2 else LEAD_CHARS].rstrip() + "…"
+
+def _fts_row(a: EnrichedArticle) -> tuple:
+    """(title, text, title_stem, text_stem) of an article."""
+    return (a.title, a.text, stem_text(a.title, a.language), stem_text(a.text, a.language))
 
 
 class EmbeddedIndex:
@@ -128,10 +146,32 @@ class EmbeddedIndex:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = connect(self.path)
+            self._upgrade(self._conn)
             self._conn.executescript(_SCHEMA)
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # ------------------------------------------------------------------ connection
+
+    @staticmethod
+    def _upgrade(conn: sqlite3.Connection) -> None:
+        """Bring a file of schema 1 to 2: the new columns, stems of every article (one transaction)."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
+        if not exists or version >= SCHEMA_VERSION:
+            return
+        log.info("upgrading the embedded index %s from schema %s to %s (stems for every article)", conn, version, SCHEMA_VERSION)
+        with immediate(conn):
+            conn.execute("ALTER TABLE articles ADD COLUMN language TEXT")
+            conn.execute("ALTER TABLE articles ADD COLUMN authors_key TEXT")
+            conn.execute("DROP TABLE fts")
+            conn.execute(_SCHEMA[_SCHEMA.index("CREATE VIRTUAL TABLE"):_SCHEMA.index(");", _SCHEMA.index("CREATE VIRTUAL TABLE")) + 2])
+            for rid, doc in conn.execute("SELECT rid, doc FROM articles").fetchall():
+                a = EnrichedArticle.model_validate_json(doc)
+                conn.execute("UPDATE articles SET language = ?, authors_key = ? WHERE rid = ?",
+                             (iso_code(a.language), _authors_key(a.authors), rid))
+                conn.execute("INSERT INTO fts (rowid, title, text, title_stem, text_stem) VALUES (?, ?, ?, ?, ?)",
+                             (rid, *_fts_row(a)))
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _open_readonly(self) -> None:
         if not self.path.exists():
@@ -152,6 +192,10 @@ class EmbeddedIndex:
             row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entities'").fetchone()
             if row is None:
                 return None
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                raise RuntimeError(f"the index {self.path} was written by an older newsflow (schema {version}); "
+                                   "run `newsflow run` or `newsflow index` once to upgrade it")
         return conn
 
     # ------------------------------------------------------------------ writes
@@ -175,13 +219,14 @@ class EmbeddedIndex:
                     cols = (
                         a.model_dump_json(), a.canonical_url or a.url, a.title, a.source, source_key(a.source),
                         a.published_at.isoformat() if a.published_at else None, _ts(a.published_at),
-                        a.story_id, now,
+                        a.story_id, now, iso_code(a.language), _authors_key(a.authors),
                     )
                     row = conn.execute("SELECT rid FROM articles WHERE id = ?", (a.id,)).fetchone()
                     if row is None:
                         cur = conn.execute(
                             "INSERT INTO articles (id, doc, url, title, source, source_key, published_at, "
-                            "published_ts, story_id, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            "published_ts, story_id, indexed_at, language, authors_key) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (a.id, *cols),
                         )
                         rid = cur.lastrowid
@@ -189,12 +234,14 @@ class EmbeddedIndex:
                         rid = row[0]
                         conn.execute(
                             "UPDATE articles SET doc = ?, url = ?, title = ?, source = ?, source_key = ?, "
-                            "published_at = ?, published_ts = ?, story_id = ?, indexed_at = ? WHERE rid = ?",
+                            "published_at = ?, published_ts = ?, story_id = ?, indexed_at = ?, language = ?, "
+                            "authors_key = ? WHERE rid = ?",
                             (*cols, rid),
                         )
                         conn.execute("DELETE FROM fts WHERE rowid = ?", (rid,))
                         conn.execute("DELETE FROM entities WHERE article = ?", (rid,))
-                    conn.execute("INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)", (rid, a.title, a.text))
+                    conn.execute("INSERT INTO fts (rowid, title, text, title_stem, text_stem) VALUES (?, ?, ?, ?, ?)",
+                                 (rid, *_fts_row(a)))
                     conn.executemany(
                         "INSERT INTO entities (article, label, key, name, count, salience, kind, entity_key) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -260,16 +307,10 @@ class EmbeddedIndex:
         return [FacetValue(name=name, count=n) for name, n in rows]
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Full text (BM25, title boosted) plus entity, label, source and date filters; facets over all matches."""
-        include, exclude = fts5_parts(parse(request.query))
-        where, params = self._filters(request)
-        if include is None:
-            match = None
-            if exclude is not None:  # only exclusions: every article (within the filters) except these
-                where.append("a.rid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(exclude)
-        else:
-            match = include if exclude is None else f"{include} NOT {exclude}"
+        """Full text (BM25, title boosted) plus entity, label, source, language and date filters;
+        facets over all matches; hits in ``request.sort`` order."""
+        plan = search_plan(request)
+        match, where, params = self._conditions(request, plan)
         with self._lock:
             conn = self._reader()
             if conn is None:
@@ -277,7 +318,7 @@ class EmbeddedIndex:
             try:
                 conn.execute("BEGIN")  # one snapshot for total, hits and facets
                 try:
-                    return self._search(conn, request, match, where, params)
+                    return self._search(conn, request, plan, match, where, params)
                 finally:
                     conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
@@ -289,45 +330,97 @@ class EmbeddedIndex:
         """Each search in turn (a local file has no round trips to save), results in order."""
         return [self.search(r) for r in requests]
 
+    def export(self, request: SearchRequest) -> Iterator[SearchHit]:
+        """Every match of ``request`` in its sort order (limit and offset ignored), without snippets.
+
+        Reads through a connection of its own (one snapshot, no lock held between rows), a page
+        of ``EXPORT_PAGE`` hits at a time: memory stays bounded however many articles match.
+        """
+        plan = search_plan(request)
+        match, where, params = self._conditions(request, plan)
+        if not self.path.exists():
+            return
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0,
+                               isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("BEGIN")
+            cur = conn.execute(*self._hits_sql(request, match, where, params, with_text=False))
+            while batch := cur.fetchmany(EXPORT_PAGE):
+                entities = self._hit_entities(conn, [r[0] for r in batch])
+                for row in batch:
+                    yield self._hit(row, entities, "")
+        except sqlite3.OperationalError as exc:
+            if any(s in str(exc).lower() for s in _FTS_ERRORS):
+                raise QueryError(f"cannot run this query: {exc}") from None
+            raise
+        finally:
+            conn.close()
+
     # ------------------------------------------------------------------ search internals
 
+    def _conditions(self, request: SearchRequest, plan: SearchPlan) -> tuple[str | None, list[str], list]:
+        """(FTS5 MATCH expression or None, WHERE conditions, their parameters)."""
+        include, exclude = fts5_parts(plan.text, plan.query_languages)
+        where, params = self._filters(request, plan)
+        if include is None:
+            match = None
+            if exclude is not None:  # only exclusions: every article (within the filters) except these
+                where.append("a.rid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(exclude)
+        else:
+            match = include if exclude is None else f"{include} NOT {exclude}"
+        return match, where, params
+
     @staticmethod
-    def _filters(request: SearchRequest) -> tuple[list[str], list]:
+    def _entity_condition(value: str, label: str | None, min_salience: float | None) -> tuple[str, list]:
+        q = fold(value)
+        if not q:
+            raise QueryError(f"the entity {value!r} has no letters or digits to match")
+        lab = [label] if label else []
+        sal = [min_salience] if min_salience is not None else []
+        sal_sql = " AND e.salience >= ?" if sal else ""
+        # Direct: a name, surface, first- or last-name row with this key (first/last rows exist
+        # only for PERSON names and their keys are single words, so only a one-word q meets them).
+        # Evidence: an entity whose name is a short form that some article recorded for q.
+        sql = f"""a.rid IN (
+            SELECT e.article FROM entities e WHERE e.key = ?{" AND e.label = ?" if label else ""}{sal_sql}
+            UNION
+            SELECT e.article FROM entities e
+            WHERE e.kind = 'name'{" AND e.label = ?" if label else ""}{sal_sql} AND e.key IN (
+                SELECT s.key FROM entities s
+                WHERE s.entity_key = ? AND s.kind = 'surface'{" AND s.label = ?" if label else ""}))"""
+        return sql, [q, *lab, *sal, *lab, *sal, q, *lab]
+
+    @classmethod
+    def _filters(cls, request: SearchRequest, plan: SearchPlan) -> tuple[list[str], list]:
         where: list[str] = []
         params: list = []
         label = request.label
-        for value in request.entities:
-            if not value or not value.strip():
-                continue
-            q = fold(value)
-            if not q:
-                raise QueryError(f"the entity {value!r} has no letters or digits to match")
-            lab = [label] if label else []
-            sal = [request.min_salience] if request.min_salience is not None else []
-            sal_sql = " AND e.salience >= ?" if sal else ""
-            # Direct: a name, surface, first- or last-name row with this key (first/last rows exist
-            # only for PERSON names and their keys are single words, so only a one-word q meets them).
-            # Evidence: an entity whose name is a short form that some article recorded for q.
-            where.append(
-                f"""a.rid IN (
-                    SELECT e.article FROM entities e WHERE e.key = ?{" AND e.label = ?" if label else ""}{sal_sql}
-                    UNION
-                    SELECT e.article FROM entities e
-                    WHERE e.kind = 'name'{" AND e.label = ?" if label else ""}{sal_sql} AND e.key IN (
-                        SELECT s.key FROM entities s
-                        WHERE s.entity_key = ? AND s.kind = 'surface'{" AND s.label = ?" if label else ""}))"""
-            )
-            params += [q, *lab, *sal, *lab, *sal, q, *lab]
-        if label and not any(v and v.strip() for v in request.entities):
+        entities = [v for v in plan.entities if v and v.strip()]
+        for value in entities:
+            sql, p = cls._entity_condition(value, label, request.min_salience)
+            where.append(sql)
+            params += p
+        for value in plan.not_entities:
+            sql, p = cls._entity_condition(value, None, None)
+            where.append(f"NOT {sql}")
+            params += p
+        if label and not entities:
             sal_sql = " AND salience >= ?" if request.min_salience is not None else ""
             where.append(f"a.rid IN (SELECT article FROM entities WHERE label = ? AND kind = 'name'{sal_sql})")
             params += [label] + ([request.min_salience] if request.min_salience is not None else [])
         if request.ids is not None:  # alert rules: the batch just indexed
             where.append(f"a.id IN ({','.join('?' * len(request.ids))})" if request.ids else "0")
             params += list(request.ids)
-        if request.source and request.source.strip():
-            where.append("a.source_key = ?")
-            params.append(source_key(request.source))
+        for value, negate in [(v, False) for v in plan.sources if v.strip()] + [(v, True) for v in plan.not_sources]:
+            where.append("a.source_key != ?" if negate else "a.source_key = ?")
+            params.append(source_key(value))
+        for value, negate in [(v, False) for v in plan.authors] + [(v, True) for v in plan.not_authors]:
+            where.append(f"instr(coalesce(a.authors_key, ''), ?) {'=' if negate else '>'} 0")
+            params.append(_SEP + value + _SEP)
+        for value, negate in [(v, False) for v in plan.languages] + [(v, True) for v in plan.not_languages]:
+            where.append("coalesce(a.language, '') != ?" if negate else "a.language = ?")
+            params.append(value)
         if request.since is not None:
             where.append("a.published_ts >= ?")
             params.append(_ts(request.since))
@@ -336,7 +429,35 @@ class EmbeddedIndex:
             params.append(_ts(request.until))
         return where, params
 
-    def _search(self, conn: sqlite3.Connection, request: SearchRequest, match: str | None,
+    @staticmethod
+    def _hits_sql(request: SearchRequest, match: str | None, where: list[str], params: list,
+                  with_text: bool = True) -> tuple[str, list]:
+        """The query of the hits in ``request.sort`` order (every hit; the caller pages)."""
+        cond = " AND ".join(where) or "1"
+        text = f", substr(fts.text, 1, {MAX_SNIPPET_SOURCE})" if with_text else ", NULL"
+        if request.sort == "relevance" and match is not None:
+            order = f"score DESC, {_ORDER['newest']}"
+        else:
+            order = _ORDER["oldest" if request.sort == "oldest" else "newest"]
+        cols = "a.rid, a.id, a.url, a.title, a.source, a.published_at, a.story_id, a.language"
+        if match is not None:
+            return (f"""SELECT {cols}, -{_BM25} AS score{text}
+                        FROM fts JOIN articles a ON a.rid = fts.rowid
+                        WHERE fts MATCH ? AND {cond} ORDER BY {order}""", [match, *params])
+        return (f"""SELECT {cols}, 0.0 AS score{text}
+                    FROM articles a JOIN fts ON fts.rowid = a.rid WHERE {cond} ORDER BY {order}""", list(params))
+
+    @staticmethod
+    def _hit(row: tuple, entities: dict[int, list[EntityRef]], snippet_text: str) -> SearchHit:
+        rid, aid, url, title, source, pub, story_id, language, score, _ = row
+        return SearchHit(
+            id=aid, url=url, title=title, source=source,
+            published_at=datetime.fromisoformat(pub) if pub else None, language=language,
+            story_id=story_id, score=max(0.0, float(score or 0.0)), snippet=snippet_text,
+            entities=entities.get(rid, []),
+        )
+
+    def _search(self, conn: sqlite3.Connection, request: SearchRequest, plan: SearchPlan, match: str | None,
                 where: list[str], params: list) -> SearchResult:
         cond = " AND ".join(where) or "1"
         if match is not None:
@@ -350,38 +471,12 @@ class EmbeddedIndex:
 
         rows: list[tuple] = []
         if request.limit and total > request.offset:
-            if match is not None:
-                rows = conn.execute(
-                    f"""SELECT a.rid, a.id, a.url, a.title, a.source, a.published_at, a.story_id,
-                               -bm25(fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
-                               snippet(fts, 1, '<mark>', '</mark>', '…', {SNIPPET_TOKENS})
-                        FROM fts JOIN articles a ON a.rid = fts.rowid
-                        WHERE fts MATCH ? AND {cond}
-                        ORDER BY score DESC, a.published_ts IS NULL, a.published_ts DESC, a.id
-                        LIMIT ? OFFSET ?""",
-                    [match, *params, request.limit, request.offset],
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    f"""SELECT a.rid, a.id, a.url, a.title, a.source, a.published_at, a.story_id, 0.0,
-                               (SELECT substr(fts.text, 1, {LEAD_CHARS * 4}) FROM fts WHERE fts.rowid = a.rid)
-                        FROM articles a WHERE {cond}
-                        ORDER BY a.published_ts IS NULL, a.published_ts DESC, a.id
-                        LIMIT ? OFFSET ?""",
-                    [*params, request.limit, request.offset],
-                ).fetchall()
-                rows = [(*r[:8], _lead(r[8])) for r in rows]
+            sql, sql_params = self._hits_sql(request, match, where, params)
+            rows = conn.execute(f"{sql} LIMIT ? OFFSET ?", [*sql_params, request.limit, request.offset]).fetchall()
 
         entities = self._hit_entities(conn, [r[0] for r in rows])
-        hits = [
-            SearchHit(
-                id=aid, url=url, title=title, source=source,
-                published_at=datetime.fromisoformat(pub) if pub else None,
-                story_id=story_id, score=max(0.0, float(score or 0.0)), snippet=snippet or "",
-                entities=entities.get(rid, []),
-            )
-            for rid, aid, url, title, source, pub, story_id, score, snippet in rows
-        ]
+        marks = matcher(plan.text, plan.query_languages) if match is not None else None
+        hits = [self._hit(r, entities, snippet(r[9] or "", marks, r[7])) for r in rows]
         facets = self._facets(conn, matches_sql, matches_params, request.facet_size) if total else self._facet_skeleton([])
         histogram = self._histogram(conn, matches_sql, matches_params, request.histogram) if total and request.histogram else []
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
@@ -419,6 +514,7 @@ class EmbeddedIndex:
     def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
         facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
         facets["source"] = []
+        facets["language"] = []
         for label in sorted(labels):
             facets.setdefault(label, [])
         return facets
@@ -456,6 +552,12 @@ class EmbeddedIndex:
             [*params, size],
         ).fetchall()
         facets["source"] = [FacetValue(name=s, count=n) for s, n in rows]
+        rows = conn.execute(
+            f"""SELECT a.language, COUNT(*) AS n FROM articles a WHERE a.rid IN ({matches_sql}) AND a.language IS NOT NULL
+                GROUP BY a.language ORDER BY n DESC, a.language LIMIT ?""",
+            [*params, size],
+        ).fetchall()
+        facets["language"] = [FacetValue(name=code, count=n) for code, n in rows]
         return facets
 
     def close(self) -> None:

@@ -4,9 +4,11 @@ The same mapping runs on the minimal test node (no analysis-common module: no la
 analysers, no ``asciifolding``, no ``mapping`` char filter) and in production. So:
 
 - ``title`` and ``text`` use the built-in ``standard`` analyser (Unicode word breaks, lower
-  case, no stop words, no stemming, **no diacritic folding**: ``Erdogan`` does not find
-  ``Erdoğan`` in the text, unlike the embedded index; entity filters do fold, because enrich
-  writes folded keys);
+  case, no stop words, no stemming, **no diacritic folding**: the exact phrase ``"Erdogan"``
+  does not find ``Erdoğan`` in the text, unlike the embedded index);
+- ``title_stem`` and ``text_stem`` hold newsflow's own analysis (``newsflow.analysis``: folded,
+  Snowball stems of the article's language) with the ``whitespace`` analyser, so words find
+  their inflections and ignore diacritics with the same tokens as the embedded index;
 - names and keys are ``keyword`` fields, some with the built-in ``lowercase`` normalizer;
 - ``entity_rows`` (nested) mirrors the embedded index's ``entities`` table, one row per
   (label, key, kind) of an article: ``name`` rows (the entity's own key), ``surface`` rows
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import copy
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: title_stem, text_stem, author_keys, lang (an older index: ADDED_IN_2, then reindex)
 DEFAULT_TEXT_ANALYZER = "standard"
 
 _KEYWORD = {"type": "keyword", "ignore_above": 1024}
@@ -47,6 +49,12 @@ MAPPINGS: dict = {
         "title": {"type": "text", "analyzer": "standard",
                   "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
         "text": {"type": "text", "analyzer": "standard"},
+        # newsflow's stems of title and text (newsflow.analysis), already folded and split:
+        # the whitespace analyser (server core) keeps exactly those tokens, as FTS5 does
+        "title_stem": {"type": "text", "analyzer": "whitespace"},
+        "text_stem": {"type": "text", "analyzer": "whitespace"},
+        "author_keys": _LOWER,  # folded author names (author: in queries)
+        "lang": _LOWER,  # ISO 639 code of language (lang: in queries)
         "authors": _KEYWORD,
         "published_at": {"type": "date"},
         "fetched_at": {"type": "date"},
@@ -89,6 +97,10 @@ MAPPINGS: dict = {
         },
     },
 }
+
+# Fields mapping version 2 added: put on an index of version 1 so new writes are searchable
+# by them at once; its older articles get them from `newsflow index reindex`.
+ADDED_IN_2 = ("title_stem", "text_stem", "author_keys", "lang")
 
 SETTINGS: dict = {
     # One shard: a news index of this size does not need more, and terms aggregations (facets)

@@ -1,8 +1,9 @@
 """The user query AST (``newsflow.query``) and the search filters as Elasticsearch query DSL.
 
 Full text mirrors the embedded index: every word, phrase or prefix matches in the title
-(boosted like ``TITLE_WEIGHT``) or in the text; a punctuated word (``Jong-un``, ``U.S.``) is
-analysed by the field's analyser and matched as a phrase of its parts; ``And``/``Or``/``Not``
+(boosted like ``TITLE_WEIGHT``) or in the text (``title:`` only the title); a word by its stems
+in the ``*_stem`` fields (newsflow's analysis, the ``whitespace`` analyser: the same tokens as the
+embedded index), a phrase or prefix by the exact words; ``And``/``Or``/``Not``
 become ``bool`` must / should / must_not. Queries the embedded index refuses (an exclusion as
 an alternative, ``-(a -b)``) are refused here too: ``fts5_parts`` is the one validator.
 """
@@ -11,51 +12,49 @@ from __future__ import annotations
 
 import re
 
+from newsflow.analysis import query_stems
 from newsflow.query import And, Node, Not, Or, Phrase, Term
 
 TITLE_BOOST = 4.0  # index.embedded.TITLE_WEIGHT / TEXT_WEIGHT
-_FIELDS = [f"title^{TITLE_BOOST:g}", "text"]
+# exact fields (phrases, prefixes) and stem fields (words; newsflow.analysis), by query field
+_EXACT = {None: [f"title^{TITLE_BOOST:g}", "text"], "title": ["title"]}
+_STEMS = {None: [f"title_stem^{TITLE_BOOST:g}", "text_stem"], "title": ["title_stem"]}
 _ONE_WORD = re.compile(r"^\w+$")
-POSSESSIVES = ("'s", "\u2019s")
 # match_phrase_prefix: how many terms the last (prefix) word may expand to
 PHRASE_PREFIX_EXPANSIONS = 1000
 
 
-def leaf(node: Term | Phrase) -> dict:
-    """One word, prefix or phrase, in the title or the text."""
+def leaf(node: Term | Phrase, languages: list[str] | None = None) -> dict:
+    """One word (by its stems), prefix or phrase (exact words), in the title or the text."""
     if isinstance(node, Term) and node.prefix:
         word = node.text.lower()
         if _ONE_WORD.match(word):
             # a plain prefix query sees every term with this prefix (phrase_prefix stops at max_expansions)
-            return {"bool": {"should": [
-                {"prefix": {"title": {"value": word, "boost": TITLE_BOOST}}},
-                {"prefix": {"text": {"value": word}}},
-            ], "minimum_should_match": 1}}
-        return {"multi_match": {"query": node.text, "fields": _FIELDS, "type": "phrase_prefix",
+            should = [{"prefix": {"title": {"value": word, "boost": TITLE_BOOST}}}]
+            if node.field is None:
+                should.append({"prefix": {"text": {"value": word}}})
+            return {"bool": {"should": should, "minimum_should_match": 1}}
+        return {"multi_match": {"query": node.text, "fields": _EXACT[node.field], "type": "phrase_prefix",
                                 "max_expansions": PHRASE_PREFIX_EXPANSIONS}}
-    # a single word analyses to one term (a term query); "Jong-un" to the phrase "jong un"
-    query = {"multi_match": {"query": node.text, "fields": _FIELDS, "type": "phrase"}}
-    word = node.text.lower()
-    if isinstance(node, Term) and _ONE_WORD.match(word):
-        # The standard tokenizer keeps a possessive in its word ("Putin’s" is one term), where
-        # the embedded index's tokenizer splits it off: ask for those terms as well.
-        should: list[dict] = [query]
-        for suffix in POSSESSIVES:
-            should.append({"term": {"title": {"value": word + suffix, "boost": TITLE_BOOST}}})
-            should.append({"term": {"text": {"value": word + suffix}}})
-        return {"bool": {"should": should, "minimum_should_match": 1}}
-    return query
+    if isinstance(node, Phrase):
+        return {"multi_match": {"query": node.text, "fields": _EXACT[node.field], "type": "phrase"}}
+    # the stems newsflow wrote, split on spaces only: the same tokens the embedded index holds
+    alts = [{"multi_match": {"query": " ".join(seq), "fields": _STEMS[node.field], "type": "phrase",
+                             "analyzer": "whitespace"}} for seq in query_stems(node.text, languages)]
+    if not alts:
+        return {"multi_match": {"query": node.text, "fields": _EXACT[node.field], "type": "phrase"}}
+    return alts[0] if len(alts) == 1 else {"bool": {"should": alts, "minimum_should_match": 1}}
 
 
-def to_dsl(node: Node) -> dict:
-    """The query for ``node`` (validated by ``fts5_parts`` first)."""
+def to_dsl(node: Node, languages: list[str] | None = None) -> dict:
+    """The query for ``node`` (validated by ``fts5_parts`` first); words analysed in ``languages``."""
     if isinstance(node, (Term, Phrase)):
-        return leaf(node)
+        return leaf(node, languages)
     if isinstance(node, Not):
-        return {"bool": {"must_not": [to_dsl(node.child)]}}
+        return {"bool": {"must_not": [to_dsl(node.child, languages)]}}
     if isinstance(node, And):
-        must = [to_dsl(c) for c in node.children if not isinstance(c, Not)]
-        must_not = [to_dsl(c.child) for c in node.children if isinstance(c, Not)]
+        must = [to_dsl(c, languages) for c in node.children if not isinstance(c, Not)]
+        must_not = [to_dsl(c.child, languages) for c in node.children if isinstance(c, Not)]
         body: dict = {}
         if must:
             body["must"] = must
@@ -63,25 +62,29 @@ def to_dsl(node: Node) -> dict:
             body["must_not"] = must_not
         return {"bool": body}
     if isinstance(node, Or):
-        return {"bool": {"should": [to_dsl(c) for c in node.children], "minimum_should_match": 1}}
+        return {"bool": {"should": [to_dsl(c, languages) for c in node.children], "minimum_should_match": 1}}
     raise TypeError(f"not a query node: {node!r}")
 
 
-def split(node: Node) -> tuple[dict | None, list[dict]]:
+def split(node: Node | None, languages: list[str] | None = None) -> tuple[dict | None, list[dict]]:
     """(scoring query, exclusions): the exclusions of a top-level AND or NOT become filters.
 
-    ``(None, [x])`` is a query made only of exclusions: every document except ``x``.
+    ``(None, [x])`` is a query made only of exclusions: every document except ``x``;
+    ``(None, [])`` no full-text query at all.
     """
+    if node is None:
+        return None, []
     if isinstance(node, Not):
-        return None, [to_dsl(node.child)]
+        return None, [to_dsl(node.child, languages)]
     if isinstance(node, And):
         positives = [c for c in node.children if not isinstance(c, Not)]
-        negatives = [to_dsl(c.child) for c in node.children if isinstance(c, Not)]
+        negatives = [to_dsl(c.child, languages) for c in node.children if isinstance(c, Not)]
         if not positives:
             return None, negatives
-        query = to_dsl(positives[0]) if len(positives) == 1 else {"bool": {"must": [to_dsl(c) for c in positives]}}
+        query = (to_dsl(positives[0], languages) if len(positives) == 1
+                 else {"bool": {"must": [to_dsl(c, languages) for c in positives]}})
         return query, negatives
-    return to_dsl(node), []
+    return to_dsl(node, languages), []
 
 
 # --------------------------------------------------------------------------- entity filters
@@ -125,7 +128,7 @@ def label_filter(label: str, min_salience: float | None = None) -> dict:
 
 
 def facet_aggs(size: int) -> dict:
-    """Entity facets (articles per label and key, shown by the most common name) and sources."""
+    """Entity facets (articles per label and key, shown by the most common name), sources and languages."""
     by_count = [{"_count": "desc"}, {"_key": "asc"}]
     return {
         "entities": {"nested": {"path": "entity_rows"}, "aggs": {
@@ -135,4 +138,5 @@ def facet_aggs(size: int) -> dict:
                         "name": {"terms": {"field": "entity_rows.name", "size": 1, "order": by_count}}}}}}}}}},
         "sources": {"terms": {"field": "source_key", "size": size, "order": by_count}, "aggs": {
             "name": {"terms": {"field": "source", "size": 1, "order": {"_key": "asc"}}}}},
+        "languages": {"terms": {"field": "lang", "size": size, "order": by_count}},
     }

@@ -181,7 +181,10 @@ class Reindexer:
         log.info("alias %s swapped from %s to %s", self.alias, source, target)
         self.client.indices.put_mapping(index=target, meta={**MAPPINGS["_meta"], _META_KEY: {"from": source, "state": "swapped"}})
 
-        # batches that went to the old index between the catch-up and the swap
+        # batches that went to the old index between the catch-up and the swap; a writer refreshes
+        # through the alias, which now names the new index: refresh the old one, or its last
+        # batches are invisible to the scan
+        self.client.indices.refresh(index=source)
         caught_up += self._copy(source, target, catch_up_started - CATCH_UP_MARGIN, None, only_newer=True)
         self.client.indices.refresh(index=target)
         if delete_old:

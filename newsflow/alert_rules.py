@@ -136,10 +136,10 @@ class AlertRule(BaseModel):
     @field_validator("query")
     @classmethod
     def _query(cls, v: str) -> str:
-        from newsflow.query import fts5_parts, parse
+        from newsflow.query import fts5_parts, plan
 
         try:
-            fts5_parts(parse(v))  # the validator both index backends use
+            fts5_parts(plan(v).text)  # the validator both index backends use (fields are filters)
         except QueryError as exc:
             raise ValueError(str(exc)) from None
         return v

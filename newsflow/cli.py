@@ -15,6 +15,7 @@ from newsflow.cli_base import DEBUG_KEY, FrontDoor, data_dir_option, refuse_exam
 from newsflow.cli_base import settings_for as _settings
 from newsflow.cli_deadletter import deadletter
 from newsflow.config import Settings
+from newsflow.search_cli import search
 
 rules_option = click.option(
     "--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
@@ -100,49 +101,7 @@ def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, ru
 
 
 # --------------------------------------------------------------------------- search
-@cli.command()
-@click.argument("query", required=False, default="")
-@click.option("--entity", "entities", multiple=True, metavar="NAME",
-              help="Only articles naming this entity (any spelling). Repeat to require several.")
-@click.option("--label", default=None, help="Entity label (PERSON, ORG, GPE, ...): restricts --entity, or alone requires one.")
-@click.option("--source", default=None, help="Only articles from this site (host name).")
-@click.option("--since", default=None, help="Published on or after (YYYY-MM-DD or ISO date-time).")
-@click.option("--until", default=None, help="Published on or before (a bare date includes that whole day).")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 1000))
-@click.option("--offset", default=0, type=click.IntRange(0, None), help="Skip this many hits (paging).")
-@click.option("--histogram", type=click.Choice(["day", "week", "month", "year"]), default=None,
-              help="Also count the matches per period of publication (JSON: histogram).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (total, hits, facets, histogram).")
-@data_dir_option
-def search(query, entities, label, source, since, until, limit, offset, histogram, as_json, data_dir) -> None:
-    """Search the index: full text QUERY plus entity, label, source and date filters.
-
-    Query syntax: words (all required), "exact phrase", OR, NOT or -word, prefix*, (groups).
-    """
-    from index import open_index
-    from newsflow.frontdoor import build_request
-    from newsflow.search import QueryError
-
-    settings = _settings(data_dir=data_dir)
-    try:
-        # the same code path as GET /api/search (newsflow.frontdoor): same checks, same JSON
-        request = build_request(settings, query=query, entities=entities, label=label, source=source, since=since,
-                                until=until, limit=limit, offset=offset, histogram=histogram)
-        if settings.index == "embedded":
-            require_data(settings, "index.db", "search index")
-        index = open_index(settings, readonly=True)
-        try:
-            result = index.search(request)
-        finally:
-            index.close()
-    except QueryError as exc:
-        raise click.UsageError(str(exc)) from None
-    if as_json:
-        click.echo(json.dumps(result.to_public(), ensure_ascii=False))
-        return
-    from newsflow.render import print_search_result
-
-    print_search_result(result, offset=offset)
+cli.add_command(search)  # newsflow.search_cli: query words, sort, dates, export
 
 
 # --------------------------------------------------------------------------- serve

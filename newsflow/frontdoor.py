@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from newsflow.search import HISTOGRAM_INTERVALS, Index, QueryError, SearchRequest, SearchResult, parse_date
+from newsflow.search_plan import search_plan
+from newsflow.search import HISTOGRAM_INTERVALS, SORTS, Index, QueryError, SearchRequest, SearchResult, parse_date
 
 if TYPE_CHECKING:
     from newsflow.config import Settings
@@ -38,10 +39,14 @@ def check_label(label: str | None, settings: "Settings") -> str | None:
 
 def build_request(settings: "Settings", *, query: str = "", entities: Iterable[str] = (), label: str | None = None,
                   source: str | None = None, since: str | None = None, until: str | None = None, limit: int = 10,
-                  offset: int = 0, histogram: str | None = None, facet_size: int = 10) -> SearchRequest:
+                  offset: int = 0, histogram: str | None = None, facet_size: int = 10, sort: str = "relevance",
+                  language: str | None = None) -> SearchRequest:
     """A validated request; ``QueryError`` (a message for the user) for anything that cannot be searched.
 
-    ``since``/``until`` are ``YYYY-MM-DD`` or ISO 8601; a bare ``until`` date includes that whole day.
+    ``since``/``until`` are ``YYYY-MM-DD``, ISO 8601 or a span back from now (``90m``, ``24h``,
+    ``7d``, ``4w``); a bare ``until`` date includes that whole day; a range that is empty or
+    ends before it starts is refused. The query is parsed here too, so its mistakes are
+    reported before any index is asked.
     """
     if len(query or "") > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
@@ -49,16 +54,25 @@ def build_request(settings: "Settings", *, query: str = "", entities: Iterable[s
         raise QueryError(f"cannot page beyond {MAX_OFFSET} results; narrow the search instead")
     if histogram is not None and histogram not in HISTOGRAM_INTERVALS:
         raise QueryError(f"unknown histogram interval {histogram!r}: use one of {', '.join(HISTOGRAM_INTERVALS)}")
-    first, last = _in_range(parse_date(since), "since"), _in_range(parse_date(until, end=True), "until")
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    now = datetime.now(timezone.utc)
+    first = _in_range(parse_date(since, now=now), "since")
+    last = _in_range(parse_date(until, end=True, now=now), "until")
+    if first is not None and last is not None and first >= last:
+        raise QueryError(f"the date range is empty: since {since} ({first.isoformat()}) is not before "
+                         f"until {until} ({last.isoformat()}); swap them or widen the range")
     try:
-        return SearchRequest(
+        request = SearchRequest(
             query=query or "", entities=[e for e in entities if e and e.strip()], label=check_label(label, settings),
-            source=source or None, since=first, until=last,
+            source=source or None, since=first, until=last, sort=sort, language=language or None,
             limit=limit, offset=offset, histogram=histogram, facet_size=facet_size,
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise QueryError(problems) from None
+    search_plan(request)  # the query's mistakes, said before any index is asked
+    return request
 
 
 def _in_range(dt: datetime | None, name: str) -> datetime | None:

@@ -6,6 +6,8 @@ A backend implements ``Index``; the CLI's ``newsflow search --json`` prints
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
@@ -17,6 +19,12 @@ if TYPE_CHECKING:
 # Facets always present in a result, in this order (others follow when the backend has them).
 FACET_LABELS = ("PERSON", "ORG", "GPE")
 
+# Orders of hits. relevance: best score first (newest first without a full-text query);
+# newest / oldest: by published_at (undated last). Ties always break by article id, so pages
+# of the same search never overlap or skip.
+Sort = Literal["relevance", "newest", "oldest"]
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
+
 # Bucket widths of the date histogram of hits. Buckets are UTC calendar periods named by the
 # date they start on (YYYY-MM-DD; weeks start on Monday); empty buckets are left out.
 HistogramInterval = Literal["day", "week", "month", "year"]
@@ -27,11 +35,16 @@ class QueryError(ValueError):
     """The user's query or filters cannot be run (bad syntax, bad date, ...). Message is for humans."""
 
 
-def parse_date(value: str | date | datetime | None, *, end: bool = False) -> datetime | None:
-    """Parse a ``--since``/``--until`` value: ``YYYY-MM-DD`` or ISO 8601 date-time.
+_SPAN = re.compile(r"^(\d{1,6})\s*(m|min|h|d|w)$", re.IGNORECASE)
+_SPAN_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_date(value: str | date | datetime | None, *, end: bool = False, now: datetime | None = None) -> datetime | None:
+    """Parse a ``--since``/``--until`` value: ``YYYY-MM-DD``, ISO 8601 date-time, or a span back from now.
 
     A bare date means the start of that day (UTC) or, with ``end=True``, its last instant,
-    so ``--until 2024-05-01`` includes everything published on May 1st.
+    so ``--until 2024-05-01`` includes everything published on May 1st. A span (``90m``,
+    ``24h``, ``7d``, ``4w``) means that long before ``now`` (default: the current time).
     """
     if value is None or value == "":
         return None
@@ -41,6 +54,13 @@ def parse_date(value: str | date | datetime | None, *, end: bool = False) -> dat
         dt = datetime.combine(value, time.max if end else time.min)
     else:
         text = value.strip()
+        span = _SPAN.match(text)
+        if span:
+            delta = timedelta(**{_SPAN_UNITS[span.group(2).lower()]: int(span.group(1))})
+            try:
+                return (now or datetime.now(timezone.utc)) - delta
+            except OverflowError:
+                raise QueryError(f"the span {value!r} reaches back before year 1") from None
         try:
             if len(text) == 10:
                 d = date.fromisoformat(text)
@@ -48,7 +68,8 @@ def parse_date(value: str | date | datetime | None, *, end: bool = False) -> dat
             else:
                 dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD or an ISO 8601 date-time)") from None
+            raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO 8601 date-time, "
+                             "or a span back from now: 90m, 24h, 7d, 4w)") from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
@@ -61,6 +82,8 @@ class SearchRequest(BaseModel):
     entities: list[str] = Field(default_factory=list)
     label: str | None = None
     source: str | None = None
+    # ISO 639-1 code of the articles' language (lang: in the query)
+    language: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     limit: int = Field(default=10, ge=0, le=1000)
@@ -68,6 +91,7 @@ class SearchRequest(BaseModel):
     facet_size: int = Field(default=10, ge=0, le=100)
     # also count the matches per period of publication (SearchResult.histogram); None: don't
     histogram: HistogramInterval | None = None
+    sort: Sort = "relevance"
     # Only these article ids (alert rules run as searches over the batch just indexed); None: all.
     ids: list[str] | None = Field(default=None, max_length=1000)
     # Entity filters (entities, label) count only entities at least this salient (0..1); None: any.
@@ -122,6 +146,7 @@ class SearchHit(BaseModel):
     title: str
     source: str
     published_at: datetime | None
+    language: str | None = None  # ISO 639-1
     story_id: str
     score: float
     snippet: str  # matched terms wrapped in <mark>...</mark>, the rest is plain text
@@ -164,6 +189,10 @@ class Index(Protocol):
 
     def msearch(self, requests: list[SearchRequest]) -> list[SearchResult]:
         """Several searches at once (one round trip where the backend can), results in order."""
+
+    def export(self, request: SearchRequest) -> Iterator[SearchHit]:
+        """Every hit of ``request`` (its limit and offset ignored) in its sort order, streamed
+        with bounded memory (pages by a stable sort key, not one page in memory)."""
 
     def count(self) -> int:
         """Number of articles indexed."""

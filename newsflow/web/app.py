@@ -14,15 +14,16 @@ stack trace. The app never writes: it is safe beside ``newsflow run``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -32,9 +33,24 @@ from newsflow import __version__
 from newsflow.config import Settings
 from newsflow.contracts import EnrichedArticle
 from newsflow.errors import backend_error_types, describe, unavailable_reason
+from newsflow.export import MEDIA_TYPES, lines
 from newsflow.frontdoor import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, build_request, check_label
 from newsflow.search import FacetValue, Index, QueryError, SearchResult
-from newsflow.web.page import PAGE_SIZE, PageState, fold_stories, histogram_bars, pick_interval, snippet_html
+from newsflow.web.page import (
+    DATE_PRESETS,
+    PAGE_SIZE,
+    SORT_NAMES,
+    PageState,
+    fold_stories,
+    histogram_bars,
+    label_words,
+    language_name,
+    mark_entities,
+    pick_interval,
+    plural,
+    safe_back,
+    snippet_html,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +98,17 @@ _HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
 
 # query parameters shared by the API and the page, with the CLI's names and meaning
 QueryText = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
-    'Full text: words (all required), "exact phrase", OR, AND, NOT or -word, prefix*, (groups).'))]
+    'Full text: words (all required, inflections too), "exact phrase", OR, AND, NOT or -word, prefix*, (groups), '
+    'fields title:, source:, author:, lang:, entity:"Kim Jong Un".'))]
 Entities = Annotated[list[str], Query(max_length=20, description="Entity names, any spelling; several AND together.")]
 Label = Annotated[str | None, Query(max_length=40, description="Entity label (PERSON, ORG, GPE, LOC, NORP, EVENT): "
                                     "restricts `entity`, or alone requires an entity of that label.")]
 Source = Annotated[str | None, Query(max_length=300, description="Only articles from this site (host name).")]
-Since = Annotated[str | None, Query(max_length=40, description="Published on or after: YYYY-MM-DD or ISO 8601.")]
-Until = Annotated[str | None, Query(max_length=40, description="Published on or before (a bare date includes that day).")]
+Since = Annotated[str | None, Query(max_length=40, description=(
+    "Published on or after: YYYY-MM-DD, ISO 8601, or a span back from now (90m, 24h, 7d, 4w)."))]
+Until = Annotated[str | None, Query(max_length=40, description="Published on or before (same forms; a bare date includes that day).")]
+Lang = Annotated[str | None, Query(max_length=12, description="Only articles in this language (ISO 639-1); query words are stemmed in it.")]
+SortBy = Annotated[Literal["relevance", "newest", "oldest"], Query(description="Order of hits (ties by article id).")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many hits (paging).")]
 
 
@@ -107,6 +127,9 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
                                 registry=registry, buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["snippet_html"] = snippet_html
+    templates.env.filters["label_words"] = label_words
+    templates.env.filters["language_name"] = language_name
+    templates.env.globals["plural"] = plural
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.index = index
     app.state.settings = settings
@@ -172,16 +195,49 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
     @app.get("/api/search", response_model=SearchResult, responses=_ERRORS, tags=["api"],
              summary="Search (the JSON of `newsflow search --json`)")
     def api_search(query: QueryText = "", entity: Entities = [], label: Label = None,  # noqa: B006 - FastAPI's idiom
-                   source: Source = None, since: Since = None, until: Until = None,
+                   source: Source = None, lang: Lang = None, since: Since = None, until: Until = None,
+                   sort: SortBy = "relevance",
                    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Hits per page.")] = 10,
                    offset: Offset = 0,
                    histogram: Annotated[Literal["day", "week", "month", "year"] | None, Query(
                        description="Also count the matches per period of publication.")] = None) -> JSONResponse:
-        """Full text plus entity, label, source and date filters; facets (and a date histogram) over all matches."""
-        request = build_request(settings, query=query, entities=entity, label=label, source=source, since=since,
-                                until=until, limit=limit, offset=offset, histogram=histogram)
+        """Full text plus entity, label, source, language and date filters; facets (and a date histogram) over all matches."""
+        request = build_request(settings, query=query, entities=entity, label=label, source=source, language=lang,
+                                since=since, until=until, sort=sort, limit=limit, offset=offset, histogram=histogram)
         # the very object the CLI prints, serialised the same way
         return JSONResponse(index.search(request).to_public())
+
+    def export(fmt: str, query: str, entity: list[str], label: str | None, source: str | None, lang: str | None,
+               since: str | None, until: str | None, sort: str) -> StreamingResponse:
+        request = build_request(settings, query=query, entities=entity, label=label, source=source, language=lang,
+                                since=since, until=until, sort=sort)
+        hits = index.export(request)
+        first = next(hits, None)  # a query the backend refuses fails here, as a 400, before the 200 is sent
+        stream = lines(itertools.chain([first] if first is not None else [], hits), fmt)
+        name = f"newsflow-search-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.{fmt}"
+        return StreamingResponse(stream, media_type=MEDIA_TYPES[fmt],
+                                 headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    _EXPORT = {**_ERRORS, 200: {"description": "Every match, streamed", "content": {
+        MEDIA_TYPES["csv"].split(";")[0]: {"schema": {"type": "string"}},
+        MEDIA_TYPES["jsonl"]: {"schema": {"type": "string"}}}}}
+
+    @app.get("/api/search.csv", response_class=StreamingResponse, responses=_EXPORT, tags=["api"],
+             summary="Every match as CSV")
+    def api_search_csv(query: QueryText = "", entity: Entities = [], label: Label = None,  # noqa: B006
+                       source: Source = None, lang: Lang = None, since: Since = None, until: Until = None,
+                       sort: SortBy = "relevance") -> StreamingResponse:
+        """Every match of the search (no paging), one row each: published_at, source, title, url, language,
+        story_id, entities (names joined by "; "), score; a header row first."""
+        return export("csv", query, entity, label, source, lang, since, until, sort)
+
+    @app.get("/api/search.jsonl", response_class=StreamingResponse, responses=_EXPORT, tags=["api"],
+             summary="Every match as JSON Lines")
+    def api_search_jsonl(query: QueryText = "", entity: Entities = [], label: Label = None,  # noqa: B006
+                         source: Source = None, lang: Lang = None, since: Since = None, until: Until = None,
+                         sort: SortBy = "relevance") -> StreamingResponse:
+        """Every match of the search (no paging), one JSON object a line: the hits of `/api/search` without snippets."""
+        return export("jsonl", query, entity, label, source, lang, since, until, sort)
 
     @app.get("/api/articles/{article_id}", response_model=EnrichedArticle, responses=_NOT_FOUND, tags=["api"],
              summary="One enriched article")
@@ -236,33 +292,39 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
                         422: {"description": "A parameter outside what this document allows", **_HTML}},
              summary="The search page")
     def search_page(request: Request, query: QueryText = "", entity: Entities = [], label: Label = None,  # noqa: B006
-                    source: Source = None, since: Since = None, until: Until = None,
-                    offset: Offset = 0) -> HTMLResponse:
-        """Query box, results with snippets and entity chips, facets, a date histogram; every filter in the URL."""
+                    source: Source = None, lang: Lang = None, since: Since = None, until: Until = None,
+                    sort: SortBy = "relevance", offset: Offset = 0) -> HTMLResponse:
+        """Query box, sort and date controls, results with snippets and entity chips, facets, a date
+        histogram, export links; every filter in the URL."""
         state = PageState(query=query, entities=tuple(e for e in entity if e.strip()), label=label or "",
-                          source=source or "", since=since or "", until=until or "", offset=offset)
-        context: dict = {"state": state, "error": None, "result": None}
+                          source=source or "", lang=lang or "", since=since or "", until=until or "", sort=sort,
+                          offset=offset)
+        context: dict = {"state": state, "error": None, "result": None, "presets": DATE_PRESETS, "sorts": SORT_NAMES}
         try:
-            search = build_request(settings, query=query, entities=entity, label=label, source=source, since=since,
-                                   until=until, limit=PAGE_SIZE, offset=offset, histogram="day")
+            search = build_request(settings, query=query, entities=entity, label=label, source=source, language=lang,
+                                   since=since, until=until, sort=sort, limit=PAGE_SIZE, offset=offset, histogram="day")
             result = index.search(search)
         except QueryError as exc:
             context["error"] = str(exc)
             return templates.TemplateResponse(request, "search.html", context, status_code=400)
+        # the histogram spans the asked-for range (zero bars where nothing was published), else the matches
+        start = search.since.date() if search.since else None
+        end = (search.until or datetime.now(timezone.utc)).date() if search.since else (search.until.date() if search.until else None)
+        days = [date.fromisoformat(b.name) for b in result.histogram]
         interval = "day"
-        if len(result.histogram) > 1:
-            wanted = pick_interval(date.fromisoformat(result.histogram[0].name), date.fromisoformat(result.histogram[-1].name))
+        if days:
+            wanted = pick_interval(min([*days, *([start] if start else [])]), max([*days, *([end] if end else [])]))
             if wanted != interval:  # a wider span: count again with wider buckets (no hits, no facets: cheap)
                 interval = wanted
                 result.histogram = index.search(search.model_copy(update={
                     "limit": 0, "offset": 0, "facet_size": 0, "histogram": interval})).histogram
-        places = sorted(result.facets.get("GPE", []) + result.facets.get("LOC", []), key=lambda v: (-v.count, v.name))
+        bars = histogram_bars(result.histogram, interval, start, end)
+        labels = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")
         context.update(
-            result=result, groups=fold_stories(result.hits), interval=interval,
-            bars=histogram_bars(result.histogram, interval),
-            facets=[("People", result.facets.get("PERSON", [])), ("Organisations", result.facets.get("ORG", [])),
-                    ("Places", places[:10])],
-            sources=result.facets.get("source", []), page_size=PAGE_SIZE,
+            result=result, groups=fold_stories(result.hits), interval=interval, bars=bars,
+            top=max((b.count for b in bars), default=0),
+            facets=[(label_words(lab, plural=True), result.facets.get(lab, [])) for lab in labels],
+            sources=result.facets.get("source", []), languages=result.facets.get("language", []), page_size=PAGE_SIZE,
         )
         return templates.TemplateResponse(request, "search.html", context)
 
@@ -270,8 +332,11 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
              responses={404: {"description": "No such article", **_HTML},
                         422: {"description": "A parameter outside what this document allows", **_HTML}},
              summary="One article")
-    def article_page(request: Request, article_id: Annotated[str, PathParam(max_length=200)]) -> HTMLResponse:
-        """The article's text, entities with salience, keyphrases, the other articles of its story."""
+    def article_page(request: Request, article_id: Annotated[str, PathParam(max_length=200)],
+                     back: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS * 3, description=(
+                         "The search page to go back to (a URL on this site)."))] = None) -> HTMLResponse:
+        """The article's text with its entities marked and linked, entities by label with salience,
+        keyphrases, the other articles of its story."""
         article = index.get(article_id)
         if article is None:
             return error_page(request, f"There is no article with id {article_id!r}.", 404)
@@ -279,10 +344,12 @@ def create_app(settings: Settings, index: Index, *, registry: CollectorRegistry 
         by_label: dict[str, list] = {}
         for e in sorted(article.entities, key=lambda e: (-e.salience, -e.count, e.name)):
             by_label.setdefault(e.label, []).append(e)
-        paragraphs = [p.strip() for p in article.text.split("\n") if p.strip()]
+        state = PageState()
+        paragraphs = [mark_entities(p.strip(), article.entities, lambda name: state.href(entities=(name,)))
+                      for p in article.text.split("\n") if p.strip()]
         return templates.TemplateResponse(request, "article.html", {
             "article": article, "story": story, "by_label": by_label, "paragraphs": paragraphs,
-            "state": PageState()})
+            "state": state, "back": safe_back(back)})
 
     return app
 

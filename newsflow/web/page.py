@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from newsflow.search import FacetValue, SearchHit
 
@@ -40,22 +40,53 @@ class PageState:
     entities: tuple[str, ...] = ()
     label: str = ""
     source: str = ""
+    lang: str = ""
     since: str = ""
     until: str = ""
+    sort: str = "relevance"
     offset: int = 0
 
-    def params(self) -> list[tuple[str, str]]:
-        """Query-string pairs (empty values left out, so URLs stay short)."""
+    def params(self, *, paging: bool = True) -> list[tuple[str, str]]:
+        """Query-string pairs (empty values and the default sort left out, so URLs stay short)."""
         pairs: list[tuple[str, str]] = []
         if self.query:
             pairs.append(("query", self.query))
         pairs += [("entity", e) for e in self.entities]
-        for key in ("label", "source", "since", "until"):
+        for key in ("label", "source", "lang", "since", "until"):
             if getattr(self, key):
                 pairs.append((key, getattr(self, key)))
-        if self.offset:
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.offset and paging:
             pairs.append(("offset", str(self.offset)))
         return pairs
+
+    def here(self) -> str:
+        """This very page (its offset too): where an article's back link returns."""
+        qs = urlencode(self.params())
+        return "/" + (f"?{qs}" if qs else "")
+
+    def article_href(self, article_id: str) -> str:
+        """The article page, with a back link to this search."""
+        here = self.here()
+        return f"/articles/{quote(article_id, safe='')}" + (f"?{urlencode([('back', here)])}" if here != "/" else "")
+
+    def export_href(self, fmt: str) -> str:
+        """Every match of this search as CSV or JSON Lines (no paging)."""
+        qs = urlencode(self.params(paging=False))
+        return f"/api/search.{fmt}" + (f"?{qs}" if qs else "")
+
+    def toggle_lang(self, code: str) -> str:
+        return self.href(lang="" if self.lang.casefold() == code.casefold() else code)
+
+    @property
+    def date_preset(self) -> str:
+        """The preset the date filter is (``24h``, ``7d``, ``30d``), ``custom``, or "" for any time."""
+        if not self.since and not self.until:
+            return ""
+        if self.since in dict(DATE_PRESETS) and not self.until:
+            return self.since
+        return "custom"
 
     def href(self, **changes) -> str:
         """The page URL with some fields changed; a new filter starts again at the first page."""
@@ -82,7 +113,71 @@ class PageState:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.entities or self.label or self.source or self.since or self.until)
+        return bool(self.entities or self.label or self.source or self.lang or self.since or self.until)
+
+
+# the page's date controls: --since spans (newsflow.search.parse_date)
+DATE_PRESETS = (("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days"))
+SORT_NAMES = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
+# entity labels as people read them (spaCy's OntoNotes labels)
+LABEL_WORDS = {
+    "PERSON": ("Person", "People"), "ORG": ("Organisation", "Organisations"), "GPE": ("Place", "Places"),
+    "LOC": ("Location", "Locations"), "NORP": ("Group", "Nationalities and groups"), "EVENT": ("Event", "Events"),
+    "PRODUCT": ("Product", "Products"), "FAC": ("Facility", "Facilities"), "WORK_OF_ART": ("Work", "Works"),
+    "LAW": ("Law", "Laws"), "LANGUAGE": ("Language", "Languages"),
+}
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+                  "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish", "ar": "Arabic", "zh": "Chinese",
+                  "ja": "Japanese", "ko": "Korean", "pl": "Polish", "sv": "Swedish"}
+
+
+def label_words(label: str, plural: bool = False) -> str:
+    """``People`` for PERSON (plural) or ``Person``; an unknown label as it is, capitalised."""
+    words = LABEL_WORDS.get(label.upper())
+    if words is None:
+        return label.replace("_", " ").capitalize()
+    return words[1] if plural else words[0]
+
+
+def language_name(code: str) -> str:
+    """``English`` for ``en``; an unknown code as it is."""
+    return LANGUAGE_NAMES.get(code.lower(), code)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 mention``, ``2 mentions``."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def safe_back(url: str | None) -> str:
+    """A back link into this site's search page only (never another site: no open redirect)."""
+    if url and (url == "/" or url.startswith("/?")) and "\\" not in url:
+        return url
+    return "/"
+
+
+def mark_entities(paragraph: str, entities: list, href) -> str:
+    """A paragraph as safe HTML with each entity's spellings linked to ``href(entity)``, longest first."""
+    forms: dict[str, object] = {}
+    for e in entities:
+        for form in sorted({e.name, *e.surface_forms}, key=len, reverse=True):
+            if len(form) > 1:
+                forms.setdefault(form.casefold(), e)
+    if not forms:
+        return html.escape(paragraph)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?!\w)",
+                         re.IGNORECASE)
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(paragraph):
+        e = forms[m.group(1).casefold()]
+        out.append(html.escape(paragraph[pos:m.start()]))
+        out.append(f'<a class="ent {html.escape(e.label.lower())}" href="{html.escape(href(e.name))}" '
+                   f'title="{html.escape(label_words(e.label))}: {html.escape(e.name)} (show articles naming it)">'
+                   f"{html.escape(m.group(1))}</a>")
+        pos = m.end()
+    out.append(html.escape(paragraph[pos:]))
+    return "".join(out)
 
 
 @dataclass
@@ -149,12 +244,25 @@ class Bar:
 MAX_BARS = 400
 
 
-def histogram_bars(buckets: list[FacetValue], interval: str) -> list[Bar]:
-    """Bars for every period from the first bucket to the last (empty periods too, so time is to scale)."""
-    if not buckets:
-        return []
+def period_start(d: date, interval: str) -> date:
+    """The first day of ``d``'s period (weeks start on Monday, like the indexes' buckets)."""
+    if interval == "week":
+        return d - timedelta(days=d.weekday())
+    if interval == "month":
+        return d.replace(day=1)
+    if interval == "year":
+        return d.replace(month=1, day=1)
+    return d
+
+
+def histogram_bars(buckets: list[FacetValue], interval: str, start: date | None = None, end: date | None = None) -> list[Bar]:
+    """Bars for every period from the first bucket (or ``start``) to the last (or ``end``), empty
+    periods as zero bars, so time is to scale."""
     counts = {date.fromisoformat(b.name): b.count for b in buckets}
-    first, last = min(counts), max(counts)
+    if not counts:
+        return []
+    first = min([*counts, *([period_start(start, interval)] if start else [])])
+    last = max([*counts, *([period_start(end, interval)] if end else [])])
     top = max(counts.values())
     bars: list[Bar] = []
     d = first
@@ -166,4 +274,5 @@ def histogram_bars(buckets: list[FacetValue], interval: str) -> list[Bar]:
     return bars
 
 
-__all__ = ["PAGE_SIZE", "Bar", "PageState", "StoryGroup", "fold_stories", "histogram_bars", "pick_interval", "snippet_html"]
+__all__ = ["DATE_PRESETS", "PAGE_SIZE", "SORT_NAMES", "Bar", "PageState", "StoryGroup", "fold_stories", "histogram_bars",
+           "label_words", "language_name", "mark_entities", "pick_interval", "plural", "safe_back", "snippet_html"]

@@ -220,3 +220,72 @@ def test_histogram_bars_filter_by_their_dates(page, server):
     assert q["since"] and q["until"] and label.startswith(q["since"][0])
     n = int(re.search(r": (\d+) article", label).group(1))
     assert page.locator("li.hit").count() == n
+
+
+def test_sort_controls_order_the_hits_by_date(page, server):
+    page.goto(f"{server}/?query=Kim")
+    page.locator("nav.sort a", has_text="Newest first").click()
+    page.wait_for_url(re.compile(r"sort=newest"))
+    assert query_of(page.url) == {"query": ["Kim"], "sort": ["newest"]}
+    dates = page.eval_on_selector_all("li.hit .meta time", "ts => ts.map(t => t.getAttribute('datetime'))")
+    assert len(dates) > 1 and dates == sorted(dates, reverse=True)
+    assert page.locator("nav.sort strong").inner_text() == "Newest first"
+    page.locator("nav.sort a", has_text="Oldest first").click()
+    page.wait_for_url(re.compile(r"sort=oldest"))
+    dates = page.eval_on_selector_all("li.hit .meta time", "ts => ts.map(t => t.getAttribute('datetime'))")
+    assert dates == sorted(dates)
+
+
+def test_date_controls_offer_recent_spans_and_a_custom_range(page, server):
+    page.goto(f"{server}/?query=Kim")
+    page.locator("nav.dates a", has_text="Last 7 days").click()
+    page.wait_for_url(re.compile(r"since=7d"))
+    assert page.locator("nav.dates strong").inner_text() == "Last 7 days"
+    page.goto(f"{server}/?query=Kim")
+    page.fill("#since", "2026-02-20")
+    page.fill("#until", "2026-03-01")
+    page.locator("form.custom-range button").click()
+    page.wait_for_url(re.compile(r"until=2026-03-01"))
+    assert query_of(page.url) == {"query": ["Kim"], "since": ["2026-02-20"], "until": ["2026-03-01"]}
+    dates = page.eval_on_selector_all("li.hit .meta time", "ts => ts.map(t => t.getAttribute('datetime'))")
+    assert dates and all("2026-02-20" <= d[:10] <= "2026-03-01" for d in dates)
+
+
+def test_the_export_link_downloads_every_match_as_csv(page, server):
+    page.goto(f"{server}/?query=Kim&sort=oldest")
+    link = page.locator("#export-csv")
+    assert query_of(link.get_attribute("href")) == {"query": ["Kim"], "sort": ["oldest"]}
+    with page.expect_download() as info:
+        link.click()
+    rows = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "published_at,source,title,url,language,story_id,entities,score"
+    total = int(page.locator("#count strong").inner_text())
+    assert len(rows) - 1 == total
+
+
+def test_entities_in_the_article_text_link_to_a_filter_and_back_keeps_the_search(page, server):
+    page.goto(f"{server}/?query=Kim&sort=newest")
+    page.locator("li.hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    mark = page.locator(".body a.ent.person").first
+    name = mark.get_attribute("href")
+    assert mark.count() == 1 and "entity=" in name
+    assert page.locator("aside.facets h2", has_text="People").count() == 1
+    page.locator("#back").click()
+    page.wait_for_url(re.compile(r"/\?"))
+    assert query_of(page.url) == {"query": ["Kim"], "sort": ["newest"]}
+    page.go_back()
+    page.wait_for_url(re.compile(r"/articles/"))
+    page.locator(".body a.ent.person").first.click()
+    page.wait_for_url(re.compile(r"entity="))
+    assert page.locator("li.hit").count() >= 1 and page.locator("ul.filters a.chip.on").count() == 1
+
+
+def test_the_histogram_has_an_axis_with_counts(page, server):
+    page.goto(f"{server}/")
+    top = int(page.locator(".histogram .yaxis span").first.inner_text())
+    counts = [int(re.search(r": (\d+) article", a).group(1))
+              for a in page.eval_on_selector_all("a.bar", "bs => bs.map(b => b.getAttribute('aria-label'))")]
+    assert top == max(counts) > 0
+    assert page.locator(".histogram figcaption").inner_text().count("per day") == 1
+    assert page.locator("span.bar.empty").count() + len(counts) == page.locator(".bars > *").count()

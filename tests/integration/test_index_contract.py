@@ -18,7 +18,7 @@ rather than hidden: full text on Elasticsearch does not fold diacritics (the min
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -26,6 +26,7 @@ from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
 from index_corpus import CORPUS, FACETED, NEWS, PEOPLE, art, ent
 from newsflow.config import Settings
+from newsflow.contracts import EnrichedArticle
 from newsflow.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
 
 
@@ -58,7 +59,7 @@ def is_es(index) -> bool:
 
 
 def ids(index, query: str = "", **kw) -> list[str]:
-    return [h.id for h in index.search(SearchRequest(query=query, limit=100, **kw)).hits]
+    return [h.id for h in index.search(SearchRequest(query=query, **{"limit": 100, **kw})).hits]
 
 
 def idset(index, query: str = "", **kw) -> set[str]:
@@ -120,13 +121,17 @@ def test_a_query_of_only_exclusions_means_everything_else(news):
 
 
 
-def test_full_text_diacritics(news):
-    assert ids(news, "Erdoğan") == ["erdogan"]
+def test_full_text_words_ignore_diacritics_on_both_backends(news):
+    # words go through newsflow's analysis (folded stems) on both backends
+    assert ids(news, "Erdoğan") == ids(news, "Erdogan") == ids(news, "turkiye") == ["erdogan"]
+
+
+def test_exact_phrases_fold_diacritics_only_on_the_embedded_index(news):
+    assert ids(news, '"Erdoğan won"') == ["erdogan"]
     if is_es(news):  # no asciifolding on the server-core mapping: the written form only
-        assert ids(news, "Erdogan") == [] and ids(news, "turkiye") == []
-        assert ids(news, "Türkiye") == ["erdogan"]
+        assert ids(news, '"Erdogan won"') == []
     else:
-        assert ids(news, "Erdogan") == ["erdogan"] and ids(news, "turkiye") == ["erdogan"]
+        assert ids(news, '"Erdogan won"') == ["erdogan"]
 
 
 
@@ -378,6 +383,14 @@ PARITY_REQUESTS = [
     SearchRequest(since=parse_date("2024-05-01"), until=parse_date("2024-05-01", end=True)),
     SearchRequest(until=parse_date("2024-04-30", end=True)),
     SearchRequest(query="nothingmatches"),
+    SearchRequest(query="sanction OR speaks"),
+    SearchRequest(query="war", sort="newest"),
+    SearchRequest(query="media", sort="oldest"),
+    SearchRequest(sort="oldest"),
+    SearchRequest(query="entity:putin"),
+    SearchRequest(query="war -source:a.com"),
+    SearchRequest(query="title:war OR title:pipeline"),
+    SearchRequest(query="putin's"),
 ]
 
 
@@ -402,7 +415,7 @@ def test_parity_same_totals_hits_and_facets(both, request_):
         assert len(got.hits) == len(want.hits)
     else:
         assert {h.id for h in got.hits} == {h.id for h in want.hits}
-    if not request_.query or request_.query.startswith(("-", "NOT")):  # no scores: a deterministic order
+    if not request_.query or request_.query.startswith(("-", "NOT")) or request_.sort != "relevance":  # a deterministic order
         assert [h.id for h in got.hits] == [h.id for h in want.hits]
         assert [h.snippet for h in got.hits] == [h.snippet for h in want.hits]
     by_id = {h.id: h for h in want.hits}
@@ -427,3 +440,134 @@ def test_parity_count_and_get(both):
     assert es.count() == embedded.count() == len({a.id for a in CORPUS})
     for a in CORPUS[:5]:
         assert es.get(a.id) == embedded.get(a.id)
+
+
+# --------------------------------------------------------------------------- inflections, fields, sorts, export (both backends)
+
+INFLECTED = [
+    art("missiles", "Missiles fired", "North Korea fired two missiles on Monday.", published="2024-05-03T08:00:00Z",
+        source="a.com"),
+    art("missile", "A missile test", "The missile flew east. Putin's envoy said nothing.", published="2024-05-01T08:00:00Z",
+        source="b.com"),
+    art("sanctioned", "Banks sanctioned", "Washington sanctioned three banks; the sanction list grows.",
+        published="2024-05-02T08:00:00Z", source="www.a.com"),
+    art("korea", "Korea report", "South Korea and north korea met. Putin spoke.", published=None, source="c.com"),
+    EnrichedArticle.model_validate({**art("de", "Häuser brennen", "Zwei Häuser brannten in Berlin.",
+                                           published="2024-05-04T08:00:00Z").model_dump(), "language": "de",
+                                    "authors": ["Jürgen Müller"]}),
+]
+
+
+@pytest.fixture
+def inflected(index):
+    index.upsert(INFLECTED)
+    return index
+
+
+@pytest.mark.parametrize("query,want", [
+    ("missile", {"missiles", "missile"}),
+    ("missiles", {"missiles", "missile"}),
+    ("sanction", {"sanctioned"}),
+    ("sanctions", {"sanctioned"}),
+    ("SANCTIONING", {"sanctioned"}),
+    ('"missiles"', {"missiles"}),  # an exact phrase is exact
+    ('"North Korea"', {"missiles", "korea"}),
+    ("missile -fired", {"missile"}),
+    ("putin's", {"missile", "korea"}),  # the possessive: same on both backends
+    ("Putin", {"missile", "korea"}),
+    ("missil*", {"missiles", "missile"}),
+])
+def test_words_find_their_inflections_and_phrases_stay_exact(inflected, query, want):
+    assert idset(inflected, query) == want
+
+
+def test_a_query_language_picks_the_stemmer(inflected):
+    assert idset(inflected, "Haus lang:de") == idset(inflected, "Häuser lang:de") == {"de"}
+    assert idset(inflected, "Häuser") == set()  # English stems: "hauser" is not German's "haus"
+
+
+@pytest.mark.parametrize("query,filters", [
+    ("source:a.com", {"source": "a.com"}),
+    ("source:WWW.A.COM", {"source": "a.com"}),
+    ("lang:de", {"language": "de"}),
+    ('entity:"Kim Jong-un"', {"entities": ["Kim Jong Un"]}),
+    ("entity:putin", {"entities": ["Vladimir Putin"]}),
+])
+def test_filter_fields_find_exactly_what_the_filters_do(index, query, filters):
+    index.upsert(CORPUS + INFLECTED)
+    assert idset(index, query) == idset(index, **filters) != set()
+
+
+def test_fields_combine_with_words_and_exclusions(inflected):
+    assert idset(inflected, "missile source:a.com") == {"missiles"}
+    assert idset(inflected, "missile -source:a.com") == {"missile"}
+    assert idset(inflected, "-lang:de") == {"missiles", "missile", "sanctioned", "korea"}
+    assert idset(inflected, 'author:"Jurgen Muller"') == {"de"}
+    assert idset(inflected, "author:müller") == set()  # an author is matched by the whole name
+    assert idset(inflected, "title:korea") == {"korea"}
+    assert idset(inflected, 'title:"missile test"') == {"missile"}
+    assert idset(inflected, "title:(fired OR banks)") == {"missiles", "sanctioned"}
+
+
+@pytest.mark.parametrize("query,where", [("putin OR", 7), ("*", 1), ("missile -", 9), ("titel:x", 1), ("AND x", 1),
+                                         ("(a", 1), ('"a', 1), ("a OR source:b", 6)])
+def test_query_mistakes_are_errors_that_say_where(inflected, query, where):
+    with pytest.raises(QueryError, match=f"character {where}"):
+        inflected.search(SearchRequest(query=query))
+
+
+def test_sort_newest_and_oldest_by_published_at_undated_last(inflected):
+    assert ids(inflected, sort="newest") == ["de", "missiles", "sanctioned", "missile", "korea"]
+    assert ids(inflected, sort="oldest") == ["missile", "sanctioned", "missiles", "de", "korea"]
+    assert ids(inflected, "missile", sort="oldest") == ["missile", "missiles"]
+    hits = inflected.search(SearchRequest(query="missile", sort="newest")).hits
+    assert [h.id for h in hits] == ["missiles", "missile"] and all(h.score > 0 for h in hits)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_pages_under_every_sort_cover_every_hit_once(index, sort):
+    index.upsert([art(f"a{i:02d}", "war", published=f"2024-05-{i % 3 + 1:02d}T00:00:00Z" if i % 4 else None)
+                  for i in range(11)])
+    pages = [ids(index, "war", sort=sort, limit=3, offset=o) for o in range(0, 12, 3)]
+    seen = [i for page in pages for i in page]
+    assert sorted(seen) == [f"a{i:02d}" for i in range(11)]
+    assert seen == ids(index, "war", sort=sort)
+
+
+def test_relative_since_is_a_span_back_from_now(index):
+    now = datetime.now(timezone.utc)
+    index.upsert([art("recent", published=(now - timedelta(hours=2)).isoformat()),
+                  art("week", published=(now - timedelta(days=5)).isoformat()),
+                  art("old", published=(now - timedelta(days=40)).isoformat())])
+    assert idset(index, since=parse_date("24h")) == {"recent"}
+    assert idset(index, since=parse_date("7d")) == {"recent", "week"}
+    assert idset(index, since=parse_date("4w")) == {"recent", "week"}
+    assert idset(index, since=parse_date("90m")) == set()
+    assert idset(index, until=parse_date("30d")) == {"old"}
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_export_streams_every_match_in_order(index, sort):
+    many = [art(f"x{i:04d}", "war", f"war report {i}", published=f"2024-0{i % 9 + 1}-01T00:00:00Z") for i in range(1203)]
+    index.upsert(many)
+    request = SearchRequest(query="war", sort=sort, limit=5, offset=7)
+    exported = list(index.export(request))
+    assert len(exported) == 1203 and len({h.id for h in exported}) == 1203
+    if sort != "relevance":
+        assert [h.id for h in exported[:40]] == ids(index, "war", sort=sort, limit=40)
+    assert all(h.snippet == "" and h.score > 0 for h in exported)
+    assert list(index.export(SearchRequest(query="nothingmatches"))) == []
+
+
+def test_export_of_an_empty_index_and_with_filters(index):
+    assert list(index.export(SearchRequest(query="war"))) == []
+    index.upsert(INFLECTED)
+    assert {h.id for h in index.export(SearchRequest(query="missile source:b.com"))} == {"missile"}
+    (hit,) = index.export(SearchRequest(query="lang:de"))
+    assert hit.language == "de"
+
+
+def test_a_language_facet_counts_the_matches_per_language(inflected):
+    result = inflected.search(SearchRequest())
+    assert [(v.name, v.count) for v in result.facets["language"]] == [("de", 1)]  # the others say no language
+    assert inflected.search(SearchRequest(query="nothingmatches")).facets["language"] == []

@@ -104,3 +104,41 @@ def test_a_thousand_articles_upsert_and_search(index):
     result = index.search(SearchRequest(entities=["Kim Jong-un"], since=parse_date("2024-06-01")))
     assert 0 < result.total < 250
     assert sum(v.count for v in result.facets["PERSON"]) == result.total
+
+
+# --------------------------------------------------------------------------- a file written before the stem columns
+
+SCHEMA_1 = """
+CREATE TABLE articles (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, url TEXT NOT NULL,
+    title TEXT NOT NULL, source TEXT NOT NULL, source_key TEXT NOT NULL, published_at TEXT, published_ts REAL,
+    story_id TEXT NOT NULL, indexed_at TEXT NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5 (title, text, tokenize = "unicode61 remove_diacritics 2");
+CREATE TABLE entities (article INTEGER NOT NULL, label TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+    count INTEGER NOT NULL, salience REAL NOT NULL, kind TEXT NOT NULL, entity_key TEXT NOT NULL,
+    PRIMARY KEY (article, label, entity_key, key)) WITHOUT ROWID;
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_file_of_schema_1_is_upgraded_when_opened_for_writing_and_refused_read_only(tmp_path):
+    path = tmp_path / "index.db"
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA_1)
+    old = art("old", "Missiles fired", "Two missiles were fired.", entities=[ent("Kim Jong Un")])
+    db.execute("INSERT INTO articles VALUES (1, 'old', ?, 'u', ?, 'example.com', 'example.com', NULL, NULL, 'old', 'x')",
+               (old.model_dump_json(), old.title))
+    db.execute("INSERT INTO fts (rowid, title, text) VALUES (1, ?, ?)", (old.title, old.text))
+    db.commit()
+    db.close()
+
+    reader = EmbeddedIndex(path, readonly=True)
+    with pytest.raises(RuntimeError, match="older newsflow .* run `newsflow run` or `newsflow index` once"):
+        reader.search(SearchRequest(query="missile"))
+    reader.close()
+
+    writer = EmbeddedIndex(path)
+    assert ids(writer, "missile") == ["old"] and ids(writer, '"missiles were"') == ["old"]
+    writer.close()
+    reader = EmbeddedIndex(path, readonly=True)
+    assert ids(reader, "missile") == ["old"]
+    reader.close()

@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 
 from newsflow.query import (
-    MAX_DEPTH, And, Not, Or, Phrase, QuerySyntaxError, Term, fts5_parts, parse, terms, to_fts5,
+    MAX_DEPTH, And, Field, Not, Or, Phrase, QuerySyntaxError, Term, fts5_parts, parse, plan, terms, to_fts5,
 )
+from newsflow.analysis import stem_text
 from newsflow.search import QueryError
 
 
@@ -83,35 +84,72 @@ def test_hyphenated_names_stay_one_word_each():
     assert parse("Kim Jong-un") == And((T("Kim"), T("Jong-un")))
 
 
-def test_a_lone_hyphen_or_symbol_is_ignored():
-    assert parse("putin - kremlin") == And((T("putin"), T("kremlin")))
+def test_a_lone_symbol_is_ignored():
     assert parse("putin & kremlin") == And((T("putin"), T("kremlin")))
-
-
-def test_operators_without_operands_are_ignored():
-    assert parse("putin OR") == T("putin")
-    assert parse("AND putin") == T("putin")
-    assert parse("putin NOT") == T("putin")
-    assert parse("()") is None
     assert parse('""') is None
 
 
 @pytest.mark.parametrize(
     ("query", "position", "words"),
     [
+        ("OR", 1, "OR needs something on its left"),
+        ("putin OR", 7, "OR needs something on its right"),
+        ("putin OR OR kim", 7, "OR needs something on its right"),
+        ("(putin OR) kim", 8, "OR needs something on its right"),
+        ("AND putin", 1, "AND needs something on both sides"),
+        ("putin AND", 7, "AND needs something on both sides"),
+        ("putin NOT", 7, "NOT needs something to exclude"),
+        ("putin -", 7, "nothing follows it"),
+        ("putin - kremlin", 7, "nothing follows it"),
+        ("*", 1, "cannot stand alone"),
+        ("putin **", 7, "cannot stand alone"),
+        ("()", 1, "empty parentheses"),
+        ("titel:shipping", 1, "unknown field 'titel'"),
+        ("war sorce:x", 5, "unknown field 'sorce'"),
+        ("title: shipping", 1, "needs a value"),
+        ("source:", 1, "needs a value"),
+        ("a OR source:x", 6, "top level"),
+        ("-(a entity:Kim)", 5, "top level"),
         ('putin "state media', 7, "never closed"),
         ("(putin OR kim", 1, "never closed"),
         ("putin)", 6, "no matching"),
         ("((a) b", 1, "never closed"),
     ],
 )
-def test_unbalanced_quotes_and_parentheses_say_where(query, position, words):
+def test_mistakes_say_what_and_where(query, position, words):
     with pytest.raises(QuerySyntaxError) as info:
-        parse(query)
+        plan(query)
     assert info.value.position == position
-    assert words in str(info.value)
-    assert f"character {position}" in str(info.value)
+    assert words in str(info.value) and f"character {position}" in str(info.value)
     assert isinstance(info.value, QueryError)
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def test_title_field_restricts_words_phrases_and_groups_to_the_title():
+    assert parse("title:shipping") == Term("shipping", field="title")
+    assert parse('title:"grain corridor"') == Phrase("grain corridor", field="title")
+    assert parse("title:(a OR b*) c") == And((Or((Term("a", field="title"), Term("b", True, field="title"))), T("c")))
+
+
+def test_filter_fields_are_taken_out_of_the_full_text():
+    p = plan('entity:"Kim Jong-un" war -source:www.b.com lang:EN author:"Jane Doe"')
+    assert p.text == T("war")
+    assert [(f.name, f.value) for f in p.required] == [("entity", "Kim Jong-un"), ("lang", "EN"), ("author", "Jane Doe")]
+    assert [(f.name, f.value) for f in p.excluded] == [("source", "www.b.com")]
+    assert plan("source:a.com").text is None
+
+
+def test_field_names_are_case_insensitive_and_urls_are_words():
+    assert parse("TITLE:x") == Term("x", field="title")
+    assert parse("https://example.com/a") == T("https://example.com/a")
+    assert parse('"title:x"') == Phrase("title:x")
+
+
+def test_a_field_is_never_a_term():
+    assert terms(parse('entity:Kim war title:peace')) == ["war", "peace"]
+    assert isinstance(parse("source:x"), Field)
 
 
 def test_nesting_is_bounded():
@@ -132,22 +170,28 @@ def test_terms_lists_positive_words_and_phrases_once():
 # --------------------------------------------------------------------------- FTS5 rendering
 
 
-def test_every_word_is_quoted_and_prefixes_keep_the_star():
-    assert to_fts5(parse("putin erdo*")) == '("putin" AND "erdo"*)'
+STEMS, EXACT = "{title_stem text_stem} : ", "{title text} : "
+
+
+def test_words_match_stems_phrases_and_prefixes_the_exact_words():
+    assert to_fts5(parse("missiles erdo*")) == f'({STEMS}"missil" AND {EXACT}"erdo"*)'
+    assert to_fts5(parse('"North Korea"')) == f'{EXACT}"North Korea"'
+    assert to_fts5(parse("title:sanctioned")) == '{title_stem} : "sanction"'
+    assert to_fts5(parse("Häuser"), ["de"]) == f'{STEMS}"haus"'
 
 
 def test_fts5_keywords_typed_as_words_are_harmless():
     # Lower-case and punctuation-laden words could be FTS5 syntax if left bare.
-    assert to_fts5(parse('near or title:foo C++')) == '("near" AND "or" AND "title:foo" AND "C++")'
+    assert to_fts5(parse('near or "a:b" C++')) == f'({STEMS}"near" AND {STEMS}"or" AND {EXACT}"a:b" AND {STEMS}"c")'
 
 
 def test_exclusions_render_as_fts5_binary_not():
-    assert to_fts5(parse("putin -trump -biden")) == '"putin" NOT ("trump" OR "biden")'
-    assert to_fts5(parse("(a -b) OR c")) == '(("a" NOT "b") OR "c")'
+    assert to_fts5(parse("putin -trump -biden")) == f'{STEMS}"putin" NOT ({STEMS}"trump" OR {STEMS}"biden")'
+    assert to_fts5(parse("(a -b) OR c")) == f'(({STEMS}"a" NOT {STEMS}"b") OR {STEMS}"c")'
 
 
 def test_only_exclusions_are_split_out_for_the_backend():
-    assert fts5_parts(parse("-trump")) == (None, '"trump"')
+    assert fts5_parts(parse("-trump")) == (None, f'{STEMS}"trump"')
     assert fts5_parts(parse("")) == (None, None)
     with pytest.raises(QueryError, match="only exclusions"):
         to_fts5(parse("-trump"))
@@ -162,13 +206,14 @@ def test_exclusions_fts5_cannot_express_are_clear_errors():
 
 @pytest.mark.parametrize(
     "query",
-    ['U.S. Kim Jong-un', "Xi'an e-mail C++", 'a OR b NOT c', '"he said ""no"""', "NEAR(a b)", "a:b *", "^a", "{a b}: c",
+    ['U.S. Kim Jong-un', "Xi'an e-mail C++", 'a OR b NOT c', '"he said ""no"""', "NEAR(a b)", "a:b", "^a", "{a b}: c",
      "(a OR (b (c OR -d)))", "-x -y z*", "'quoted'"],
 )
 def test_rendered_queries_are_valid_fts5(query):
     db = sqlite3.connect(":memory:")
-    db.execute('CREATE VIRTUAL TABLE f USING fts5(title, text, tokenize = "unicode61 remove_diacritics 2")')
-    db.execute("INSERT INTO f VALUES ('U.S. news', 'Kim Jong-un wrote an e-mail from Xi\u2019an about C++')")
+    db.execute('CREATE VIRTUAL TABLE f USING fts5(title, text, title_stem, text_stem, tokenize = "unicode61 remove_diacritics 2")')
+    text = "Kim Jong-un wrote an e-mail from Xi\u2019an about C++"
+    db.execute("INSERT INTO f VALUES ('U.S. news', ?, ?, ?)", (text, stem_text("U.S. news"), stem_text(text)))
     try:
         inc, exc = fts5_parts(parse(query))
     except QueryError:
@@ -180,7 +225,8 @@ def test_rendered_queries_are_valid_fts5(query):
 
 def test_punctuated_words_match_what_the_tokenizer_indexed():
     db = sqlite3.connect(":memory:")
-    db.execute('CREATE VIRTUAL TABLE f USING fts5(title, text, tokenize = "unicode61 remove_diacritics 2")')
-    db.execute("INSERT INTO f VALUES ('', 'Kim Jong-un wrote an e-mail from Xi\u2019an to the U.S.')")
-    for query in ["Kim Jong-un", "Jong-Un", "Xi'an", "e-mail", "U.S.", "jong-u*"]:
+    db.execute('CREATE VIRTUAL TABLE f USING fts5(title, text, title_stem, text_stem, tokenize = "unicode61 remove_diacritics 2")')
+    text = "Kim Jong-un wrote an e-mail from Xi\u2019an to the U.S."
+    db.execute("INSERT INTO f VALUES ('', ?, '', ?)", (text, stem_text(text)))
+    for query in ["Kim Jong-un", "Jong-Un", "Xi'an", "e-mail", "U.S.", "jong-u*", '"e-mail"', "wrote", "Kim's"]:
         assert db.execute("SELECT count(*) FROM f WHERE f MATCH ?", (to_fts5(parse(query)),)).fetchone() == (1,), query

@@ -6,6 +6,9 @@ The API answers a search with exactly what ``newsflow search --json`` prints (on
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -107,6 +110,13 @@ def test_search_counts_hits_per_period(client):
     ({"entity": "!!!"}, 400, "has no letters or digits"),
     ({"histogram": "hour"}, 422, "histogram: Input should be 'day', 'week', 'month' or 'year'"),
     ({"query": "x" * 2001}, 422, "query: String should have at most 2000 characters"),
+    ({"query": "Kim OR"}, 400, "OR needs something on its right (like a OR b) (at character 5)"),
+    ({"query": "*"}, 400, "cannot stand alone (at character 1)"),
+    ({"query": "Kim -"}, 400, "nothing follows it"),
+    ({"query": "titel:Kim"}, 400, "unknown field 'titel'"),
+    ({"since": "2026-03-05", "until": "2026-03-01"}, 400, "the date range is empty"),
+    ({"since": "7 parsecs"}, 400, "a span back from now: 90m, 24h, 7d, 4w"),
+    ({"sort": "random"}, 422, "sort: Input should be 'relevance', 'newest' or 'oldest'"),
 ])
 def test_bad_input_is_a_4xx_with_a_message_never_a_trace(client, params, status, message):
     r = client.get("/api/search", params=params)
@@ -181,10 +191,12 @@ def test_metrics_count_requests_by_route_and_status(client):
 
 def test_the_openapi_document_lists_every_route_and_no_cdn_docs(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/search", "/api/articles/{article_id}", "/api/stories/{story_id}", "/api/entities", "/healthz",
-            "/metrics", "/", "/articles/{article_id}"} <= set(spec["paths"])
+    assert {"/api/search", "/api/search.csv", "/api/search.jsonl", "/api/articles/{article_id}", "/api/stories/{story_id}",
+            "/api/entities", "/healthz", "/metrics", "/", "/articles/{article_id}"} <= set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"query", "entity", "label", "source", "since", "until", "limit", "offset", "histogram"}
+    assert params == {"query", "entity", "label", "source", "lang", "since", "until", "sort", "limit", "offset", "histogram"}
+    for export in ("/api/search.csv", "/api/search.jsonl"):
+        assert {p["name"] for p in spec["paths"][export]["get"]["parameters"]} == params - {"limit", "offset", "histogram"}
     assert client.get("/docs").status_code == 404  # Swagger UI would load scripts from a CDN
 
 
@@ -243,7 +255,7 @@ def test_the_article_page_shows_text_entities_and_the_rest_of_its_story(client):
     page = client.get("/articles/erdogan").text
     assert "<h1>Erdoğan hosts Black Sea shipping talks in Istanbul</h1>" in page
     assert "Recep Tayyip Erdoğan" in page and 'role="meter"' in page
-    assert "/articles/erdogan-wire" in page and "Same story (1 more)" in page
+    assert "/articles/erdogan-wire" in page and "Same story (1 more article)" in page
     assert client.get("/articles/nope").status_code == 404
 
 
@@ -259,3 +271,80 @@ def test_odd_queries_are_searched_or_refused_never_a_500(client, query):
     r = client.get("/api/search", params={"query": query})
     assert r.status_code in (200, 400), r.text
     assert client.get("/", params={"query": query}).status_code in (200, 400)
+
+
+# --------------------------------------------------------------------------- sort, fields, export
+
+
+def test_sort_orders_hits_by_date_of_publication(client):
+    newest = [h["published_at"] for h in search(client, query="Kim", sort="newest")["hits"]]
+    oldest = [h["published_at"] for h in search(client, query="Kim", sort="oldest")["hits"]]
+    assert newest == sorted(newest, reverse=True) and oldest == sorted(oldest) and len(newest) > 1
+
+
+def test_query_fields_find_what_the_parameters_do(client):
+    assert search(client, query="source:wire.example") == search(client, source="wire.example")
+    assert search(client, query='entity:"Kim Jong Un"')["total"] == search(client, entity="Kim Jong Un")["total"] > 0
+
+
+@pytest.mark.parametrize("params", [{}, {"query": "Kim"}, {"query": "shipping", "sort": "oldest"}, {"entity": "Erdogan"}])
+def test_csv_export_has_a_header_and_every_match(client, params):
+    r = client.get("/api/search.csv", params=params)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0] == ["published_at", "source", "title", "url", "language", "story_id", "entities", "score"]
+    page = search(client, limit=100, **params)
+    assert [row[3] for row in rows[1:]] == [h["url"] for h in page["hits"]] and len(rows) - 1 == page["total"]
+
+
+def test_jsonl_export_is_one_hit_a_line(client):
+    r = client.get("/api/search.jsonl", params={"query": "Kim", "sort": "newest"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in r.text.splitlines()]
+    page = search(client, query="Kim", sort="newest", limit=100)
+    assert [d["id"] for d in lines] == [h["id"] for h in page["hits"]]
+    assert "snippet" not in lines[0] and lines[0]["entities"]
+
+
+def test_an_export_of_a_bad_query_is_a_400_not_a_broken_download(client):
+    r = client.get("/api/search.csv", params={"query": "Kim OR"})
+    assert r.status_code == 400 and "OR needs something" in r.json()["detail"]
+
+
+# --------------------------------------------------------------------------- the page's controls
+
+
+def test_the_page_offers_sort_date_presets_export_and_languages(client):
+    page = client.get("/", params={"query": "Kim"}).text
+    hrefs = links(page)
+    assert any(parse_qs(urlsplit(u).query) == {"query": ["Kim"], "sort": ["newest"]} for u in hrefs)
+    assert any(parse_qs(urlsplit(u).query) == {"query": ["Kim"], "since": ["7d"]} for u in hrefs)
+    assert "/api/search.csv?query=Kim" in hrefs and "/api/search.jsonl?query=Kim" in hrefs
+    assert "<h2>Languages</h2>" in page
+    for facet in ("People", "Organisations", "Places", "Locations", "Nationalities and groups", "Events"):
+        assert f"<h2>{facet}</h2>" in page
+    assert 'type="date" name="since"' in page
+
+
+def test_the_histogram_has_an_axis_and_counts_and_zero_bars(client):
+    page = client.get("/", params={"since": "2026-02-25", "until": "2026-03-10"}).text
+    assert 'class="yaxis"' in page and "articles per day (highest:" in page
+    assert page.count('class="bar empty"') > 0 and '<span class="n">' in page
+    assert "2026-02-25" in page  # the bars span the asked-for range, not only the matches
+
+
+def test_the_article_page_marks_entities_in_the_text_and_links_back_to_the_search(client):
+    result = client.get("/", params={"query": "Black Sea", "sort": "newest"}).text
+    article = next(u for u in links(result) if u.startswith("/articles/erdogan?"))
+    page = client.get(article).text
+    back = re.search(r'id="back" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(back).query) == {"query": ["Black Sea"], "sort": ["newest"]}
+    assert re.search(r'<a class="ent person" href="/\?entity=Recep\+Tayyip\+Erdo%C4%9Fan"[^>]*>', page)
+    assert "<h2>People</h2>" in page and "<h2>PERSON</h2>" not in page
+    assert " 1 mentions" not in page
+
+
+def test_a_back_link_never_leaves_the_site(client):
+    page = client.get("/articles/erdogan", params={"back": "https://evil.example/"}).text
+    assert 'id="back" href="/"' in page
