@@ -41,6 +41,9 @@ from spacy.tokens import Doc, Span
 from newsflow.contracts import Entity
 from newsflow.names import PERSONAL_HONORIFICS, clean_name, fold
 
+from enrich.gazetteer import corrected_label
+from enrich.spans import Piece, clean_spans
+
 # Between title and body: a blank line, so the paragraph-break component makes the body
 # start a new sentence and no span runs from the headline into the lede.
 TITLE_SEPARATOR = "\n\n"
@@ -59,6 +62,11 @@ _MINOR_WORDS = frozenset(
     "a an the and or but nor for of to in on at by with from as vs via into onto over per than up out off".split()
 )
 HEADLINE_MIN_WORDS = 4
+# Lines of lists, tables, bylines and datelines are Title Case without being headlines
+# ("7. Jim Moran (U.S.) 23.25", "By Sarah Okonjo and Tomas Lindqvist"): their names count.
+_LIST_MARKER_RE = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022\u2013\u2014])\s")
+_BYLINE_RE = re.compile(r"^\s*(?:by|von|par|por|reporting by|editing by|written by)\s", re.IGNORECASE)
+_TABLE_RE = re.compile(r"\d|\t| \| | / ")
 HEADLINE_CAPS_SHARE = 0.8
 # Quotes that names.clean_name does not strip (it handles ASCII quotes only).
 _QUOTES = "\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\"'"
@@ -98,6 +106,17 @@ def is_headline_case(line: str) -> bool:
     return capitalised >= HEADLINE_CAPS_SHARE * len(words)
 
 
+def is_structured_line(line: str) -> bool:
+    """Whether a body line is a list item, a table row, a byline or a dateline rather than prose
+    or a headline: a list marker in front, a figure or a column separator in it, a "By ..." in
+    front, or an all-caps word run before a dash or comma ("KINSHASA, Dec 4 -")."""
+    if _LIST_MARKER_RE.match(line) or _BYLINE_RE.match(line) or _TABLE_RE.search(line):
+        return True
+    head = re.split(r"\s[-\u2013\u2014]\s|,", line, maxsplit=1)[0]
+    letters = [c for c in head if c.isalpha()]
+    return len(letters) >= 3 and head != line and all(c.isupper() for c in letters)
+
+
 @dataclass(slots=True)
 class _Mention:
     raw: str | None  # surface as it appeared; None for a run found inside a longer title span
@@ -124,14 +143,30 @@ def _is_honorific(token_text: str) -> bool:
     return token_text.lower().rstrip(".") in PERSONAL_HONORIFICS
 
 
+# Labels of other models' schemes (WikiNER in the French model: PER, LOC, ORG, MISC) in ours.
+# MISC (nationalities, events, works, products together) has no counterpart and is not kept.
+MODEL_LABELS = {"PER": "PERSON", "MISC": "MISC"}
+
+
 def _label(span: Span) -> str:
-    """spaCy's label, except that an honorific before or at the start makes it a PERSON."""
+    """spaCy's label in our scheme, except that an honorific before or at the start makes it a PERSON."""
     doc = span.doc
     if _is_honorific(span[0].text) and len(span) > 1:
         return "PERSON"
     if span.start > 0 and _is_honorific(doc[span.start - 1].text):
         return "PERSON"
-    return span.label_
+    return MODEL_LABELS.get(span.label_, span.label_)
+
+
+def _correct_places(groups: dict[str, "_Group"]) -> None:
+    """Relabel groups the gazetteer knows as places (see ``enrich.gazetteer``), except a word of
+    a longer person name of the article ("Lawson" of "Tom Lawson" stays a person)."""
+    person_words = {w for k, g in groups.items() if g.label == "PERSON" and " " in k for w in k.split()}
+    for key, group in groups.items():
+        label = group.label
+        fixed = corrected_label(label, key)
+        if fixed != label and not (label == "PERSON" and key in person_words):
+            group.labels = Counter({fixed: sum(group.labels.values())})
 
 
 def _runs(tokens: list[str], keys: Container[str], max_len: int, skip: str = "") -> list[str]:
@@ -248,58 +283,60 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
     body_start = title_len + len(TITLE_SEPARATOR)
     lead_end = body_start + LEAD_CHARS
     groups: dict[str, _Group] = {}
-    # Spans that count only where the body supports them: (span, key, in_title).
-    unsupported: list[tuple[Span, str, bool]] = []
+    # Spans that count only where the body supports them: (piece, key, in_title).
+    unsupported: list[tuple[Piece, str, bool]] = []
     # The body line of the current span, judged once: spans come in text order, so each
     # line is found and read once, keeping the whole loop linear in the text.
     line_end, line_is_headline = -1, False
 
-    for span in doc.ents:
-        raw = span.text.strip()
+    for piece in clean_spans(doc, ((span, _label(span)) for span in doc.ents)):
+        raw = piece.surface
         if not raw:
             continue
-        label = _label(span)
-        in_title = span.start_char < title_len
+        label = piece.label
+        in_title = piece.start_char < title_len
         in_headline = in_title
         if not in_title:
-            if span.start_char >= line_end:
-                line_start = text.rfind("\n", max(line_end, 0), span.start_char) + 1
-                line_end = text.find("\n", span.start_char)
+            if piece.start_char >= line_end:
+                line_start = text.rfind("\n", max(line_end, 0), piece.start_char) + 1
+                line_end = text.find("\n", piece.start_char)
                 if line_end < 0:
                     line_end = len(text)
-                line_is_headline = is_headline_case(text[line_start:line_end])
+                line = text[line_start:line_end]
+                line_is_headline = is_headline_case(line) and not is_structured_line(line)
             in_headline = line_is_headline
         # Headline spans are judged by what the body says, whatever spaCy labelled them; the
         # label of what they resolve to comes from the body, which is filtered here.
         if not in_headline and label not in allowed:
             continue
-        cleaned, key = _name_and_key(raw)
+        cleaned, key = _name_and_key(piece.text)
         if not key:
             continue
         if in_headline:
-            unsupported.append((span, key, in_title))
+            unsupported.append((piece, key, in_title))
             continue
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(key)
         group.labels[label] += 1
         group.spellings[cleaned] += 1
-        group.mentions.append(_Mention(raw, span.start_char, False, span.start_char < lead_end))
+        group.mentions.append(_Mention(raw, piece.start_char, False, piece.start_char < lead_end))
 
     if not groups and (known is None or not unsupported):
         return []
+    _correct_places(groups)
 
     known_keys = _Known(known, allowed) if known is not None else None
     max_len = MAX_KEY_TOKENS if known_keys else min(MAX_KEY_TOKENS, max(len(k.split()) for k in groups))
     with_parts: dict[str, str] | None = None  # body keys + parts of person names, built on first need
-    for span, key, in_title in unsupported:
-        in_lead = body_start <= span.start_char < lead_end
-        raw = span.text.strip()
+    for piece, key, in_title in unsupported:
+        in_lead = body_start <= piece.start_char < lead_end
+        raw = piece.surface
         if key in groups:
-            groups[key].mentions.append(_Mention(raw, span.start_char, in_title, in_lead))
+            groups[key].mentions.append(_Mention(raw, piece.start_char, in_title, in_lead))
             continue
         support: dict[str, str] | dict[str, _Group] = groups
-        if _label(span) == "PERSON":
+        if piece.label == "PERSON":
             # Only in a PERSON span: "UN" (ORG) in "UN Warns Kim" must not become "Kim Jong Un".
             if with_parts is None:
                 with_parts = {**_person_parts(groups), **{k: k for k in groups}}
@@ -309,7 +346,7 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
             target = run if run in groups else with_parts[run]  # type: ignore[index]
             # A run inside a longer span is a mention, but the span's text is not its spelling.
             spelling = raw if run == key else None
-            groups[target].mentions.append(_Mention(spelling, span.start_char, in_title, in_lead))
+            groups[target].mentions.append(_Mention(spelling, piece.start_char, in_title, in_lead))
         if runs or known_keys is None:
             continue
         for run in _runs(key.split(), known_keys, max_len):
@@ -319,10 +356,10 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
                 group.labels[known_keys.label(run)] += 1
             exact = run == key
             if exact:
-                group.spellings[clean_name(raw).strip(_QUOTES)] += 1
+                group.spellings[_name_and_key(piece.text)[0]] += 1
             elif not group.spellings:
                 group.spellings[" ".join(w.capitalize() for w in run.split())] += 1
-            group.mentions.append(_Mention(raw if exact else None, span.start_char, in_title, in_lead))
+            group.mentions.append(_Mention(raw if exact else None, piece.start_char, in_title, in_lead))
 
     if not groups:
         return []
