@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from enrich.parallel import ParallelEnricher
 
 
+# A record's language chooses its spaCy model, and a wrong guess costs all its entities: below
+# this probability the language stays unknown (and the default model, English, runs).
+MIN_LANGUAGE_CONFIDENCE = 0.6
+
+
 class BadRecord(ValueError):
     """An input line that cannot become an Article."""
 
@@ -73,7 +78,7 @@ def article_from_record(record: Any) -> Article:
     fields.setdefault("source", _source(url))
     fields.setdefault("content_hash", content_hash(text))
     if not fields.get("language"):
-        fields["language"] = detect_language(text)
+        fields["language"] = detect_language(f"{fields['title']}\n{text}", MIN_LANGUAGE_CONFIDENCE)
     try:
         return Article.model_validate(fields)
     except ValidationError as exc:
