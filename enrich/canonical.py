@@ -18,7 +18,8 @@ What happens to spaCy's spans, in order:
    Headline-case lines inside the body (teasers such as "See Also: Putin Pushing Europe
    Toward Brutal Winter?") get the same treatment, see ``is_headline_case``.
 4. Short forms: a key whose tokens are a contiguous run inside longer keys of the same label
-   ("putin" in "vladimir putin", "kim" in "kim jong un") is merged into the longest one,
+   ("putin" in "vladimir putin", "kim" in "kim jong un") is merged into the longest one (a
+   one-word ORG or NORP into a PERSON too: spaCy often tags a lone surname ORG),
    unless two of those longer names are different people ("kim" with both "kim jong un" and
    "kim yo jong"): then it stays on its own. Outside PERSON, a longer name made of two other
    names of the article is a list or another body ("Via BBC & New York Times", "UN Security
@@ -41,7 +42,7 @@ from spacy.tokens import Doc, Span
 from newsflow.contracts import Entity
 from newsflow.names import PERSONAL_HONORIFICS, clean_name, fold
 
-from enrich.gazetteer import corrected_label
+from enrich.gazetteer import corrected_label, is_place
 from enrich.spans import Piece, clean_spans
 
 # Between title and body: a blank line, so the paragraph-break component makes the body
@@ -210,6 +211,9 @@ def _short_form_targets(groups: dict[str, _Group]) -> dict[str, str]:
     targets: dict[str, str] = {}
     for key, group in groups.items():
         candidates = containers.get((group.label, key))
+        if not candidates and _surname_like(key, group):
+            # "Putin" tagged ORG beside "Vladimir Putin": one entity, not two rows in the facets
+            candidates = containers.get(("PERSON", key))
         if not candidates:
             continue
         longest = max(candidates, key=lambda k: len(k.split()))
@@ -219,6 +223,13 @@ def _short_form_targets(groups: dict[str, _Group]) -> dict[str, str]:
         if all(c == longest or _contains(longest, c) for c in candidates):
             targets[key] = longest
     return targets
+
+
+def _surname_like(key: str, group: "_Group") -> bool:
+    """A one-word ORG or NORP that may be a part of a person's name: not a place, not in capitals
+    ("UN" in an article about Kim Jong Un is the United Nations)."""
+    return (group.label in ("ORG", "NORP") and " " not in key and len(key) >= 3 and not is_place(key)
+            and not any(s.isupper() for s in group.spellings))
 
 
 def _person_parts(groups: dict[str, _Group]) -> dict[str, str]:
