@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span
 from newsflow.contracts import Entity
 from newsflow.names import PERSONAL_HONORIFICS, clean_name, fold
 
-from enrich.gazetteer import corrected_label, is_place
+from enrich.gazetteer import corrected_label, is_place, places
 from enrich.spans import Piece, clean_spans
 
 # Between title and body: a blank line, so the paragraph-break component makes the body
@@ -226,10 +226,14 @@ def _short_form_targets(groups: dict[str, _Group]) -> dict[str, str]:
 
 
 def _surname_like(key: str, group: "_Group") -> bool:
-    """A one-word ORG or NORP that may be a part of a person's name: not a place, not in capitals
-    ("UN" in an article about Kim Jong Un is the United Nations)."""
-    return (group.label in ("ORG", "NORP") and " " not in key and len(key) >= 3 and not is_place(key)
-            and not any(s.isupper() for s in group.spellings))
+    """A one-word ORG, NORP (or a place no gazetteer knows: the French model tags "Macron" LOC)
+    that may be a part of a person's name: not a place, not in capitals ("UN" in an article
+    about Kim Jong Un is the United Nations)."""
+    if " " in key or len(key) < 3 or any(s.isupper() for s in group.spellings):
+        return False
+    if group.label in ("ORG", "NORP"):
+        return not is_place(key)
+    return group.label in ("GPE", "LOC") and key not in places()
 
 
 def _person_parts(groups: dict[str, _Group]) -> dict[str, str]:

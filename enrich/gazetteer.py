@@ -8,7 +8,9 @@ kind of place it is. What a kind may overrule is graded by how sure the name is 
 - a country, capital, city, region, sea, strait or landform overrules PERSON and ORG ("Kyiv",
   "Bosphorus", "Copenhagen", "KINSHASA" in a dateline);
 - a place that is also a common given name, surname, club or company (kind ``ambiguous``:
-  "Jordan", "Lille", "Amazon") overrules nothing but NORP.
+  "Jordan", "Lille", "Amazon") overrules nothing but NORP;
+- and the other way round, one word with a demonym's ending that is no known place
+  ("Ukrainian" tagged GPE) is a NORP.
 
 A post-pass rather than a spaCy ``entity_ruler``: it only relabels spans spaCy found (one dict
 lookup each, on a key the canonicaliser computes anyway), so it can never add a club or company
@@ -18,9 +20,12 @@ spelled like a city, and it costs nothing per token.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
-GPE, LOC = "GPE", "LOC"
+GPE, LOC, NORP = "GPE", "LOC", "NORP"
+# One word with a demonym's ending that no gazetteer knows as a place: "Ukrainian" tagged GPE.
+_DEMONYM_RE = re.compile(r"^[a-z]+(?:ian|ean|ese|ish)$")
 PLACE_LABELS = frozenset({GPE, LOC})
 # kinds that are areas people live in (GPE) rather than physical geography (LOC)
 _LOC_KINDS = frozenset({"water", "land"})
@@ -44,12 +49,21 @@ def places() -> dict[str, str]:
 
 
 def place_label(kind: str) -> str:
-    """Our label for a kind of place: LOC for seas, rivers and landforms, GPE otherwise."""
+    """Our label for a kind of place: LOC for seas, rivers and landforms, GPE otherwise (an
+    ``ambiguous`` name is a town or country when it is a place at all)."""
     return LOC if kind in _LOC_KINDS else GPE
 
 
 def corrected_label(label: str, key: str) -> str:
-    """``label`` for the entity ``key``, or the place label when the gazetteer overrules it."""
+    """``label`` for the entity ``key``, or the place label when the gazetteer overrules it.
+
+    A place spaCy already calls a place gets the label of its kind (the French model says LOC
+    for cities and countries alike; we say GPE for those)."""
+    if label in PLACE_LABELS:
+        kind = places().get(key)
+        if kind is None:
+            return NORP if _DEMONYM_RE.match(key) else label
+        return place_label(kind)
     if label not in _OVERRULES:
         return label
     kind = places().get(key)

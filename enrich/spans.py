@@ -7,7 +7,7 @@ datelines split off, junk dropped.
   a PERSON ("Coach Marcel Koller" tagged ORG). Leading articles go too ("a Multilateral ... Team").
 - A wire dateline run into the next words ("NUUK - King Frederik X", "NEW YORK - Dockworkers")
   is split at the dash: the all-caps part is a place, the rest keeps spaCy's label.
-- Dropped: a PERSON or ORG that starts with a lower-case letter ("heifers"), a span without a
+- Dropped: a PERSON or ORG without a capital letter ("heifers"), a span without a
   letter, a span made only of table, date and number words ("Party / Share", "Standings"),
   and a one-word ORG directly before a role ("Education" in "Education Minister Jason Clare").
 
@@ -70,7 +70,8 @@ def _piece(doc: Doc, start: int, end: int, label: str, surface_start: int | None
 def _is_junk(tokens: list[str], label: str) -> bool:
     if not any(ch.isalpha() for t in tokens for ch in t):
         return True
-    if label in _PERSONISH and not tokens[0][:1].isupper() and tokens[0][:1].isalpha():
+    # "heifers" as a PERSON; but "von der Leyen", "al-Assad" have a capital further on
+    if label in _PERSONISH and not any(t[:1].isupper() for t in tokens):
         return True
     words = [t.lower().strip(".:/") for t in tokens if any(ch.isalnum() for ch in t)]
     return all(w in TABLE_WORDS or w.replace(".", "").replace(",", "").isdigit() for w in words)
