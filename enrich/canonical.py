@@ -3,11 +3,13 @@
 What happens to spaCy's spans, in order:
 
 1. Label: a span that starts with (or directly follows) a personal honorific such as
-   "Mr", "Mrs", "Dr" is a PERSON whatever spaCy said ("Mr Everard" often comes out ORG).
-   Then only the configured labels are kept.
+   "Mr", "Mrs", "Dr" is a PERSON whatever spaCy said ("Mr Everard" often comes out ORG);
+   other models' labels are mapped onto ours (``MODEL_LABELS``). ``enrich.spans`` then strips
+   roles, splits datelines and drops junk spans. Only the configured labels are kept.
 2. Name: ``names.clean_name`` drops possessives, titles and honorifics and unifies
    punctuation; ``names.fold`` of that is the entity key. Body mentions are grouped by key;
-   a group's label is its most frequent label (ties: first seen).
+   a group's label is its most frequent label (ties: first seen), unless the place gazetteer
+   overrules it (``enrich.gazetteer``: Kyiv is no PERSON).
 3. Title: headlines in Title Case give spurious spans ("Vladimir Putin Is", "Reportedly
    Turns"), so a title span counts only if the body supports it: its key is a body key, or
    body keys occur in it as contiguous token runs (each run is one mention of that body
@@ -16,7 +18,8 @@ What happens to spaCy's spans, in order:
    so inside a title span labelled PERSON a part of one body person's name counts too.
    Anything else in the title is dropped.
    Headline-case lines inside the body (teasers such as "See Also: Putin Pushing Europe
-   Toward Brutal Winter?") get the same treatment, see ``is_headline_case``.
+   Toward Brutal Winter?") get the same treatment, see ``is_headline_case``; list items,
+   table rows, bylines and datelines do not (``is_structured_line``): their names count.
 4. Short forms: a key whose tokens are a contiguous run inside longer keys of the same label
    ("putin" in "vladimir putin", "kim" in "kim jong un") is merged into the longest one (a
    one-word ORG or NORP into a PERSON too: spaCy often tags a lone surname ORG),

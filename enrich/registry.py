@@ -204,6 +204,11 @@ class EntityRegistry:
             return None
         if not e.surface_forms or any(f.isupper() for f in e.surface_forms):
             return None
+        # a company named after its founder ("Dell", "Ford") is known under its own label (known
+        # limit: a company first seen after its founder, and only once, is taken for them)
+        row = self._conn.execute("SELECT articles FROM entities WHERE label = ? AND key = ?", (e.label, e.key)).fetchone()
+        if row is not None and row[0] >= MIN_ARTICLES_KNOWN:
+            return None
         return self._one("SELECT DISTINCT key FROM person_parts WHERE part = ?", e.key)
 
     def _resolve(self, e: Entity) -> Entity:

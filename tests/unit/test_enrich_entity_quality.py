@@ -174,6 +174,15 @@ def test_the_registry_resolves_a_lone_surname_tagged_org_to_the_one_known_person
     assert (resolved.label, resolved.key) == ("PERSON", "recep tayyip erdogan")
 
 
+def test_a_company_the_corpus_knows_is_not_taken_for_its_founder():
+    registry = EntityRegistry(":memory:")
+    for _ in range(2):
+        registry.canonicalize([[_entity("Dell", "ORG", "dell", ["Dell"])]])
+    registry.canonicalize([[_entity("Michael Dell", "PERSON", "michael dell", ["Michael Dell"])]])
+    (resolved,) = registry.canonicalize([[_entity("Dell", "ORG", "dell", ["Dell"])]])[0]
+    assert (resolved.label, resolved.key) == ("ORG", "dell")
+
+
 def test_the_registry_gives_an_entity_the_label_the_corpus_gives_it():
     registry = EntityRegistry(":memory:")
     for _ in range(3):
