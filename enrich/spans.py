@@ -93,10 +93,28 @@ def _strip_roles(doc: Doc, start: int, end: int, label: str) -> tuple[int, str]:
     return last_role + 1, "PERSON"
 
 
+def _plain(words: list[str], text: str, label: str) -> bool:
+    """Whether a span needs no token-level work: no dash, no leading article, no role near the start."""
+    if any(d in text for d in _DASHES) or words[0].lower() in _DETERMINERS:
+        return False
+    return label not in _PERSONISH or not any(w.lower().rstrip(".") in ROLES for w in words[:MAX_ROLE_POSITION])
+
+
 def clean_spans(doc: Doc, labelled: Iterator[tuple[Span, str]]) -> Iterator[Piece]:
     """The cleaned pieces of ``(span, label)`` pairs (see the module docstring), in text order."""
+    n = len(doc)
     for span, label in labelled:
         start, end = span.start, span.end
+        text = span.text.strip()
+        words = text.split()
+        if not words:
+            continue
+        if label == "ORG" and end - start == 1 and end < n and doc[end].lower_ in ROLES:
+            continue  # "Education" of "Education Minister Jason Clare"
+        if _plain(words, text, label):  # most spans: no Token objects needed
+            if not _is_junk(words, label):
+                yield Piece(text, span.start_char, label, text)
+            continue
         # a dateline: "NUUK - King Frederik X"
         for i in range(start + 1, end - 1):
             if doc[i].text in _DASHES:
@@ -105,8 +123,6 @@ def clean_spans(doc: Doc, labelled: Iterator[tuple[Span, str]]) -> Iterator[Piec
                     yield _piece(doc, start, i, "GPE")
                     start = i + 1
                 break
-        if label == "ORG" and end - start == 1 and end < len(doc) and doc[end].lower_ in ROLES:
-            continue  # "Education" of "Education Minister Jason Clare"
         written = start
         start, label = _strip_roles(doc, start, end, label)
         tokens = [t.text for t in doc[start:end]]
