@@ -45,7 +45,7 @@ from spacy.tokens import Doc, Span
 from newsflow.contracts import Entity
 from newsflow.names import PERSONAL_HONORIFICS, clean_name, fold
 
-from enrich.gazetteer import corrected_label, is_place, places
+from enrich.gazetteer import corrected_label, is_place, place_label, places
 from enrich.spans import Piece, clean_spans
 
 # Between title and body: a blank line, so the paragraph-break component makes the body
@@ -270,16 +270,20 @@ def salience(count: int, max_count: int, in_title: bool, in_lead: bool) -> float
 
 
 class _Known:
-    """Keys the corpus already knows (``known(key) -> label | None``), as a container for ``_runs``."""
+    """Keys the corpus already knows (``known(key) -> label | None``) and the gazetteer's places
+    ("Damascus Airport Reopens" over a body whose only mention is the dateline DAMASCUS), as a
+    container for ``_runs``."""
 
-    def __init__(self, known: Callable[[str], str | None], allowed: frozenset[str]):
+    def __init__(self, known: Callable[[str], str | None] | None, allowed: frozenset[str]):
         self._known = known
         self._allowed = allowed
         self._cache: dict[str, str | None] = {}
 
     def label(self, key: str) -> str | None:
         if key not in self._cache:
-            label = self._known(key)
+            label = self._known(key) if self._known is not None else None
+            if label is None and is_place(key):
+                label = place_label(places()[key])
             self._cache[key] = label if label in self._allowed else None
         return self._cache[key]
 
@@ -340,12 +344,12 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
         group.spellings[cleaned] += 1
         group.mentions.append(_Mention(raw, piece.start_char, False, piece.start_char < lead_end))
 
-    if not groups and (known is None or not unsupported):
+    if not groups and not unsupported:
         return []
     _correct_places(groups)
 
-    known_keys = _Known(known, allowed) if known is not None else None
-    max_len = MAX_KEY_TOKENS if known_keys else min(MAX_KEY_TOKENS, max(len(k.split()) for k in groups))
+    known_keys = _Known(known, allowed)
+    max_len = MAX_KEY_TOKENS
     with_parts: dict[str, str] | None = None  # body keys + parts of person names, built on first need
     for piece, key, in_title in unsupported:
         in_lead = body_start <= piece.start_char < lead_end
@@ -365,7 +369,7 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
             # A run inside a longer span is a mention, but the span's text is not its spelling.
             spelling = raw if run == key else None
             groups[target].mentions.append(_Mention(spelling, piece.start_char, in_title, in_lead))
-        if runs or known_keys is None:
+        if runs:
             continue
         for run in _runs(key.split(), known_keys, max_len):
             group = groups.get(run)

@@ -9,7 +9,8 @@ datelines split off, junk dropped.
   is split at the dash: the all-caps part is a place, the rest keeps spaCy's label.
 - Dropped: a PERSON or ORG without a capital letter ("heifers"), a span without a
   letter, a span made only of table, date and number words ("Party / Share", "Standings"),
-  and a one-word ORG directly before a role ("Education" in "Education Minister Jason Clare").
+  and a one-word portfolio tagged ORG directly before a role ("Education" in "Education
+  Minister Jason Clare").
 
 ``names.clean_name`` (possessives, English titles) still runs afterwards, on every label.
 """
@@ -44,6 +45,13 @@ team club player pos position round stage group table
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
 monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+""".split())
+# Portfolios and qualifiers a role takes ("Education Minister", "Supreme Leader"): alone, before
+# a role, they are not an organisation (a named one is: "Treasury Secretary", "CIA director").
+PORTFOLIOS = frozenset("""
+education transport defence defense foreign interior health finance economy economic energy trade
+environment agriculture labour labor culture home climate digital housing justice development
+supreme deputy prime vice acting interim former
 """.split())
 # how far into a span a role may sit ("Federal Reserve Chair Jerome Powell")
 MAX_ROLE_POSITION = 4
@@ -109,8 +117,8 @@ def clean_spans(doc: Doc, labelled: Iterator[tuple[Span, str]]) -> Iterator[Piec
         words = text.split()
         if not words:
             continue
-        if label == "ORG" and end - start == 1 and end < n and doc[end].lower_ in ROLES:
-            continue  # "Education" of "Education Minister Jason Clare"
+        if label == "ORG" and words[0].lower() in PORTFOLIOS and end - start == 1 and end < n and doc[end].lower_ in ROLES:
+            continue  # "Education" of "Education Minister Jason Clare" (but "CIA director" is the CIA)
         if _plain(words, text, label):  # most spans: no Token objects needed
             if not _is_junk(words, label):
                 yield Piece(text, span.start_char, label, text)

@@ -111,6 +111,22 @@ def test_a_ministry_word_before_a_role_is_not_an_organisation(nlp):
     assert list(ents) == ["jason clare"]
 
 
+def test_a_named_department_before_a_role_stays_an_organisation(nlp):
+    ents = labelled(nlp, "CIA director William Burns joined the talks.", [("CIA", "ORG"), ("William Burns", "PERSON")])
+    assert set(ents) == {"cia", "william burns"}
+
+
+def test_a_headline_place_counts_though_the_body_names_it_only_in_a_dateline(nlp):
+    ents = labelled(nlp, "DAMASCUS - The airport reopened on Tuesday.", [("Damascus", "GPE")],
+                    title="Damascus Airport Reopens to International Flights")
+    assert ents["damascus"].label == "GPE" and ents["damascus"].in_title
+
+
+def test_a_headline_span_nothing_supports_is_still_dropped(nlp):
+    assert labelled(nlp, "The airport reopened on Tuesday.", [("Reopens Airport", "ORG")],
+                    title="Reopens Airport After Repairs") == {}
+
+
 def test_a_dateline_run_into_a_name_is_split(nlp):
     ents = labelled(nlp, "NUUK - King Frederik X arrived on Sunday.", [("NUUK - King Frederik X", "ORG")])
     assert ents["nuuk"].label == "GPE"
