@@ -18,7 +18,8 @@ datelines split off, junk dropped.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
@@ -56,10 +57,10 @@ supreme deputy prime vice acting interim former
 # how far into a span a role may sit ("Federal Reserve Chair Jerome Powell")
 MAX_ROLE_POSITION = 4
 _PERSONISH = frozenset({"PERSON", "ORG"})
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """A cleaned entity span: the name's text, where the span starts in the Doc, its label, and
     the span as written (roles included: "President Vladimir Putin"), its surface form."""
 
@@ -75,14 +76,18 @@ def _piece(doc: Doc, start: int, end: int, label: str, surface_start: int | None
     return Piece(span.text.strip(), surface.start_char, label, surface.text.strip())
 
 
+def _is_table_word(word: str) -> bool:
+    w = word.lower().strip(".:/%")
+    return not w or w in TABLE_WORDS or w.replace(".", "").replace(",", "").isdigit()
+
+
 def _is_junk(tokens: list[str], label: str) -> bool:
-    if not any(ch.isalpha() for t in tokens for ch in t):
+    if not any(_LETTER_RE.search(t) for t in tokens):
         return True
     # "heifers" as a PERSON; but "von der Leyen", "al-Assad" have a capital further on
     if label in _PERSONISH and not any(t[:1].isupper() for t in tokens):
         return True
-    words = [t.lower().strip(".:/") for t in tokens if any(ch.isalnum() for ch in t)]
-    return all(w in TABLE_WORDS or w.replace(".", "").replace(",", "").isdigit() for w in words)
+    return all(_is_table_word(t) for t in tokens)
 
 
 def _strip_roles(doc: Doc, start: int, end: int, label: str) -> tuple[int, str]:
