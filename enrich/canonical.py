@@ -3,11 +3,13 @@
 What happens to spaCy's spans, in order:
 
 1. Label: a span that starts with (or directly follows) a personal honorific such as
-   "Mr", "Mrs", "Dr" is a PERSON whatever spaCy said ("Mr Everard" often comes out ORG).
-   Then only the configured labels are kept.
+   "Mr", "Mrs", "Dr" is a PERSON whatever spaCy said ("Mr Everard" often comes out ORG);
+   other models' labels are mapped onto ours (``MODEL_LABELS``). ``enrich.spans`` then strips
+   roles, splits datelines and drops junk spans. Only the configured labels are kept.
 2. Name: ``names.clean_name`` drops possessives, titles and honorifics and unifies
    punctuation; ``names.fold`` of that is the entity key. Body mentions are grouped by key;
-   a group's label is its most frequent label (ties: first seen).
+   a group's label is its most frequent label (ties: first seen), unless the place gazetteer
+   overrules it (``enrich.gazetteer``: Kyiv is no PERSON).
 3. Title: headlines in Title Case give spurious spans ("Vladimir Putin Is", "Reportedly
    Turns"), so a title span counts only if the body supports it: its key is a body key, or
    body keys occur in it as contiguous token runs (each run is one mention of that body
@@ -16,9 +18,11 @@ What happens to spaCy's spans, in order:
    so inside a title span labelled PERSON a part of one body person's name counts too.
    Anything else in the title is dropped.
    Headline-case lines inside the body (teasers such as "See Also: Putin Pushing Europe
-   Toward Brutal Winter?") get the same treatment, see ``is_headline_case``.
+   Toward Brutal Winter?") get the same treatment, see ``is_headline_case``; list items,
+   table rows, bylines and datelines do not (``is_structured_line``): their names count.
 4. Short forms: a key whose tokens are a contiguous run inside longer keys of the same label
-   ("putin" in "vladimir putin", "kim" in "kim jong un") is merged into the longest one,
+   ("putin" in "vladimir putin", "kim" in "kim jong un") is merged into the longest one (a
+   one-word ORG or NORP into a PERSON too: spaCy often tags a lone surname ORG),
    unless two of those longer names are different people ("kim" with both "kim jong un" and
    "kim yo jong"): then it stays on its own. Outside PERSON, a longer name made of two other
    names of the article is a list or another body ("Via BBC & New York Times", "UN Security
@@ -41,6 +45,9 @@ from spacy.tokens import Doc, Span
 from newsflow.contracts import Entity
 from newsflow.names import PERSONAL_HONORIFICS, clean_name, fold
 
+from enrich.gazetteer import corrected_label, is_place, place_label, places
+from enrich.spans import Piece, clean_spans
+
 # Between title and body: a blank line, so the paragraph-break component makes the body
 # start a new sentence and no span runs from the headline into the lede.
 TITLE_SEPARATOR = "\n\n"
@@ -59,6 +66,11 @@ _MINOR_WORDS = frozenset(
     "a an the and or but nor for of to in on at by with from as vs via into onto over per than up out off".split()
 )
 HEADLINE_MIN_WORDS = 4
+# Lines of lists, tables, bylines and datelines are Title Case without being headlines
+# ("7. Jim Moran (U.S.) 23.25", "By Sarah Okonjo and Tomas Lindqvist"): their names count.
+_LIST_MARKER_RE = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022\u2013\u2014])\s")
+_BYLINE_RE = re.compile(r"^\s*(?:by|von|par|por|reporting by|editing by|written by)\s", re.IGNORECASE)
+_TABLE_RE = re.compile(r"\d|\t| \| | / ")
 HEADLINE_CAPS_SHARE = 0.8
 # Quotes that names.clean_name does not strip (it handles ASCII quotes only).
 _QUOTES = "\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\"'"
@@ -98,6 +110,17 @@ def is_headline_case(line: str) -> bool:
     return capitalised >= HEADLINE_CAPS_SHARE * len(words)
 
 
+def is_structured_line(line: str) -> bool:
+    """Whether a body line is a list item, a table row, a byline or a dateline rather than prose
+    or a headline: a list marker in front, a figure or a column separator in it, a "By ..." in
+    front, or an all-caps word run before a dash or comma ("KINSHASA, Dec 4 -")."""
+    if _LIST_MARKER_RE.match(line) or _BYLINE_RE.match(line) or _TABLE_RE.search(line):
+        return True
+    head = re.split(r"\s[-\u2013\u2014]\s|,", line, maxsplit=1)[0]
+    letters = [c for c in head if c.isalpha()]
+    return len(letters) >= 3 and head != line and all(c.isupper() for c in letters)
+
+
 @dataclass(slots=True)
 class _Mention:
     raw: str | None  # surface as it appeared; None for a run found inside a longer title span
@@ -124,14 +147,30 @@ def _is_honorific(token_text: str) -> bool:
     return token_text.lower().rstrip(".") in PERSONAL_HONORIFICS
 
 
+# Labels of other models' schemes (WikiNER in the French model: PER, LOC, ORG, MISC) in ours.
+# MISC (nationalities, events, works, products together) has no counterpart and is not kept.
+MODEL_LABELS = {"PER": "PERSON", "MISC": "MISC"}
+
+
 def _label(span: Span) -> str:
-    """spaCy's label, except that an honorific before or at the start makes it a PERSON."""
+    """spaCy's label in our scheme, except that an honorific before or at the start makes it a PERSON."""
     doc = span.doc
     if _is_honorific(span[0].text) and len(span) > 1:
         return "PERSON"
     if span.start > 0 and _is_honorific(doc[span.start - 1].text):
         return "PERSON"
-    return span.label_
+    return MODEL_LABELS.get(span.label_, span.label_)
+
+
+def _correct_places(groups: dict[str, "_Group"]) -> None:
+    """Relabel groups the gazetteer knows as places (see ``enrich.gazetteer``), except a word of
+    a longer person name of the article ("Lawson" of "Tom Lawson" stays a person)."""
+    person_words = {w for k, g in groups.items() if g.label == "PERSON" and " " in k for w in k.split()}
+    for key, group in groups.items():
+        label = group.label
+        fixed = corrected_label(label, key)
+        if fixed != label and not (label == "PERSON" and key in person_words):
+            group.labels = Counter({fixed: sum(group.labels.values())})
 
 
 def _runs(tokens: list[str], keys: Container[str], max_len: int, skip: str = "") -> list[str]:
@@ -175,6 +214,9 @@ def _short_form_targets(groups: dict[str, _Group]) -> dict[str, str]:
     targets: dict[str, str] = {}
     for key, group in groups.items():
         candidates = containers.get((group.label, key))
+        if not candidates and _surname_like(key, group):
+            # "Putin" tagged ORG beside "Vladimir Putin": one entity, not two rows in the facets
+            candidates = containers.get(("PERSON", key))
         if not candidates:
             continue
         longest = max(candidates, key=lambda k: len(k.split()))
@@ -184,6 +226,17 @@ def _short_form_targets(groups: dict[str, _Group]) -> dict[str, str]:
         if all(c == longest or _contains(longest, c) for c in candidates):
             targets[key] = longest
     return targets
+
+
+def _surname_like(key: str, group: "_Group") -> bool:
+    """A one-word ORG, NORP (or a place no gazetteer knows: the French model tags "Macron" LOC)
+    that may be a part of a person's name: not a place, not in capitals ("UN" in an article
+    about Kim Jong Un is the United Nations)."""
+    if " " in key or len(key) < 3 or any(s.isupper() for s in group.spellings):
+        return False
+    if group.label in ("ORG", "NORP"):
+        return not is_place(key)
+    return group.label in ("GPE", "LOC") and key not in places()
 
 
 def _person_parts(groups: dict[str, _Group]) -> dict[str, str]:
@@ -217,16 +270,20 @@ def salience(count: int, max_count: int, in_title: bool, in_lead: bool) -> float
 
 
 class _Known:
-    """Keys the corpus already knows (``known(key) -> label | None``), as a container for ``_runs``."""
+    """Keys the corpus already knows (``known(key) -> label | None``) and the gazetteer's places
+    ("Damascus Airport Reopens" over a body whose only mention is the dateline DAMASCUS), as a
+    container for ``_runs``."""
 
-    def __init__(self, known: Callable[[str], str | None], allowed: frozenset[str]):
+    def __init__(self, known: Callable[[str], str | None] | None, allowed: frozenset[str]):
         self._known = known
         self._allowed = allowed
         self._cache: dict[str, str | None] = {}
 
     def label(self, key: str) -> str | None:
         if key not in self._cache:
-            label = self._known(key)
+            label = self._known(key) if self._known is not None else None
+            if label is None and is_place(key):
+                label = place_label(places()[key])
             self._cache[key] = label if label in self._allowed else None
         return self._cache[key]
 
@@ -248,58 +305,60 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
     body_start = title_len + len(TITLE_SEPARATOR)
     lead_end = body_start + LEAD_CHARS
     groups: dict[str, _Group] = {}
-    # Spans that count only where the body supports them: (span, key, in_title).
-    unsupported: list[tuple[Span, str, bool]] = []
+    # Spans that count only where the body supports them: (piece, key, in_title).
+    unsupported: list[tuple[Piece, str, bool]] = []
     # The body line of the current span, judged once: spans come in text order, so each
     # line is found and read once, keeping the whole loop linear in the text.
     line_end, line_is_headline = -1, False
 
-    for span in doc.ents:
-        raw = span.text.strip()
+    for piece in clean_spans(doc, ((span, _label(span)) for span in doc.ents)):
+        raw = piece.surface
         if not raw:
             continue
-        label = _label(span)
-        in_title = span.start_char < title_len
+        label = piece.label
+        in_title = piece.start_char < title_len
         in_headline = in_title
         if not in_title:
-            if span.start_char >= line_end:
-                line_start = text.rfind("\n", max(line_end, 0), span.start_char) + 1
-                line_end = text.find("\n", span.start_char)
+            if piece.start_char >= line_end:
+                line_start = text.rfind("\n", max(line_end, 0), piece.start_char) + 1
+                line_end = text.find("\n", piece.start_char)
                 if line_end < 0:
                     line_end = len(text)
-                line_is_headline = is_headline_case(text[line_start:line_end])
+                line = text[line_start:line_end]
+                line_is_headline = is_headline_case(line) and not is_structured_line(line)
             in_headline = line_is_headline
         # Headline spans are judged by what the body says, whatever spaCy labelled them; the
         # label of what they resolve to comes from the body, which is filtered here.
         if not in_headline and label not in allowed:
             continue
-        cleaned, key = _name_and_key(raw)
+        cleaned, key = _name_and_key(piece.text)
         if not key:
             continue
         if in_headline:
-            unsupported.append((span, key, in_title))
+            unsupported.append((piece, key, in_title))
             continue
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(key)
         group.labels[label] += 1
         group.spellings[cleaned] += 1
-        group.mentions.append(_Mention(raw, span.start_char, False, span.start_char < lead_end))
+        group.mentions.append(_Mention(raw, piece.start_char, False, piece.start_char < lead_end))
 
-    if not groups and (known is None or not unsupported):
+    if not groups and not unsupported:
         return []
+    _correct_places(groups)
 
-    known_keys = _Known(known, allowed) if known is not None else None
-    max_len = MAX_KEY_TOKENS if known_keys else min(MAX_KEY_TOKENS, max(len(k.split()) for k in groups))
+    known_keys = _Known(known, allowed)
+    max_len = MAX_KEY_TOKENS
     with_parts: dict[str, str] | None = None  # body keys + parts of person names, built on first need
-    for span, key, in_title in unsupported:
-        in_lead = body_start <= span.start_char < lead_end
-        raw = span.text.strip()
+    for piece, key, in_title in unsupported:
+        in_lead = body_start <= piece.start_char < lead_end
+        raw = piece.surface
         if key in groups:
-            groups[key].mentions.append(_Mention(raw, span.start_char, in_title, in_lead))
+            groups[key].mentions.append(_Mention(raw, piece.start_char, in_title, in_lead))
             continue
         support: dict[str, str] | dict[str, _Group] = groups
-        if _label(span) == "PERSON":
+        if piece.label == "PERSON":
             # Only in a PERSON span: "UN" (ORG) in "UN Warns Kim" must not become "Kim Jong Un".
             if with_parts is None:
                 with_parts = {**_person_parts(groups), **{k: k for k in groups}}
@@ -309,8 +368,8 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
             target = run if run in groups else with_parts[run]  # type: ignore[index]
             # A run inside a longer span is a mention, but the span's text is not its spelling.
             spelling = raw if run == key else None
-            groups[target].mentions.append(_Mention(spelling, span.start_char, in_title, in_lead))
-        if runs or known_keys is None:
+            groups[target].mentions.append(_Mention(spelling, piece.start_char, in_title, in_lead))
+        if runs:
             continue
         for run in _runs(key.split(), known_keys, max_len):
             group = groups.get(run)
@@ -319,10 +378,10 @@ def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
                 group.labels[known_keys.label(run)] += 1
             exact = run == key
             if exact:
-                group.spellings[clean_name(raw).strip(_QUOTES)] += 1
+                group.spellings[_name_and_key(piece.text)[0]] += 1
             elif not group.spellings:
                 group.spellings[" ".join(w.capitalize() for w in run.split())] += 1
-            group.mentions.append(_Mention(raw if exact else None, span.start_char, in_title, in_lead))
+            group.mentions.append(_Mention(raw if exact else None, piece.start_char, in_title, in_lead))
 
     if not groups:
         return []

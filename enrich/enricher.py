@@ -11,7 +11,7 @@ from newsflow.contracts import Article, EnrichedArticle, Provenance
 from enrich.canonical import TITLE_SEPARATOR, canonical_entities, compose, entity_names
 from enrich.keyphrases import keyphrases
 from enrich.lead import lead_summary
-from enrich.model import load_model, model_info
+from enrich.languages import ModelRouter, Route
 from enrich.registry import EntityRegistry
 from enrich.stories import StoryIndex
 
@@ -64,14 +64,25 @@ class Enricher:
         """
         self.learn = learn
         self.settings = settings
-        self.nlp = nlp if nlp is not None else load_model(settings.spacy_model)
+        # the pipeline of each article's language (settings.spacy_models); nlp: the English one
+        self.router = ModelRouter(settings, nlp)
+        self.nlp = self.router.default.nlp
         self.stories = stories if stories is not None else StoryIndex(":memory:")
         self.registry = registry if registry is not None else EntityRegistry(":memory:")
         self.labels = frozenset(settings.entity_labels)
-        info = model_info(self.nlp)
-        self.provenance = Provenance(
-            model=info.name, model_version=info.version, newsflow_version=NEWSFLOW_VERSION
-        )
+        self._provenances: dict[str, Provenance] = {}
+        self.provenance = self._provenance(self.router.default)
+
+    def _provenance(self, route: Route) -> Provenance:
+        """What enriched an article of this route (one object per language)."""
+        provenance = self._provenances.get(route.language)
+        if provenance is None:
+            info = route.info
+            provenance = self._provenances[route.language] = Provenance(
+                model=info.name if info else "none", model_version=info.version if info else "0",
+                newsflow_version=NEWSFLOW_VERSION, language=route.language, no_entities_reason=route.reason,
+            )
+        return provenance
 
     def enrich(self, articles: list[Article]) -> list[EnrichedArticle]:
         """Enrich ``articles`` in order; the texts go through spaCy in a single ``nlp.pipe`` call."""
@@ -91,13 +102,17 @@ class Enricher:
         # what workers elsewhere registered since the last batch, before spaCy's title filter
         # asks the registry which names are known (a no-op without a shared topic)
         self.registry.catch_up()
-        with self.nlp.memory_zone():
-            docs = list(self.nlp.pipe((text for text, _ in composed), batch_size=self.settings.enrich_batch_size))
+        routes = [self.router.route(a.language) for a in articles]
+        with self.router.memory_zone(routes):
+            docs = self.router.pipe((text for text, _ in composed), routes, self.settings.enrich_batch_size)
+            # no model for its language: no entities (another language's model would invent them)
             per_article = [
-                canonical_entities(doc, title_len, self.labels, self.registry.known_label) for doc, (_, title_len) in zip(docs, composed)
+                canonical_entities(doc, title_len, self.labels, self.registry.known_label) if route.info else []
+                for doc, (_, title_len), route in zip(docs, composed, routes)
             ]
             per_article = self.registry.canonicalize(per_article, learn=self.learn)
-            for article, (_, title_len), doc, story, entities in zip(articles, composed, docs, stories, per_article):
+            for article, (_, title_len), doc, story, entities, route in zip(articles, composed, docs, stories,
+                                                                           per_article, routes):
                 out.append(
                     EnrichedArticle(
                         **article.model_dump(exclude=_ENRICHED_FIELDS),
@@ -106,7 +121,7 @@ class Enricher:
                         keyphrases=keyphrases(doc, title_len, _entity_words(entities)),
                         summary=lead_summary(doc, title_len + len(TITLE_SEPARATOR)),
                         story_id=story,
-                        enrichment=self.provenance,
+                        enrichment=self._provenance(route),
                     )
                 )
         return out

@@ -26,11 +26,17 @@ from rich.text import Text
 
 from newsflow.config import Settings
 from newsflow.contracts import Article, EnrichedArticle, article_id, content_hash
+from newsflow.languages import detect_language
 
 from enrich.enricher import Enricher
 
 if TYPE_CHECKING:
     from enrich.parallel import ParallelEnricher
+
+
+# A record's language chooses its spaCy model, and a wrong guess costs all its entities: below
+# this probability the language stays unknown (and the default model, English, runs).
+MIN_LANGUAGE_CONFIDENCE = 0.6
 
 
 class BadRecord(ValueError):
@@ -55,7 +61,8 @@ def article_from_record(record: Any) -> Article:
 
     Missing Article fields are derived: ``canonical_url`` = ``url``, ``id`` = hash of the
     canonical URL, ``source`` = the URL's host without ``www.``, ``content_hash`` of the text,
-    ``fetched_at`` = now. Fields present in the record are kept. Raises ``BadRecord``.
+    ``fetched_at`` = now, ``language`` detected from the text (it chooses the spaCy model).
+    Fields present in the record are kept. Raises ``BadRecord``.
     """
     if not isinstance(record, dict):
         raise BadRecord(f"expected a JSON object, got {type(record).__name__}")
@@ -70,6 +77,8 @@ def article_from_record(record: Any) -> Article:
     fields.setdefault("id", article_id(fields["canonical_url"]))
     fields.setdefault("source", _source(url))
     fields.setdefault("content_hash", content_hash(text))
+    if not fields.get("language"):
+        fields["language"] = detect_language(f"{fields['title']}\n{text}", MIN_LANGUAGE_CONFIDENCE)
     try:
         return Article.model_validate(fields)
     except ValidationError as exc:

@@ -5,6 +5,10 @@
 
 1. Aliases (``newsflow.aliases``): "U.S.", "USA", "America" -> United States; "Zelenskyy" ->
    Volodymyr Zelensky. Curated and ISO data, the same table searches resolve names with.
+1b. Labels from evidence: a one-word ORG or NORP that is the first or last word of exactly one
+   known person ("Putin" tagged ORG) is that person; otherwise a key the corpus labels
+   otherwise, clearly (seen in two articles or more, twice as often as this label), takes the
+   corpus's label, except that a gazetteer place (``enrich.gazetteer``) stays a place.
 2. A person named by one word ("Erdogan") takes the one full name seen in the corpus whose
    first or last word it is ("Recep Tayyip Erdogan"). When two people share the word (Kim Jong
    Un and Kim Yo Jong both give "kim") it stays as it is: a guess would merge two people.
@@ -40,6 +44,8 @@ from newsflow.aliases import resolve as resolve_alias
 from newsflow.contracts import Entity
 from newsflow.bus.embedded import connect, immediate
 from newsflow.names import fold
+
+from enrich.gazetteer import PLACE_LABELS, is_place
 
 if TYPE_CHECKING:
     from enrich.shared_state import StateReplica
@@ -103,6 +109,8 @@ _TRANSLIT_RULES = [
 _MIN_TRANSLIT_CHARS = 5
 # A name the registry saw once may be a tagging accident; twice, it is part of the news.
 MIN_ARTICLES_KNOWN = 2  # short names ("Un", "Il") must never meet by these rules
+# How much more often the corpus must use another label for a key before it overrules a mention's.
+CORPUS_LABEL_MARGIN = 2
 
 
 def translit_key(key: str) -> str:
@@ -174,10 +182,46 @@ class EntityRegistry:
         keys = [r[0] for r in self._conn.execute(sql, (arg,)).fetchmany(2)]
         return keys[0] if len(keys) == 1 else None
 
+    def _corpus_label(self, e: Entity) -> str:
+        """The label the corpus gives this key, when it clearly disagrees with this mention's:
+        another label seen in ``MIN_ARTICLES_KNOWN`` articles or more and in at least
+        ``CORPUS_LABEL_MARGIN`` times as many as this one. A gazetteer place stays a place."""
+        rows = self._conn.execute("SELECT label, articles FROM entities WHERE key = ?", (e.key,)).fetchall()
+        if len(rows) < 2 and (not rows or rows[0][0] == e.label):
+            return e.label
+        counts = dict(rows)
+        label, articles = max(counts.items(), key=lambda item: item[1])
+        if label == e.label or articles < MIN_ARTICLES_KNOWN or articles < CORPUS_LABEL_MARGIN * counts.get(e.label, 0):
+            return e.label
+        if e.label in PLACE_LABELS and is_place(e.key):
+            return e.label
+        return label
+
+    def _person_for_word(self, e: Entity) -> str | None:
+        """The one known person whose first or last word a surname-like ORG/NORP entity is
+        ("Putin" tagged ORG), unless the word is a place or written in capitals ("UN")."""
+        if e.label not in ("ORG", "NORP") or " " in e.key or len(e.key) < 3 or is_place(e.key):
+            return None
+        if not e.surface_forms or any(f.isupper() for f in e.surface_forms):
+            return None
+        # a company named after its founder ("Dell", "Ford") is known under its own label (known
+        # limit: a company first seen after its founder, and only once, is taken for them)
+        row = self._conn.execute("SELECT articles FROM entities WHERE label = ? AND key = ?", (e.label, e.key)).fetchone()
+        if row is not None and row[0] >= MIN_ARTICLES_KNOWN:
+            return None
+        return self._one("SELECT DISTINCT key FROM person_parts WHERE part = ?", e.key)
+
     def _resolve(self, e: Entity) -> Entity:
         alias = resolve_alias(e.key)
         if alias is not None:
             return e.model_copy(update={"name": alias.name, "key": alias.key, "label": alias.label})
+        person = self._person_for_word(e)
+        if person is not None:
+            e = e.model_copy(update={"label": "PERSON"})
+        else:
+            label = self._corpus_label(e)
+            if label != e.label:
+                e = e.model_copy(update={"label": label})
         if e.label != "PERSON":
             name = self._name(e.label, e.key)
             return e.model_copy(update={"name": name}) if name and name != e.name else e

@@ -19,6 +19,8 @@ import lxml.html
 import trafilatura
 from trafilatura.metadata import extract_metadata
 
+from newsflow.languages import detect_language
+
 
 @dataclass
 class ExtractedPage:
@@ -187,25 +189,6 @@ _BYLINE_XPATH = (
 )
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
 _MAX_BYLINE = 120
-
-
-# Two sentences are enough for news prose in the languages checked (de, es, fr, it, nl, pt, ru);
-# the cost grows faster than the length (0.13 ms at 200 characters here, 0.32 ms at 400).
-_LANGID_CHARS = 200
-_LANGID_MIN_CHARS = 40
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of ``text``'s language by py3langid (a small n-gram model) on its first
-    ``_LANGID_CHARS`` characters, or None for a text too short to tell. Used when the page
-    declares no language."""
-    sample = text[:_LANGID_CHARS]
-    if len(sample.strip()) < _LANGID_MIN_CHARS:
-        return None
-    import py3langid  # imported on first use: loading its model takes a moment
-
-    code, _score = py3langid.classify(sample)
-    return code
 
 
 def _byline(tree) -> str | None:

@@ -130,6 +130,9 @@ class Settings(BaseSettings):
 
     # enrich
     spacy_model: str = "en_core_web_sm"
+    # language (ISO 639-1, the article's detected `language`) -> spaCy model; an article in a
+    # language without an entry gets no entities. spacy_model, when set, is the "en" entry.
+    spacy_models: dict[str, str] = Field(default_factory=lambda: {"en": "en_core_web_sm"})
     entity_labels: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS))
     enrich_batch_size: int = 32
     # worker processes per enrich stage on this machine (spaCy uses one core per process)

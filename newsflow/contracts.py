@@ -111,6 +111,9 @@ class Provenance(BaseModel):
     model: str
     model_version: str
     newsflow_version: str
+    language: str | None = None  # the language the model was chosen for
+    # why the article has no entities although it was enriched (no model for its language)
+    no_entities_reason: str | None = None
 
 
 class EnrichedArticle(Article):

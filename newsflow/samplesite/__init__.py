@@ -14,6 +14,8 @@ from .articles import (
     ARTICLES,
     ATOM_PATH,
     FEEDS_TXT_PATH,
+    FOREIGN,
+    INTERNATIONAL_RSS_PATH,
     OPML_PATH,
     ORIGINALS,
     RSS_PATH,

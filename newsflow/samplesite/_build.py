@@ -21,6 +21,8 @@ from .articles import (
     ARTICLES,
     ATOM_PATH,
     FEEDS_TXT_PATH,
+    FOREIGN,
+    INTERNATIONAL_RSS_PATH,
     OPML_PATH,
     ORIGINALS,
     RSS_PATH,
@@ -309,13 +311,16 @@ def _head_common() -> str:
 {_feed_links()}"""
 
 
+_HTML_LANG = {"en": "en-GB"}
+
+
 def render_article_page(a: SampleArticle) -> str:
     assert not a.syndicated
     url = f"{BASE}{a.path}"
     authors = ", ".join(a.authors)
     return f"""\
 <!DOCTYPE html>
-<html lang="en-GB">
+<html lang="{_HTML_LANG.get(a.language, a.language)}">
 <head>
 {_head_common()}
 <title>{escape(a.title, quote=False)} | {SITE_NAME}</title>
@@ -457,8 +462,10 @@ def _content_html(a: SampleArticle) -> str:
     return "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in a.paragraphs)
 
 
-def render_rss() -> str:
-    items = sorted((a for a in ARTICLES if a.in_rss), key=lambda a: a.published, reverse=True)
+def render_rss(articles: list[SampleArticle] | None = None, path: str = RSS_PATH, language: str = "en-gb") -> str:
+    """The site's RSS feed (``articles`` marked ``in_rss``), or another feed of the given articles."""
+    chosen = [a for a in ARTICLES if a.in_rss] if articles is None else articles
+    items = sorted(chosen, key=lambda a: a.published, reverse=True)
     newest = items[0].published
     out = []
     for a in items:
@@ -484,9 +491,9 @@ def render_rss() -> str:
   <channel>
     <title>{_x(RSS_TITLE)}</title>
     <link>{BASE}/</link>
-    <atom:link href="{BASE}{RSS_PATH}" rel="self" type="application/rss+xml"/>
+    <atom:link href="{BASE}{path}" rel="self" type="application/rss+xml"/>
     <description>The latest world and business stories from {SITE_NAME}.</description>
-    <language>en-gb</language>
+    <language>{language}</language>
     <lastBuildDate>{format_datetime(newest)}</lastBuildDate>
     <ttl>15</ttl>
 {items_xml}
@@ -629,13 +636,14 @@ def render_all() -> dict[str, str]:
     """Every file of the site: relative path under site/ -> text."""
     files: dict[str, str] = {"index.html": render_index()}
     originals = {a.path: a for a in ORIGINALS}
-    for a in ARTICLES:
+    for a in (*ARTICLES, *FOREIGN):
         rel = a.path.lstrip("/")
         if a.syndicated:
             files[rel] = render_wire_page(a, originals[a.syndication_of])
         else:
             files[rel] = render_article_page(a)
     files[RSS_PATH.lstrip("/")] = render_rss()
+    files[INTERNATIONAL_RSS_PATH.lstrip("/")] = render_rss(FOREIGN, INTERNATIONAL_RSS_PATH, "mul")
     files[ATOM_PATH.lstrip("/")] = render_atom()
     files[OPML_PATH.lstrip("/")] = render_opml()
     files[FEEDS_TXT_PATH.lstrip("/")] = render_feeds_txt()

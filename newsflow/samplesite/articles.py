@@ -1,4 +1,5 @@
-"""The sample site's content: ten original (fictional) news articles and one syndicated copy.
+"""The sample site's content: ten original (fictional) news articles, one syndicated copy, and
+two articles of the partner edition in French and German (``FOREIGN``, in their own feed).
 
 Everything a test needs to know about the site lives here, so tests never have to parse the
 HTML: where each article is, which feed lists it, a phrase only its body contains, and which
@@ -46,6 +47,7 @@ class SampleArticle:
     rss_full_text: bool = False  # the RSS item carries the body in <content:encoded>
     syndicated: bool = False  # True for the partner-wire copy of another article
     syndication_of: str | None = None  # path of the original, for the syndicated copy
+    language: str = "en"  # ISO 639-1; <html lang> of the page
 
     @property
     def text(self) -> str:
@@ -673,6 +675,69 @@ tightened limits on the country’s imports of refined petroleum products.
 )
 
 
+# Two articles of the partner edition in other languages, listed only in their own feed
+# (INTERNATIONAL_RSS_PATH), so the English site's feeds and counts stay as they are. They carry
+# what the English model gets wrong on other languages: German nouns it calls organisations
+# ("Zukunft", "Frankreich"), names it misses.
+_F1 = dict(
+    slug="la-france-et-l-allemagne-relancent-le-projet-d-avion-de-combat",
+    title="La France et l’Allemagne relancent le projet d’avion de combat",
+    section="World",
+    authors=("Claire Dubois",),
+    published=_utc(2026, 3, 21, 8, 30),
+    summary="Emmanuel Macron et Olaf Scholz veulent accélérer le programme commun malgré les "
+    "désaccords entre industriels.",
+    paragraphs=_paras("""
+Le président Emmanuel Macron a reçu jeudi à Paris le chancelier allemand Olaf Scholz pour relancer le
+projet d’avion de combat européen, retardé depuis deux ans par des désaccords entre Dassault Aviation et
+Airbus.
+
+« Nous avons besoin de cet avion avant 2040 », a déclaré Macron lors d’une conférence de presse commune
+à l’Élysée. Scholz a ajouté que l’Espagne restait pleinement associée au programme.
+
+Les ministres de la Défense doivent se retrouver à Berlin le mois prochain pour fixer un calendrier. Le
+Parlement européen a demandé plus de transparence sur le coût du projet, estimé à cent milliards d’euros.
+"""),
+    unique_phrase="relancer le projet d’avion de combat européen",
+    entities={
+        "Emmanuel Macron": ("Le président Emmanuel Macron", "Macron"),
+        "Olaf Scholz": ("Olaf Scholz", "Scholz"),
+    },
+    organizations=("Dassault Aviation", "Airbus", "Parlement européen"),
+    apostrophes="curly",
+    language="fr",
+)
+
+_D1 = dict(
+    slug="scholz-wirbt-in-warschau-fuer-gemeinsame-luftverteidigung",
+    title="Scholz wirbt in Warschau für gemeinsame Luftverteidigung",
+    section="World",
+    authors=("Jonas Becker",),
+    published=_utc(2026, 3, 22, 10, 45),
+    summary="Der Bundeskanzler will Polen für das europäische Schutzschild gewinnen.",
+    paragraphs=_paras("""
+Bundeskanzler Olaf Scholz hat am Freitag in Warschau für eine gemeinsame europäische Luftverteidigung
+geworben. Die Zukunft der Sicherheit in Europa hänge davon ab, dass Deutschland, Frankreich und Polen
+zusammenarbeiten, sagte Scholz nach einem Treffen mit Ministerpräsident Donald Tusk.
+
+Tusk begrüßte den Vorschlag, verlangte aber eine stärkere Beteiligung der polnischen Rüstungsindustrie.
+Auch der französische Präsident Emmanuel Macron unterstützt das Vorhaben.
+
+Die Bundesregierung will bis zum Sommer einen Plan vorlegen. Kritik kam aus der Opposition im Bundestag,
+die vor hohen Kosten warnte.
+"""),
+    unique_phrase="gemeinsame europäische Luftverteidigung",
+    entities={
+        "Olaf Scholz": ("Bundeskanzler Olaf Scholz", "Scholz"),
+        "Donald Tusk": ("Ministerpräsident Donald Tusk", "Tusk"),
+        "Emmanuel Macron": ("Präsident Emmanuel Macron",),
+    },
+    organizations=("Bundesregierung", "Bundestag"),
+    apostrophes="straight",
+    language="de",
+)
+
+
 def _article(spec: dict) -> SampleArticle:
     return SampleArticle(path=_path(spec["published"], spec["slug"]), **spec)
 
@@ -697,6 +762,10 @@ SYNDICATED_COPY = SampleArticle(
 # Every page that carries an article: the ten originals in date order, then the syndicated copy.
 ARTICLES: list[SampleArticle] = [*ORIGINALS, SYNDICATED_COPY]
 
+# The partner edition in French and German: pages on the site, listed only in their own feed.
+FOREIGN: list[SampleArticle] = [_article(s) for s in (_F1, _D1)]
+INTERNATIONAL_RSS_PATH = "/feeds/international.xml"
+
 RSS_PATH = "/feeds/rss.xml"
 ATOM_PATH = "/feeds/atom.xml"
 OPML_PATH = "/feeds/feeds.opml"
@@ -704,15 +773,15 @@ FEEDS_TXT_PATH = "/feeds/feeds.txt"
 
 
 def by_slug(slug: str) -> SampleArticle:
-    """The original article with this slug (not the syndicated copy)."""
-    for a in ORIGINALS:
+    """The original article with this slug (not the syndicated copy; the foreign ones too)."""
+    for a in (*ORIGINALS, *FOREIGN):
         if a.slug == slug:
             return a
     raise KeyError(slug)
 
 
 def by_path(path: str) -> SampleArticle:
-    for a in ARTICLES:
+    for a in (*ARTICLES, *FOREIGN):
         if a.path == path:
             return a
     raise KeyError(path)

@@ -1,0 +1,1 @@
+"""Data files of the enrich stage (generated: see each file's header)."""
