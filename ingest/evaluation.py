@@ -6,7 +6,7 @@ Two measures:
   (``without``: navigation, bylines, related links, footers); precision, recall and F1 over all
   pages' counts. A corpus is a folder with ``evaldata.json``
   (``{"NNNN": {"url", "with": [...], "without": [...]}}``) and the pages as
-  ``html/NNNN.html.gz`` (bytes, decoded here as a browser would);
+  ``html/NNNN.html.gz`` or ``html/NNNN.html`` (bytes, decoded here as a browser would);
 - word 3-shingles of the text against a known body, averaged over pages (our own pages, whose
   whole body is known).
 """
@@ -40,12 +40,15 @@ def load_corpus(folder: Path, limit: int | None = None) -> list[EvalPage]:
     pages = []
     for key in sorted(expectations):
         path = folder / "html" / f"{key}.html.gz"
-        if not path.exists():
+        if path.exists():
+            body = gzip.decompress(path.read_bytes())
+        elif (folder / "html" / f"{key}.html").exists():
+            body = (folder / "html" / f"{key}.html").read_bytes()
+        else:
             continue
         item = expectations[key]
         url = item.get("url") or ""
-        pages.append(EvalPage(key, url if url.startswith(("http://", "https://")) else None,
-                              decode_html(gzip.decompress(path.read_bytes())),
+        pages.append(EvalPage(key, url if url.startswith(("http://", "https://")) else None, decode_html(body),
                               list(item.get("with") or []), list(item.get("without") or [])))
         if limit is not None and len(pages) >= limit:
             break
