@@ -35,7 +35,7 @@ class ExtractedPage:
     site_name: str | None = None
     canonical_url: str | None = None  # absolute http(s), as declared by rel=canonical
     tags: list[str] = field(default_factory=list)
-    extractor: str = "trafilatura"  # which extractor produced ``text`` (see ingest.ensemble)
+    extractor: str = "trafilatura-fast"  # which extractor produced ``text`` (see ingest.ensemble)
 
 
 # Meta tags that carry a publication time, most specific first.
@@ -163,7 +163,7 @@ def _head_metadata(tree) -> dict[str, str | list[str] | None]:
             tags += [t.strip() for t in content.split(",") if t.strip()]
         metas.setdefault(key, content)
     h1 = tree.find(".//h1")
-    h1_text = " ".join(h1.text_content().split()) if h1 is not None else ""
+    h1_text = " ".join("".join(h1.itertext()).split()) if h1 is not None else ""
     return {
         "title": metas.get("og:title") or metas.get("twitter:title") or h1_text or None,
         "author": metas.get("author") or metas.get("article:author") or metas.get("parsely-author") or None,
@@ -204,7 +204,7 @@ def detect_language(text: str) -> str | None:
 def _byline(tree) -> str | None:
     """The first short byline of the page body, without its "By", or None."""
     for el in tree.xpath(_BYLINE_XPATH):
-        text = " ".join(el.text_content().split())
+        text = " ".join("".join(el.itertext()).split())
         text = _BYLINE_PREFIX.sub("", text).strip(" ,;|")
         if text and len(text) <= _MAX_BYLINE and any(c.isalpha() for c in text):
             return text
@@ -231,7 +231,7 @@ def drop_headline(text: str, headlines: list[str | None]) -> str:
 
 def _h1(tree) -> str | None:
     h1 = tree.find(".//h1") if tree is not None else None
-    return h1.text_content() if h1 is not None else None
+    return "".join(h1.itertext()) if h1 is not None else None
 
 
 def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:

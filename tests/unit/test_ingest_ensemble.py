@@ -1,9 +1,10 @@
-"""The second opinion: trafilatura's text unless an independent extractor shows it truncated."""
+"""The second opinion: trafilatura's fast answer, checked by resiliparse; where they disagree
+strongly, trafilatura with its fallbacks decides."""
 
 import pytest
 
 import ingest.ensemble as ensemble
-from ingest.ensemble import choose_text, inside, shingles
+from ingest.ensemble import choose_text, jaccard, shingles
 from ingest.extractors import parse_html, resiliparse_text, tidy, trafilatura_text
 from test_ingest_support import article_html, paragraphs
 
@@ -23,23 +24,28 @@ LONG_ARTICLE = [
 ]
 
 
-def _members(monkeypatch, main: str, second: str, third: str | Exception) -> list[str]:
-    """Replace the three members by ones that answer these texts; returns the members asked."""
+def _members(monkeypatch, fast: str, second, full: str) -> list[str]:
+    """Replace the members by ones that answer these texts (an exception: raise it); returns
+    the members asked, in order."""
     asked = []
 
-    def member(name, answer):
-        def run(*_args):
-            asked.append(name)
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
-        run.__name__ = name
-        return run
+    def trafilatura_text(_page, _url=None, fast=False):
+        asked.append("trafilatura-fast" if fast else "trafilatura")
+        return answers["fast" if fast else "full"]
 
-    monkeypatch.setattr(ensemble, "trafilatura_text", member("trafilatura", main))
-    monkeypatch.setattr(ensemble, "resiliparse_text", member("resiliparse", second))
-    monkeypatch.setattr(ensemble, "readability_text", member("readability", third))
+    def resiliparse_text(_html):
+        asked.append("resiliparse")
+        if isinstance(second, Exception):
+            raise second
+        return second
+
+    answers = {"fast": fast, "full": full}
+    monkeypatch.setattr(ensemble, "trafilatura_text", trafilatura_text)
+    monkeypatch.setattr(ensemble, "resiliparse_text", resiliparse_text)
     return asked
+
+
+TREE = parse_html("<html><body><p>x</p></body></html>")
 
 
 def test_shingles_are_lower_cased_word_trigrams():
@@ -48,57 +54,49 @@ def test_shingles_are_lower_cased_word_trigrams():
     assert shingles("") == set()
 
 
-def test_inside_is_the_share_of_the_first_texts_shingles_found_in_the_second():
+def test_jaccard_is_shared_over_all_shingles():
     a, b = shingles("one two three four"), shingles("one two three five")
-    assert inside(a, b) == 0.5 and inside(a, a) == 1.0 and inside(a, set()) == 0.0
+    assert jaccard(a, b) == 1 / 3 and jaccard(a, a) == 1.0 and jaccard(set(), set()) == 0.0
 
 
-def test_when_the_two_opinions_agree_trafilatura_answers_and_the_third_is_not_asked(monkeypatch):
-    text = "\n".join(ARTICLE)
+def test_when_the_two_opinions_agree_the_fast_answer_stands_and_the_third_is_not_asked(monkeypatch):
+    text = "\n".join(LONG_ARTICLE)
     asked = _members(monkeypatch, text, "Home News Sport\n" + text, "unused")
-    choice = choose_text(parse_html("<html><body><p>x</p></body></html>"), "<html></html>")
-    assert (choice.text, choice.source) == (text, "trafilatura")
-    assert asked == ["trafilatura", "resiliparse"]
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (text, "trafilatura-fast")
+    assert asked == ["trafilatura-fast", "resiliparse"]
 
 
-def test_a_truncated_text_is_replaced_by_readability_when_it_confirms_the_longer_article(monkeypatch):
+def test_a_strong_disagreement_is_decided_by_trafilatura_with_its_fallbacks(monkeypatch):
     truncated, whole = "\n".join(LONG_ARTICLE[:2]), "\n".join(LONG_ARTICLE)
-    _members(monkeypatch, truncated, "Home News Sport\n" + whole + "\nAll rights reserved", whole)
-    choice = choose_text(parse_html("<html><body><p>x</p></body></html>"), "<html></html>")
-    assert (choice.text, choice.source) == (whole, "readability")
-
-
-def test_a_truncation_readability_does_not_confirm_keeps_trafilaturas_text(monkeypatch):
-    truncated, whole = "\n".join(LONG_ARTICLE[:2]), "\n".join(LONG_ARTICLE)
-    _members(monkeypatch, truncated, whole, "Subscribe to our newsletter for more stories like this one every day")
-    choice = choose_text(parse_html("<html><body><p>x</p></body></html>"), "<html></html>")
-    assert (choice.text, choice.source) == (truncated, "trafilatura")
+    asked = _members(monkeypatch, truncated, "Home News Sport\n" + whole + "\nAll rights reserved", whole)
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (whole, "trafilatura")
+    assert asked == ["trafilatura-fast", "resiliparse", "trafilatura"]
 
 
 def test_resiliparse_is_a_witness_never_the_answer_when_trafilatura_found_text(monkeypatch):
     short, other = "\n".join(LONG_ARTICLE[:1]), "\n".join(LONG_ARTICLE[1:])
     _members(monkeypatch, short, other, "")
-    assert choose_text(parse_html("<p>x</p>"), "<p>x</p>").source == "trafilatura"
+    assert (choose_text(TREE, "").text, choose_text(TREE, "").source) == (short, "trafilatura-fast")
 
 
-def test_when_trafilatura_finds_nothing_readability_then_resiliparse_answer(monkeypatch):
-    tree = parse_html("<html><body><p>x</p></body></html>")
-    _members(monkeypatch, "", "resiliparse text", "readability text")
-    assert choose_text(tree, "").source == "readability"
+def test_when_trafilatura_finds_nothing_resiliparse_answers(monkeypatch):
     _members(monkeypatch, "", "resiliparse text", "")
-    assert (choose_text(tree, "").text, choose_text(tree, "").source) == ("resiliparse text", "resiliparse")
+    choice = choose_text(TREE, "")
+    assert (choice.text, choice.source) == ("resiliparse text", "resiliparse")
 
 
 def test_a_member_that_fails_costs_its_opinion_not_the_page(monkeypatch):
-    text = "\n".join(ARTICLE)
-    _members(monkeypatch, text, RuntimeError("lexbor gave up"), RuntimeError("no candidate"))
-    assert choose_text(parse_html("<p>x</p>"), "<p>x</p>").text == text
+    text = "\n".join(LONG_ARTICLE)
+    _members(monkeypatch, text, RuntimeError("lexbor gave up"), text)
+    assert choose_text(TREE, "<p>x</p>").text == text
 
 
 def test_the_real_members_read_the_same_article():
     html = article_html("Council to review bridge plan", ARTICLE)
     tree = parse_html(html)
-    for text in (trafilatura_text(tree, "https://news.example/b"), resiliparse_text(html)):
+    for text in (trafilatura_text(tree, "https://news.example/b", fast=True), trafilatura_text(tree), resiliparse_text(html)):
         assert all(p in text for p in ARTICLE)
 
 
