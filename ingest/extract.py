@@ -211,11 +211,6 @@ def _byline(tree) -> str | None:
     return None
 
 
-# Metadata comes from the page head (cheap) and a byline lookup; trafilatura's own metadata
-# pass (htmldate's date search included) runs only for a page whose head lacks a title or a
-# date, because it costs a fifth to a half of throughput.
-
-
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -234,6 +229,9 @@ def _h1(tree) -> str | None:
     return "".join(h1.itertext()) if h1 is not None else None
 
 
+# Metadata comes from the page head (cheap) and a byline lookup; trafilatura's own metadata
+# pass (htmldate's date search included) runs only for a page whose head lacks a title or a
+# date, because it costs a fifth to a half of throughput.
 def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """Extract an article page's main text and metadata; ``None`` when no main text is found.
 
