@@ -9,8 +9,8 @@ finds nothing at all: alone it carries the most boilerplate (precision 0.80 agai
 trafilatura's 0.91 on the evaluation corpus), so it is a witness, not a candidate.
 
 Measured on the 990 real pages of the trafilatura evaluation corpus (bench/bench_extract.py
---corpus), same F1 on both halves of it: fast mode alone 0.917, default mode alone 0.922, this
-ensemble 0.924, calling the default mode on about one page in seven.
+--corpus): fast mode alone F1 0.918, default mode alone 0.923, this ensemble 0.924 (the same
+on both halves of the corpus), calling the default mode on 116 of the 990 pages.
 """
 
 from __future__ import annotations
