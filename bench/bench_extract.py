@@ -1,58 +1,50 @@
 """Extraction quality and throughput against bare trafilatura, measured side by side in one process.
 
-    .venv/bin/python bench/bench_extract.py [--pages 200] [--seeds DIR]
+    .venv/bin/python bench/bench_extract.py [--pages 200] [--seeds DIR] [--rounds 3]
+                                            [--corpus DIR [--limit N] [--whole-process N]]
 
 Baseline: ``trafilatura.extract(html)`` with its defaults. Ours: ``ingest.extract.extract_html``
-(charset decoding, trafilatura with the settings chosen below, canonical link, language and
-date metadata). Also measured, to choose those settings by measurement rather than by default:
-trafilatura with ``favor_precision`` and with ``favor_recall``.
+(trafilatura in fast mode with the options chosen in ``ingest/extractors.py``, checked by
+resiliparse and, where the two disagree strongly, trafilatura in its default mode decides:
+``ingest/ensemble.py``; plus canonical link, language and date metadata). Each member of that ensemble is measured alone too, and the
+run says how often each one's text was taken.
 
-Quality: precision, recall and F1 of word 3-shingles of the extracted text against the
-ground-truth body, averaged over pages. The corpus is assembled here, with known bodies:
-- the sample site's ten articles (newsflow.samplesite: cookie banner, navigation, newsletter
-  box, related stories, comments, share bar, an inline advertisement inside <article>);
-- the same bodies in three other common page layouts (a blog/CMS theme with a sidebar and a
-  long comment thread, a "div soup" page without semantic tags with inline "read more"
-  promos and captions, and a live-page style with a key-points box and a byline block);
-- with ``--seeds DIR``, plain-text articles (first line the headline, then paragraphs; e.g.
-  ../shared/seeds) wrapped in the same layouts. They are read, never copied into the repo.
+Pages are decoded to text in memory before any timing. Throughput: interleaved rounds, each
+round going through the pages in chunks and running every contender on a chunk before the next
+chunk (a noisy neighbour hurts every contender alike); the best round of each counts.
+
+Two corpora:
+- our own pages, with known bodies, scored by word 3-shingles (precision, recall and F1 against
+  the body, averaged over pages): the sample site's ten articles (newsflow.samplesite: cookie
+  banner, navigation, newsletter box, related stories, comments, share bar, an inline
+  advertisement inside <article>) and the same bodies in three other common page layouts (a
+  blog/CMS theme with a sidebar and a long comment thread, a "div soup" page without semantic
+  tags with inline "read more" promos and captions, and a live-page style with a key-points
+  box and a byline block); with ``--seeds DIR``, plain-text articles (first line the headline,
+  then paragraphs; e.g. ../shared/seeds) wrapped in the same layouts (read, never copied);
+- with ``--corpus DIR``, a passage corpus (``ingest/evaluation.py``: e.g.
+  ../shared/corpora/trafilatura-eval, 990 real pages), scored as trafilatura's evaluation
+  scores it.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections import Counter
 from html import escape
 from pathlib import Path
 
 import trafilatura
 
-from ingest.charset import decode_html
+from ingest.evaluation import load_corpus, passage_scores, shingle_prf
 from ingest.extract import extract_html
+from ingest.extractors import parse_html, resiliparse_text, trafilatura_text
 from newsflow.samplesite import ORIGINALS, SampleSite
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def shingles(text: str, k: int = 3) -> set[tuple[str, ...]]:
-    """The set of k-word shingles of ``text`` (lower-cased words)."""
-    words = _WORD.findall((text or "").lower())
-    if len(words) < k:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i:i + k]) for i in range(len(words) - k + 1)}
-
-
-def prf(extracted: str | None, truth: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the extracted text's shingles against the truth's."""
-    got, want = shingles(extracted or ""), shingles(truth)
-    if not got or not want:
-        return 0.0, 0.0, 0.0
-    hit = len(got & want)
-    p, r = hit / len(got), hit / len(want)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
 
 # --- the corpus ----------------------------------------------------------------------------------
 
@@ -144,66 +136,154 @@ def corpus(seeds: Path | None) -> list[tuple[str, bytes, str, str]]:
 
 
 # --- the contenders ---------------------------------------------------------------------------------
+# Each takes (html text, url) and returns the text, except ours, which returns the page.
 
 
-def _bare_defaults(body: bytes, url: str) -> str | None:
-    return trafilatura.extract(body.decode("utf-8"), url=url)
+def _bare_defaults(html: str, url: str | None) -> str | None:
+    return trafilatura.extract(html, url=url)
 
 
-def _tuned(**options):
-    def run(body: bytes, url: str) -> str | None:
-        return trafilatura.extract(body.decode("utf-8"), url=url, **options)
+def _ours(html: str, url: str | None):
+    return extract_html(html, url)
+
+
+def _member_trafilatura(fast: bool):
+    def run(html: str, url: str | None) -> str:
+        tree = parse_html(html)
+        return trafilatura_text(tree if tree is not None else html, url, fast=fast)
     return run
 
 
-def _ours(body: bytes, url: str) -> str | None:
-    page = extract_html(decode_html(body, None), url)
-    return page.text if page else None
+def _member_resiliparse(html: str, url: str | None) -> str:
+    return resiliparse_text(html)
 
 
+BASE, OURS = "trafilatura.extract defaults", "newsflow extract_html"
 CONTENDERS = {
-    "trafilatura.extract defaults": _bare_defaults,
-    "trafilatura favor_precision": _tuned(favor_precision=True),
-    "trafilatura favor_recall": _tuned(favor_recall=True),
-    "newsflow extract_html": _ours,
+    BASE: _bare_defaults,
+    OURS: _ours,
+    "  member trafilatura fast": _member_trafilatura(fast=True),
+    "  member resiliparse": _member_resiliparse,
+    "  member trafilatura default mode": _member_trafilatura(fast=False),
 }
+
+
+def _text(result) -> str | None:
+    return getattr(result, "text", result)
+
+
+def measure(items: list[tuple[str, str | None]], rounds: int, chunk: int = 20) -> tuple[dict, dict]:
+    """Every contender's outputs (from the first round) and pages/s (its best round)."""
+    names = list(CONTENDERS)
+    outputs = {name: [None] * len(items) for name in names}
+    seconds = {name: [0.0] * rounds for name in names}
+    for fn in CONTENDERS.values():  # warm-up: imports, lxml caches, the language model
+        for html, url in items[:chunk]:
+            fn(html, url)
+    for r in range(rounds):
+        for c, start in enumerate(range(0, len(items), chunk)):
+            part = items[start:start + chunk]
+            shift = (r + c) % len(names)  # a different contender goes first each time
+            for name in names[shift:] + names[:shift]:
+                fn = CONTENDERS[name]
+                began = time.perf_counter()
+                results = [fn(html, url) for html, url in part]
+                seconds[name][r] += time.perf_counter() - began
+                if r == 0:
+                    outputs[name][start:start + len(part)] = results
+    return outputs, {name: len(items) / min(v) for name, v in seconds.items()}
+
+
+def report(title: str, quality: dict, rate: dict, sources: Counter) -> None:
+    """One table: quality and pages/s per contender, then our ratio to the baseline."""
+    print(title)
+    print(f"{'':36} {'precision':>9} {'recall':>7} {'F1':>6} {'pages/s':>8}")
+    for name in CONTENDERS:
+        p, r, f = quality[name]
+        print(f"{name:36} {p:9.3f} {r:7.3f} {f:6.3f} {rate[name]:8.1f}")
+    print(f"text taken from: {', '.join(f'{k} {v}' for k, v in sources.most_common())}")
+    print(f"F1 ours - defaults: {quality[OURS][2] - quality[BASE][2]:+.3f}; "
+          f"ratio: {rate[OURS] / rate[BASE]:.2f} of bare trafilatura (defaults) throughput")
+
+
+def own_pages(args) -> None:
+    pages = corpus(args.seeds)
+    items = [(body.decode("utf-8"), url) for _, body, url, _ in pages]
+    work = [items[i % len(items)] for i in range(max(1, args.pages))]
+    _, rate = measure(work, args.rounds)
+    results = {name: [fn(html, url) for html, url in items] for name, fn in CONTENDERS.items()}
+    quality = {}
+    for name in CONTENDERS:
+        scores = [shingle_prf(_text(result), truth) for result, (_, _, _, truth) in zip(results[name], pages)]
+        quality[name] = tuple(statistics.mean(s[i] for s in scores) for i in range(3))
+    sources = Counter(getattr(page, "extractor", "none") for page in results[OURS])
+    kb = sum(len(p[1]) for p in pages) / len(pages) / 1024
+    layouts = sorted({p[0] for p in pages})
+    report(f"our pages: {len(pages)} ({', '.join(layouts)}), {kb:.0f} KB each on average, word 3-shingles; "
+           f"throughput over {len(work)} pages, {args.rounds} rounds", quality, rate, sources)
+
+
+def passage_corpus(args) -> None:
+    pages = load_corpus(args.corpus, args.limit)
+    outputs, rate = measure([(p.html, p.url) for p in pages], args.rounds)
+    quality = {name: passage_scores([_text(o) for o in outputs[name]], pages) for name in CONTENDERS}
+    sources = Counter(getattr(page, "extractor", "none") if page else "none" for page in outputs[OURS])
+    kb = sum(len(p.html) for p in pages) / len(pages) / 1024
+    report(f"{args.corpus}: {len(pages)} pages, {kb:.0f} KB of text each on average, passages; "
+           f"{args.rounds} rounds", quality, rate, sources)
+
+
+# The baseline as a whole process: the same files, bare trafilatura, one JSON line each.
+_BARE_PROCESS = """
+import json, sys, trafilatura
+from ingest.charset import decode_html
+for path in sys.argv[1:]:
+    text = trafilatura.extract(decode_html(open(path, "rb").read()))
+    print(json.dumps({"input": path, "text": text}))
+"""
+
+
+def whole_process(args) -> None:
+    """``newsflow extract --json FILES`` against a bare-trafilatura script over the same files,
+    each timed as a whole process (start-up and imports included), interleaved rounds."""
+    pages = load_corpus(args.corpus, args.whole_process)
+    newsflow = Path(sys.executable).with_name("newsflow")
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for page in pages:
+            files.append(str(Path(tmp) / f"{page.key}.html"))
+            Path(files[-1]).write_text(page.html, encoding="utf-8")
+        commands = {BASE: [sys.executable, "-c", _BARE_PROCESS, *files], OURS: [str(newsflow), "extract", "--json", *files]}
+        best = {}
+        for r in range(args.rounds):
+            for name in (list(commands) if r % 2 == 0 else list(commands)[::-1]):
+                began = time.perf_counter()
+                subprocess.run(commands[name], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                best[name] = min(best.get(name, float("inf")), time.perf_counter() - began)
+    print(f"whole process over the first {len(pages)} pages of {args.corpus}, best of {args.rounds} rounds:")
+    for name, seconds in best.items():
+        print(f"{name:36} {seconds:7.1f} s  {len(pages) / seconds:6.1f} pages/s")
+    print(f"whole-process ratio: {best[BASE] / best[OURS]:.2f} of bare trafilatura (defaults) throughput")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=200, help="Pages per throughput run (the corpus, cycled).")
+    parser.add_argument("--pages", type=int, default=200, help="Pages per throughput run of our own pages (cycled).")
     parser.add_argument("--seeds", type=Path, default=None, help="Also use plain-text articles from this folder.")
-    parser.add_argument("--rounds", type=int, default=5, help="Interleaved timing rounds; the best of each counts.")
+    parser.add_argument("--corpus", type=Path, default=None, help="Also a passage corpus (evaldata.json + html/).")
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N pages of --corpus.")
+    parser.add_argument("--rounds", type=int, default=3, help="Interleaved timing rounds; the best of each counts.")
+    parser.add_argument("--whole-process", type=int, default=0, metavar="N",
+                        help="Also time `newsflow extract --json` on N pages of --corpus as a whole process.")
     args = parser.parse_args()
-    pages = corpus(args.seeds)
-    work = [pages[i % len(pages)] for i in range(max(1, args.pages))]
-
-    quality = {}
-    for name, fn in CONTENDERS.items():
-        scores = [prf(fn(body, url), truth) for _, body, url, truth in pages]
-        quality[name] = tuple(statistics.mean(s[i] for s in scores) for i in range(3))
-
-    for fn in CONTENDERS.values():  # warm-up: imports, lxml caches
-        fn(*work[0][1:3])
-    speed = {}
-    for _round in range(max(1, args.rounds)):  # interleaved rounds: a noisy neighbour hurts every contender alike
-        for name, fn in CONTENDERS.items():
-            start = time.perf_counter()
-            for _, body, url, _truth in work:
-                fn(body, url)
-            speed.setdefault(name, []).append(len(work) / (time.perf_counter() - start))
-    rate = {name: max(v) for name, v in speed.items()}
-
-    kb = sum(len(p[1]) for p in pages) / len(pages) / 1024
-    layouts = sorted({p[0] for p in pages})
-    print(f"corpus: {len(pages)} pages ({', '.join(layouts)}), {kb:.0f} KB each on average; throughput over {len(work)} pages")
-    print(f"{'':30} {'precision':>9} {'recall':>7} {'F1':>6} {'pages/s':>8}")
-    for name in CONTENDERS:
-        p, r, f = quality[name]
-        print(f"{name:30} {p:9.3f} {r:7.3f} {f:6.3f} {rate[name]:8.1f}")
-    base, ours = "trafilatura.extract defaults", "newsflow extract_html"
-    print(f"F1 ours - defaults           : {quality[ours][2] - quality[base][2]:+.3f}")
-    print(f"ratio                        : {rate[ours] / rate[base]:.2f} of bare trafilatura (defaults) throughput")
+    args.rounds = max(1, args.rounds)
+    own_pages(args)
+    if args.corpus is not None:
+        print()
+        passage_corpus(args)
+        if args.whole_process:
+            print()
+            whole_process(args)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Main text and metadata of an article page.
 
-trafilatura finds the article body (and drops navigation, banners, comments, footers...).
+trafilatura finds the article body (and drops navigation, banners, comments, footers...),
+checked by a second opinion (``ingest.ensemble``).
 A few fields it does not give us the way we need them are read from the page head with lxml:
 the declared ``rel=canonical`` (trafilatura's ``url`` may come from ``og:url`` or ``<base>``
 instead), the language (trafilatura sets it only when filtering by language) and a full
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
-import trafilatura
 from trafilatura.metadata import extract_metadata
 
 from newsflow.languages import detect_language
+from ingest.ensemble import choose_text
+from ingest.extractors import parse_html
 
 
 @dataclass
@@ -35,9 +36,8 @@ class ExtractedPage:
     site_name: str | None = None
     canonical_url: str | None = None  # absolute http(s), as declared by rel=canonical
     tags: list[str] = field(default_factory=list)
+    extractor: str = "trafilatura-fast"  # which extractor produced ``text`` (see ingest.ensemble)
 
-
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 # Meta tags that carry a publication time, most specific first.
 _DATE_META = (
@@ -65,14 +65,6 @@ def _parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-
-
-def _head(html: str):
-    try:
-        # lxml refuses a str that still carries an XML encoding declaration (XHTML pages).
-        return lxml.html.document_fromstring(_XML_DECL.sub("", html, count=1))
-    except Exception:  # lxml raises several types on hopeless input
-        return None
 
 
 def declared_canonical(tree, base_url: str | None) -> str | None:
@@ -172,7 +164,7 @@ def _head_metadata(tree) -> dict[str, str | list[str] | None]:
             tags += [t.strip() for t in content.split(",") if t.strip()]
         metas.setdefault(key, content)
     h1 = tree.find(".//h1")
-    h1_text = " ".join(h1.text_content().split()) if h1 is not None else ""
+    h1_text = " ".join("".join(h1.itertext()).split()) if h1 is not None else ""
     return {
         "title": metas.get("og:title") or metas.get("twitter:title") or h1_text or None,
         "author": metas.get("author") or metas.get("article:author") or metas.get("parsely-author") or None,
@@ -194,28 +186,41 @@ _MAX_BYLINE = 120
 def _byline(tree) -> str | None:
     """The first short byline of the page body, without its "By", or None."""
     for el in tree.xpath(_BYLINE_XPATH):
-        text = " ".join(el.text_content().split())
+        text = " ".join("".join(el.itertext()).split())
         text = _BYLINE_PREFIX.sub("", text).strip(" ,;|")
         if text and len(text) <= _MAX_BYLINE and any(c.isalpha() for c in text):
             return text
     return None
 
 
-# Chosen by measurement (bench/bench_extract.py): no comments, no tables; favor_precision and
-# favor_recall change nothing on our corpus's F1 but cost 15-45 % of throughput, so neither is set.
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def drop_headline(text: str, headlines: list[str | None]) -> str:
+    """``text`` without a first line that only repeats the headline (an ``<h1>`` inside
+    ``<article>`` comes out as the body's first line): snippets and the lead would begin with it."""
+    first, _, rest = text.partition("\n")
+    if rest.strip() and _key(first) in {_key(h) for h in headlines if h and h.strip()}:
+        return rest.lstrip("\n")
+    return text
+
+
+def _h1(tree) -> str | None:
+    h1 = tree.find(".//h1") if tree is not None else None
+    return "".join(h1.itertext()) if h1 is not None else None
+
+
 # Metadata comes from the page head (cheap) and a byline lookup; trafilatura's own metadata
 # pass (htmldate's date search included) runs only for a page whose head lacks a title or a
 # date, because it costs a fifth to a half of throughput.
-TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=False)
-
-
 def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """Extract an article page's main text and metadata; ``None`` when no main text is found.
 
     ``url`` is where the page was fetched from (after redirects); relative canonical links
     resolve against it.
     """
-    tree = _head(html)
+    tree = parse_html(html)
     published = canonical = language = None
     meta: dict = {"title": None, "author": None, "sitename": None, "image": None, "tags": []}
     if tree is not None:
@@ -235,11 +240,8 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
                                  date_config={"extensive_search": False, "original_date": True, "url": url})
         extra = found.as_dict() if found is not None else {}
     # our parse of the page, handed over: trafilatura need not parse it again
-    doc = trafilatura.bare_extraction(tree if tree is not None else html, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
-    if doc is None:
-        return None
-    data = doc if isinstance(doc, dict) else doc.as_dict()  # 1.x returned a dict, 2.x a Document
-    text = (data.get("text") or "").strip()
+    choice = choose_text(tree, html, url)
+    text = drop_headline(choice.text, [meta["title"], _h1(tree), extra.get("title")])
     if not text:
         return None
     if needs_metadata:
@@ -261,4 +263,5 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         site_name=meta["sitename"],
         canonical_url=canonical,
         tags=list(dict.fromkeys(meta["tags"])),
+        extractor=choice.source,
     )

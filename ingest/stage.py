@@ -654,6 +654,7 @@ class IngestStage:
             tags=entry.tags or (page.tags if page else []),
             content_hash=digest,
             text_source=text_source,
+            extractor=page.extractor if page is not None and text_source == "page" else None,
         )
 
     def _entry_failed(self, feed_url: str, url: str, reason: str, report: IngestReport) -> None:

@@ -85,6 +85,9 @@ class Article(Record):
     content_hash: str
     # Where the text came from: the fetched page, or the feed entry when the page failed.
     text_source: Literal["page", "feed"] = "page"
+    # Which extractor produced a page's text ("trafilatura-fast", "trafilatura", "resiliparse");
+    # None for feed text and for records written before it was recorded.
+    extractor: str | None = None
     # Edits: an article republished with changed text keeps its id; revision counts its versions
     # (1 = first) and updated_at says when this one was seen. Additive: older records parse as revision 1.
     revision: int = 1

@@ -9,7 +9,7 @@ from newsflow.config import Settings
 
 
 def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
-    """One record per input: ``{input, url, title, text, authors, published_at, source, language}``.
+    """One record per input: ``{input, url, title, text, authors, published_at, source, language, extractor}``.
 
     An input is an http(s) URL (fetched with the same guards as ingest) or a local HTML file.
     A failure yields ``{"input": ..., "error": ...}`` instead of stopping the others.
@@ -43,4 +43,5 @@ def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
                 "published_at": page.published_at.isoformat() if page.published_at else None,
                 "source": source_of(url) if url else page.site_name,
                 "language": page.language,
+                "extractor": page.extractor,
             }

@@ -22,7 +22,7 @@ def test_extract_prints_one_json_object_per_input_with_clean_text(cli, site, tmp
     out = cli("extract", "--json", "--allow-private-hosts", first.url(site.base_url), str(saved)).stdout
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["input"] for r in records] == [first.url(site.base_url), str(saved)]
-    assert set(records[0]) == {"input", "url", "title", "text", "authors", "published_at", "source", "language"}
+    assert set(records[0]) == {"input", "url", "title", "text", "authors", "published_at", "source", "language", "extractor"}
     assert records[0]["title"] == first.title and first.unique_phrase in records[0]["text"]
     assert records[0]["authors"] == list(first.authors) and records[0]["language"] == "en"
     assert records[1]["title"] == second.title and second.unique_phrase in records[1]["text"]

@@ -45,3 +45,10 @@ def test_a_record_from_a_newer_schema_is_refused_rather_than_misread():
     doc = make_article().model_dump(mode="json") | {"schema_version": SCHEMA_VERSION + 1}
     with pytest.raises(ValidationError, match="newer"):
         Article.model_validate(doc)
+
+
+def test_an_article_written_before_extractor_was_recorded_still_parses():
+    doc = make_article(extractor="trafilatura-fast").model_dump(mode="json")
+    assert Article.model_validate(doc).extractor == "trafilatura-fast"
+    del doc["extractor"]
+    assert Article.model_validate(doc).extractor is None

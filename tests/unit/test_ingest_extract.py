@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from ingest.extract import extract_html
+from ingest.extract import drop_headline, extract_html
 from test_ingest_support import article_html, paragraphs
 
 BOILERPLATE = [
@@ -117,3 +117,74 @@ def test_a_byline_of_several_authors_gives_each_of_them():
     page = extract_html(_page_with_byline('<div class="byline">By Ines Alvarez, Jane Doe and John Roe</div>'),
                         "https://news.example/b")
     assert page.authors == ["Ines Alvarez", "Jane Doe", "John Roe"]
+
+
+# --- the text itself on real-style pages ------------------------------------------------------------
+
+_REACT_PARAS = [
+    "The council voted <!-- -->14<!-- --> to <!-- -->3<!-- --> on Tuesday night to approve the harbour bridge, "
+    "ending two years of argument between residents and the port authority.",
+    "Construction will begin in <!-- -->April<!-- --> and is expected to last eighteen months, the mayor, "
+    "<!-- --><a href=\"/people/ines-alvarez\">Ines Alvarez</a><!-- -->, told reporters after the vote.",
+    "Opponents said they would keep a close watch on the budget, which has already grown by a fifth since the "
+    "first plans were published in <!-- -->2023<!-- -->.",
+]
+
+
+def test_html_comments_between_text_runs_do_not_cut_paragraphs():
+    # React (server rendering) writes <!-- --> between adjacent text nodes; a tree that kept them
+    # made trafilatura stop every such paragraph at the first one.
+    body = "".join(f"<p>{p}</p>" for p in _REACT_PARAS)
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>Harbour bridge approved</title></head><body><div id="__next">'
+            f'<header><nav><a href="/">Home</a><a href="/local">Local</a></nav></header><main><article>'
+            f'<h1>Harbour bridge approved<!-- --> after two-year fight</h1>{body}</article></main></div></body></html>')
+    page = extract_html(html, "https://news.example/bridge")
+    assert "The council voted 14 to 3 on Tuesday night to approve the harbour bridge, ending two years" in page.text
+    assert "the mayor, Ines Alvarez, told reporters after the vote." in page.text
+    assert "first plans were published in 2023." in page.text
+
+
+def test_a_table_that_is_the_article_is_kept():
+    rows = [("Harbour Rovers", 24, 58), ("Lighthouse United", 24, 51), ("Quayside Athletic", 24, 47), ("Old Town FC", 24, 30)]
+    table = "".join(f"<tr><td>{team}</td><td>{played}</td><td>{points}</td></tr>" for team, played, points in rows)
+    html = (f'<html lang="en"><head><title>Coastal League standings</title></head><body><nav><a href="/">Sport</a></nav>'
+            f'<article><h1>Coastal League standings after week 24</h1>'
+            f'<p>Harbour Rovers stretched their lead at the top to seven points with a 3-1 win at the weekend, while '
+            f'Old Town FC remain rooted to the bottom after a fifth straight defeat.</p>'
+            f'<table><thead><tr><th>Team</th><th>Played</th><th>Points</th></tr></thead><tbody>{table}</tbody></table>'
+            f'<p>The top two teams meet on Saturday in a match that could all but settle the title.</p></article>'
+            f'<footer>All rights reserved</footer></body></html>')
+    text = extract_html(html, "https://news.example/standings").text
+    for team, _played, points in rows:
+        assert team in text and str(points) in text
+    assert "could all but settle the title" in text
+
+
+def test_the_headline_is_not_repeated_at_the_start_of_the_text():
+    paras = paragraphs("bridge")
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    html = (f'<html><head><title>Council to review bridge plan | The Daily Example</title>'
+            f'<meta property="og:title" content="Council to review bridge plan"></head><body>'
+            f'<article><h1>Council to review   bridge plan</h1>{body}</article></body></html>')
+    page = extract_html(html, "https://news.example/bridge")
+    assert page.title == "Council to review bridge plan"
+    assert page.text.startswith(paras[0])
+
+
+def test_a_first_line_that_is_not_the_headline_stays():
+    paras = paragraphs("bridge")
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    html = (f'<html><head><title>Bridge plan</title></head><body><article><h1>Bridge plan</h1>'
+            f'<h2>What the council decided</h2>{body}</article></body></html>')
+    assert extract_html(html, "https://news.example/bridge").text.startswith("What the council decided")
+
+
+def test_drop_headline_keeps_a_text_that_is_only_the_headline():
+    assert drop_headline("Bridge plan", ["Bridge plan"]) == "Bridge plan"
+    assert drop_headline("Bridge plan\nThe council met.", ["bridge  PLAN"]) == "The council met."
+    assert drop_headline("Bridge plan\nThe council met.", [None, ""]) == "Bridge plan\nThe council met."
+
+
+def test_the_page_says_which_extractor_produced_its_text():
+    page = extract_html(article_html("Council to review bridge plan", paragraphs("bridge")), "https://news.example/bridge")
+    assert page.extractor == "trafilatura-fast"  # the two opinions agree on a plain article page

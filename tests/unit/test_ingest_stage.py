@@ -119,6 +119,7 @@ def test_two_feeds_listing_the_same_article_publish_it_once(site, settings, bus,
     assert art.authors == ["Jane Doe"] and art.language == "en" and art.tags == ["Local"]
     assert art.published_at.isoformat() == "2024-05-02T09:30:00+00:00"
     assert art.text_source == "page" and paragraphs("bridge")[0] in art.text
+    assert art.extractor == "trafilatura-fast"  # which extractor's text it is (ingest/ensemble.py)
     assert "cookies" not in art.text and "Reader comment" not in art.text
 
 
@@ -240,6 +241,7 @@ def test_a_failing_page_falls_back_to_the_feed_text(site, settings, bus, make_st
     make_stage(settings).poll_once([serve_feed(site, "/feeds/rss.xml", rss({"link": link, "title": "Down story", "content": body}))])
     (_, art), = read_topic(bus, settings)
     assert art.text_source == "feed" and art.text == " ".join(paragraphs("fallback", 2))
+    assert art.extractor is None
     assert (art.title, art.canonical_url) == ("Down story", link)
 
 

@@ -1,0 +1,99 @@
+"""How extraction quality is scored, for the benchmark and the quality gate alike.
+
+Two measures:
+- passages, as trafilatura's own evaluation scores its corpus: per page, passages the text must
+  contain (``with``: first and last sentences, a list item, a quote) and must not contain
+  (``without``: navigation, bylines, related links, footers); precision, recall and F1 over all
+  pages' counts. A corpus is a folder with ``evaldata.json``
+  (``{"NNNN": {"url", "with": [...], "without": [...]}}``) and the pages as
+  ``html/NNNN.html.gz`` or ``html/NNNN.html`` (bytes, decoded here as a browser would);
+- word 3-shingles of the text against a known body, averaged over pages (our own pages, whose
+  whole body is known).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.charset import decode_html
+from ingest.ensemble import shingles
+
+
+@dataclass
+class EvalPage:
+    """One page of a passage corpus, decoded."""
+
+    key: str
+    url: str | None
+    html: str
+    with_: list[str] = field(default_factory=list)
+    without: list[str] = field(default_factory=list)
+
+
+def load_corpus(folder: Path, limit: int | None = None) -> list[EvalPage]:
+    """The pages of a passage corpus, in key order, HTML decoded in memory."""
+    folder = Path(folder)
+    expectations = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(expectations):
+        path = folder / "html" / f"{key}.html.gz"
+        if path.exists():
+            body = gzip.decompress(path.read_bytes())
+        elif (folder / "html" / f"{key}.html").exists():
+            body = (folder / "html" / f"{key}.html").read_bytes()
+        else:
+            continue
+        item = expectations[key]
+        url = item.get("url") or ""
+        pages.append(EvalPage(key, url if url.startswith(("http://", "https://")) else None, decode_html(body),
+                              list(item.get("with") or []), list(item.get("without") or [])))
+        if limit is not None and len(pages) >= limit:
+            break
+    return pages
+
+
+@dataclass
+class Counts:
+    """Passage counts over a set of pages."""
+
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+
+    def add(self, text: str | None, page: EvalPage) -> None:
+        """Score one page's extracted ``text`` (``None``: nothing extracted)."""
+        text = text or ""
+        found = sum(1 for passage in page.with_ if text and passage in text)
+        unwanted = sum(1 for passage in page.without if text and passage in text)
+        self.tp += found
+        self.fn += len(page.with_) - found
+        self.fp += unwanted
+        self.tn += len(page.without) - unwanted
+
+    def prf(self) -> tuple[float, float, float]:
+        """Precision, recall and F1 (0 where undefined)."""
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def passage_scores(texts: list[str | None], pages: list[EvalPage]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the passages, ``texts[i]`` being what was extracted from ``pages[i]``."""
+    counts = Counts()
+    for text, page in zip(texts, pages):
+        counts.add(text, page)
+    return counts.prf()
+
+
+def shingle_prf(extracted: str | None, truth: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the extracted text's word 3-shingles against the truth's."""
+    got, want = shingles(extracted or ""), shingles(truth)
+    if not got or not want:
+        return 0.0, 0.0, 0.0
+    hit = len(got & want)
+    p, r = hit / len(got), hit / len(want)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)

@@ -1,0 +1,105 @@
+"""The second opinion: trafilatura's fast answer, checked by resiliparse; where they disagree
+strongly, trafilatura with its fallbacks decides."""
+
+import pytest
+
+import ingest.ensemble as ensemble
+from ingest.ensemble import choose_text, jaccard, shingles
+from ingest.extractors import parse_html, resiliparse_text, tidy, trafilatura_text
+from test_ingest_support import article_html, paragraphs
+
+ARTICLE = paragraphs("bridge")
+# a long article of distinct sentences (paragraphs() repeats one template)
+LONG_ARTICLE = [
+    "The regional council approved the harbour bridge on Tuesday after two years of argument.",
+    "Residents of the old quarter had opposed the plan since the first drawings were shown in 2023.",
+    "Engineers say the steel will arrive by sea from a yard three hundred miles to the north.",
+    "The port authority expects shipping to pause for six weekends while the central span is lifted.",
+    "Fishing crews asked for compensation, saying the closures fall in the busiest weeks of their season.",
+    "The mayor promised a hardship fund and a liaison office on the quay open every weekday morning.",
+    "Cyclists won a separate lane after a petition gathered eleven thousand signatures in a month.",
+    "The budget has grown by a fifth since the plan was first costed, mostly because of steel prices.",
+    "An independent review of the contract will report to the council before the end of the year.",
+    "Work is due to start in April and the bridge should open to traffic in the autumn of next year.",
+]
+
+
+def _members(monkeypatch, fast: str, second, full: str) -> list[str]:
+    """Replace the members by ones that answer these texts (an exception: raise it); returns
+    the members asked, in order."""
+    asked = []
+
+    def trafilatura_text(_page, _url=None, fast=False):
+        asked.append("trafilatura-fast" if fast else "trafilatura")
+        return answers["fast" if fast else "full"]
+
+    def resiliparse_text(_html):
+        asked.append("resiliparse")
+        if isinstance(second, Exception):
+            raise second
+        return second
+
+    answers = {"fast": fast, "full": full}
+    monkeypatch.setattr(ensemble, "trafilatura_text", trafilatura_text)
+    monkeypatch.setattr(ensemble, "resiliparse_text", resiliparse_text)
+    return asked
+
+
+TREE = parse_html("<html><body><p>x</p></body></html>")
+
+
+def test_shingles_are_lower_cased_word_trigrams():
+    assert shingles("The Council met. Today!") == {("the", "council", "met"), ("council", "met", "today")}
+    assert shingles("Two words") == {("two", "words")}
+    assert shingles("") == set()
+
+
+def test_jaccard_is_shared_over_all_shingles():
+    a, b = shingles("one two three four"), shingles("one two three five")
+    assert jaccard(a, b) == 1 / 3 and jaccard(a, a) == 1.0 and jaccard(set(), set()) == 0.0
+
+
+def test_when_the_two_opinions_agree_the_fast_answer_stands_and_the_third_is_not_asked(monkeypatch):
+    text = "\n".join(LONG_ARTICLE)
+    asked = _members(monkeypatch, text, "Home News Sport\n" + text, "unused")
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (text, "trafilatura-fast")
+    assert asked == ["trafilatura-fast", "resiliparse"]
+
+
+def test_a_strong_disagreement_is_decided_by_trafilatura_with_its_fallbacks(monkeypatch):
+    truncated, whole = "\n".join(LONG_ARTICLE[:2]), "\n".join(LONG_ARTICLE)
+    asked = _members(monkeypatch, truncated, "Home News Sport\n" + whole + "\nAll rights reserved", whole)
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (whole, "trafilatura")
+    assert asked == ["trafilatura-fast", "resiliparse", "trafilatura"]
+
+
+def test_resiliparse_is_a_witness_never_the_answer_when_trafilatura_found_text(monkeypatch):
+    short, other = "\n".join(LONG_ARTICLE[:1]), "\n".join(LONG_ARTICLE[1:])
+    _members(monkeypatch, short, other, "")
+    assert (choose_text(TREE, "").text, choose_text(TREE, "").source) == (short, "trafilatura-fast")
+
+
+def test_when_trafilatura_finds_nothing_resiliparse_answers(monkeypatch):
+    _members(monkeypatch, "", "resiliparse text", "")
+    choice = choose_text(TREE, "")
+    assert (choice.text, choice.source) == ("resiliparse text", "resiliparse")
+
+
+def test_a_member_that_fails_costs_its_opinion_not_the_page(monkeypatch):
+    text = "\n".join(LONG_ARTICLE)
+    _members(monkeypatch, text, RuntimeError("lexbor gave up"), text)
+    assert choose_text(TREE, "<p>x</p>").text == text
+
+
+def test_the_real_members_read_the_same_article():
+    html = article_html("Council to review bridge plan", ARTICLE)
+    tree = parse_html(html)
+    for text in (trafilatura_text(tree, "https://news.example/b", fast=True), trafilatura_text(tree), resiliparse_text(html)):
+        assert all(p in text for p in ARTICLE)
+
+
+@pytest.mark.parametrize("raw,clean", [("  a \u00a0 b \n\n\n c  ", "a b\nc"), (None, ""), ("\n \n", "")])
+def test_tidy_gives_one_block_a_line_without_empty_lines(raw, clean):
+    assert tidy(raw) == clean
