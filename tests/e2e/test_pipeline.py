@@ -149,3 +149,21 @@ def test_kill_9_mid_run_then_a_rerun_leaves_every_article_indexed_exactly_once(c
     site.delay = 0.0
     run_once(cli, site)
     assert_each_article_indexed_exactly_once(cli)
+
+
+def test_a_continuous_run_makes_articles_searchable_while_it_runs_and_stops_gracefully_on_sigterm(cli, site):
+    cli.env.update({"NEWSFLOW_POLL_INTERVAL": "1", "NEWSFLOW_POLL_MIN_INTERVAL": "1"})
+    feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
+    proc = cli.popen("run", "--allow-private-hosts", "--no-progress", *feeds)
+    try:
+        deadline = time.monotonic() + 120
+        while cli.search()["total"] < len(ORIGINALS):
+            assert proc.poll() is None, proc.stderr_text()
+            assert time.monotonic() < deadline, f"not everything searchable while running:\n{proc.stderr_text(tail=3000)}"
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "10 new articles" in out and "indexed 10" in out
+    assert_each_article_indexed_exactly_once(cli)
