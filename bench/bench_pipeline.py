@@ -128,7 +128,7 @@ def run_env(base: dict[str, str], data_dir: Path, workers: int) -> dict[str, str
     tag = uuid.uuid4().hex[:10]
     env = {**os.environ, **base, "NEWSFLOW_DATA_DIR": str(data_dir), "NEWSFLOW_LOG_LEVEL": "WARNING",
            "NEWSFLOW_ENRICH_WORKERS": str(workers), "NEWSFLOW_POLL_INTERVAL": str(POLL),
-           "NEWSFLOW_POLL_MIN_INTERVAL": str(POLL)}
+           "NEWSFLOW_POLL_MIN_INTERVAL": str(POLL), "NEWSFLOW_POLL_MAX_INTERVAL": str(POLL)}  # a fixed interval
     if base["NEWSFLOW_BUS"] == "kafka":
         env.update({"NEWSFLOW_TOPIC_PREFIX": f"bench-{tag}.", "NEWSFLOW_ES_ALIAS": f"bench-{tag}"})
     env.pop("NEWSFLOW_CONFIG", None)

@@ -114,7 +114,11 @@ class _Page:
 
 @dataclass
 class _Batch:
-    """One feed's new articles, published together, then marked seen together."""
+    """New articles of one feed that are ready, published together, then marked seen together.
+
+    A feed's articles go out in several batches when its pages arrive over time; ``urls`` and
+    ``hashes`` (what this poll has seen) carry over from one batch to the next.
+    """
 
     articles: list[Article] = field(default_factory=list)
     marks: list[tuple[list[str], str, str]] = field(default_factory=list)  # (urls, article id, hash)
@@ -344,6 +348,11 @@ class IngestStage:
         futures = [self._pool.submit(self._fetch_page, item.entry.link) for item in todo]
         batch = _Batch(fingerprints=fingerprints)
         for item, future in zip(todo, futures):
+            if batch.articles and not future.done():
+                # hand on what is ready before waiting for the next page: enrich starts on the
+                # first articles of a long feed while the rest are still being fetched
+                self._publish(batch)
+                batch = _Batch(urls=batch.urls, hashes=batch.hashes)
             if item.revisit is not None:
                 self._handle_revisit(feed_url, item, future.result(), batch, report)
             else:
