@@ -177,8 +177,12 @@ class Pipeline:
 
     def _index_loop(self, report: RunReport, stop: threading.Event, enrich_done: threading.Event) -> None:
         """Index what enrich publishes until stopped, or, once enrich is done, until drained."""
-        last_lag = 0.0
         try:
+            # here, not in run(): a consumer (kafka-python's above all) is used by one thread only
+            lag = self.indexer.consumer.lag()
+            self.metrics.lag.labels("index").set(lag)
+            self.progress.advance("index", 0, more={"index": lag})
+            last_lag = time.monotonic()
             while not stop.is_set():
                 finishing = enrich_done.is_set()  # read first: a later empty poll then means drained
                 before_dead = self.indexer.deadlettered
@@ -205,16 +209,13 @@ class Pipeline:
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port, self.settings.metrics_host)
         enrich_done, enrich_exited = threading.Event(), threading.Event()
-        self.enrich.start()
         relay = threading.Thread(target=self._relay_enrich, args=(report, stop, enrich_exited), name="enrich-relay")
         indexer = threading.Thread(target=self._index_loop, args=(report, stop, enrich_done), name="index")
-        relay.start()
-        indexer.start()
         with stop_on_signals(stop), self.progress.live(feeds=len(feeds) if once else None):
             try:
-                index_lag = self.indexer.consumer.lag()
-                self.metrics.lag.labels("index").set(index_lag)
-                self.progress.advance("index", 0, more={"index": index_lag})
+                self.enrich.start()
+                relay.start()
+                indexer.start()
                 self._ingest(feeds, report, stop, once=once)
                 if once:
                     self.enrich.finish()
@@ -223,7 +224,8 @@ class Pipeline:
                 while self.enrich.join(0.2) is None:
                     if stop.is_set():
                         self.enrich.stop()
-                if self.enrich.join() != 0 and not self._failures:
+                # a non-zero exit after a stop request is a Ctrl-C that reached the process early
+                if self.enrich.join() != 0 and not self._failures and not stop.is_set():
                     self._fail(f"enrich: the process exited with code {self.enrich.join()}", stop)
                 enrich_done.set()
                 enrich_exited.set()
@@ -235,8 +237,9 @@ class Pipeline:
                 stop.set()
                 enrich_exited.set()
                 self.enrich.stop()
-                relay.join()
-                indexer.join()
+                for thread in (relay, indexer):
+                    if thread.ident is not None:  # started
+                        thread.join()
         if self._failures:
             raise StageFailed("; ".join(f.splitlines()[0] for f in self._failures))
         report.index_total = self.index.count()
