@@ -163,7 +163,8 @@ def main() -> None:
 
     # what the stories did with this corpus (the same in every round: fresh state each time)
     probe = fresh_enricher(settings, enricher.nlp, tmp / "probe")
-    enriched = [e for i in range(0, n, args.batch_size) for e in probe.enrich(corpus(texts[i:i + args.batch_size], "probe"))]
+    probed = corpus(texts, "probe")
+    enriched = [e for i in range(0, n, args.batch_size) for e in probe.enrich(probed[i:i + args.batch_size])]
     probe.close()
     exact = n - len({content_hash(text) for _, text in texts})
     founders = {e.story_id for e in enriched}
