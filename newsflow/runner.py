@@ -250,6 +250,9 @@ class Pipeline:
             self.poll_feeds(feeds, report, stop)
             return
         while not stop.is_set():
+            if not self.enrich.is_alive():  # killed (out of memory?) without a word: stop, say so
+                self._fail(f"enrich: the process exited with code {self.enrich.join()}", stop)
+                return
             # Each feed keeps its own schedule (adaptive interval, backoff), which survives
             # restarts: a feed polled a minute ago is not polled again now.
             self.poll_feeds(feeds, report, stop, due_only=True)
