@@ -44,6 +44,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from elasticsearch import Elasticsearch
+
 from texts import generated, real_pages  # bench/texts.py
 
 POLL = 1.0  # seconds between polls of a feed in the trickle run
@@ -156,8 +158,6 @@ def searchable(env: dict[str, str]) -> dict[str, tuple[float, float]]:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
             rows = [(json.loads(doc), indexed) for doc, indexed in conn.execute("SELECT doc, indexed_at FROM articles")]
         return {d["url"]: (_ts(d["fetched_at"]), _ts(indexed)) for d, indexed in rows}
-    from elasticsearch import Elasticsearch
-
     es = Elasticsearch(env["NEWSFLOW_ES_URL"])
     try:
         hits = es.search(index=env["NEWSFLOW_ES_ALIAS"], size=10_000, source=["url", "fetched_at", "indexed_at"])["hits"]["hits"]
@@ -173,18 +173,25 @@ def count(env: dict[str, str]) -> int:
         return 0
 
 
-def drop(env: dict[str, str]) -> None:
-    """Remove what a distributed run left in Elasticsearch (its alias and index)."""
-    if env["NEWSFLOW_INDEX"] != "elasticsearch":
-        return
-    from index.elasticsearch import ElasticsearchIndex
-    from newsflow.config import load_settings
+DROP_SCRIPT = """
+from index.elasticsearch import ElasticsearchIndex
+from newsflow.config import load_settings
+ix = ElasticsearchIndex(load_settings())
+try:
+    ix.drop()
+finally:
+    ix.close()
+"""
 
-    ix = ElasticsearchIndex(load_settings(es_url=env["NEWSFLOW_ES_URL"], es_alias=env["NEWSFLOW_ES_ALIAS"]))
-    try:
-        ix.drop()
-    finally:
-        ix.close()
+
+def drop(env: dict[str, str]) -> None:
+    """Remove what a distributed run left in Elasticsearch (its alias and index).
+
+    In a process of its own: in this one, ``index`` is bench/index.py (the script's folder
+    comes first on ``sys.path``), not the package.
+    """
+    if env["NEWSFLOW_INDEX"] == "elasticsearch":
+        check([sys.executable, "-c", DROP_SCRIPT], env)
 
 
 def _ts(iso: str) -> float:
