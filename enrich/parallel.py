@@ -14,6 +14,8 @@ processes in the consumer group instead.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -26,8 +28,18 @@ from newsflow.contracts import Article, EnrichedArticle
 _worker_enricher = None
 
 
+def _exit_with_parent() -> None:
+    """Exit when the process that owns the pool is gone (``kill -9``): an orphaned worker would
+    otherwise wait forever on its task queue, holding a model's worth of memory."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
+
+
 def _init_worker(settings_values: dict[str, Any], stories_path: str, registry_path: str, shared: bool | None) -> None:
     global _worker_enricher
+    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     from enrich.enricher import Enricher
     from enrich.shared_state import open_stores
 

@@ -125,7 +125,11 @@ class _Page:
 
 @dataclass
 class _Batch:
-    """One feed's new articles, published together, then marked seen together."""
+    """New articles of one feed that are ready, published together, then marked seen together.
+
+    A feed's articles go out in several batches when its pages arrive over time; ``urls`` and
+    ``hashes`` (what this poll has seen) carry over from one batch to the next.
+    """
 
     articles: list[tuple[str, str]] = field(default_factory=list)  # (article id, its JSON)
     marks: list[tuple[list[str], str, str]] = field(default_factory=list)  # (urls, article id, hash)
@@ -410,6 +414,11 @@ class IngestStage:
                 late += 1
                 attempted.discard(item.canon)
                 continue
+            if batch.articles and not future.done():
+                # hand on what is ready before waiting for the next page: enrich starts on the
+                # first articles of a long feed while the rest are still being fetched
+                self._publish(batch)
+                batch = _Batch(urls=batch.urls, hashes=batch.hashes)
             try:
                 if item.revisit is not None:
                     self._handle_revisit(feed_url, item, future.result(), batch, report)

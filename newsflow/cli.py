@@ -74,7 +74,8 @@ def _feed_urls(settings: Settings, srcs: list[str]) -> list[str]:
               help="A feed URL, a text file of feed URLs (one a line, # comments) or an OPML file. Repeatable. "
                    "The feeds of the registry (`newsflow feeds add`) are polled too.")
 @click.argument("more_feeds", nargs=-1, metavar="[SRC]...")
-@click.option("--once", is_flag=True, help="Poll each feed once, carry everything through to the index, exit.")
+@click.option("--once", is_flag=True, help="Poll each feed once, carry everything through to the index, exit "
+              "(the stages overlap: articles are enriched and indexed while later pages are fetched).")
 @click.option("--allow-private-hosts", is_flag=True, default=None,
               help="Let ingest fetch loopback and private-network addresses (env NEWSFLOW_ALLOW_PRIVATE_HOSTS=1).")
 @click.option("--progress/--no-progress", default=True, help="Progress bars on a terminal.")
@@ -84,7 +85,7 @@ def _feed_urls(settings: Settings, srcs: list[str]) -> list[str]:
 @data_dir_option
 def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, rules, workers, data_dir) -> None:
     """Run ingest, enrich and index in one process on the configured bus and index."""
-    from newsflow.runner import Pipeline
+    from newsflow.runner import Pipeline, StageFailed
 
     settings = _settings(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None, metrics_port=metrics_port,
                          alert_rules=rules, enrich_workers=workers)
@@ -93,6 +94,8 @@ def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, ru
     pipeline = Pipeline(settings, show_progress=progress)
     try:
         report = pipeline.run(urls, once=once)
+    except StageFailed as exc:
+        raise click.ClickException(f"the run stopped: {exc}") from None
     finally:
         pipeline.close()
     click.echo(report.summary())
@@ -187,7 +190,7 @@ def enrich(in_path, out_path, progress, port, workers, data_dir) -> None:
 
     run_service(settings, lambda bus, metrics: ConsumingService(
         settings, bus, EnrichStage(settings, bus), GROUP, settings.topic(settings.topic_articles),
-        settings.enrich_batch_size, metrics), settings.metrics_port)
+        settings.enrich_batch_size, metrics, max_wait=settings.enrich_max_wait), settings.metrics_port)
 
 
 @cli.command()
@@ -230,7 +233,7 @@ def index(ctx, port, rules, data_dir) -> None:
         alerts = AlertMatcher.from_settings(settings, target, bus)
         closers = (target.close,) if alerts is None else (alerts.close, target.close)
         return ConsumingService(settings, bus, IndexStage(target, alerts, metrics), GROUP, settings.topic(settings.topic_enriched),
-                                settings.index_batch_size, metrics, closers=closers)
+                                settings.index_batch_size, metrics, closers=closers, max_wait=settings.index_max_wait)
 
     run_service(settings, build, settings.metrics_port)
 

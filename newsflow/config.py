@@ -137,9 +137,13 @@ class Settings(BaseSettings):
     enrich_batch_size: int = 32
     # worker processes per enrich stage on this machine (spaCy uses one core per process)
     enrich_workers: int = Field(default=1, ge=1, le=64)
+    # seconds a stage may linger for more records to fill a batch, counted from the oldest
+    # record in hand: a backlog is never held back (newsflow.worker)
+    enrich_max_wait: float = Field(default=0.05, ge=0.0)
 
     # index
     index_batch_size: int = 500  # Elasticsearch bulk reaches ~0.9x a plain bulk from 500 (1 refresh a batch)
+    index_max_wait: float = Field(default=0.2, ge=0.0)  # fewer, larger batches: one refresh (ES) or commit each
 
     # alerts: the rules file the index stage runs over each batch (reloaded when it changes); None: no alerts
     alert_rules: Path | None = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import threading
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Iterator
 
 from rich.console import Console
 from rich.text import Text
@@ -12,6 +13,7 @@ from rich.progress import (
     BarColumn,
     ProgressColumn,
     Task,
+    TaskID,
     MofNCompleteColumn,
     Progress,
     TaskProgressColumn,
@@ -45,25 +47,42 @@ def make_progress(console: Console | None = None, *, transient: bool = False) ->
     )
 
 
-class StageProgress:
-    """One progress task per stage step; does nothing when disabled or not on a terminal."""
+class StreamProgress:
+    """One line per stage of a streaming run (ingest feeds, enrich and index articles), advanced
+    from any thread; the article totals grow as upstream stages hand work on. Does nothing when
+    disabled or not on a terminal."""
+
+    STAGES = (("ingest", "feeds"), ("enrich", "articles"), ("index", "articles"))
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled and sys.stderr.isatty()
+        self._progress: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
+        self._lock = threading.Lock()
 
     @contextmanager
-    def task(self, description: str, total: int | None, unit: str) -> Iterator[Callable[[int], None]]:
-        """Yield an ``advance(n, unit=...)`` callable for a step of known (or unknown) size.
-
-        ``unit`` (optional) replaces the text after the count, e.g. to show a second figure.
-        """
-        if not self.enabled or not total:
-            yield lambda n, unit=None: None
+    def live(self, feeds: int | None) -> Iterator[None]:
+        """Show the stages while the block runs; ``feeds`` to poll (None: polling until stopped)."""
+        if not self.enabled:
+            yield
             return
         with make_progress() as progress:
-            task_id = progress.add_task(description, total=total, unit=unit)
+            self._progress = progress
+            for name, unit in self.STAGES:
+                self._tasks[name] = progress.add_task(name, total=feeds if name == "ingest" else 0, unit=unit)
+            try:
+                yield
+            finally:
+                self._progress = None
 
-            def advance(n: int, unit: str | None = None) -> None:
-                progress.update(task_id, advance=n, **({"unit": unit} if unit is not None else {}))
-
-            yield advance
+    def advance(self, stage: str, n: int, more: dict[str, int] | None = None) -> None:
+        """``n`` more done by ``stage``; ``more`` adds to the totals of the stages downstream."""
+        progress = self._progress
+        if progress is None:
+            return
+        with self._lock:
+            for name, extra in (more or {}).items():
+                if extra:
+                    task = progress.tasks[self._tasks[name]]
+                    progress.update(self._tasks[name], total=(task.total or 0) + extra)
+            progress.update(self._tasks[stage], advance=n)

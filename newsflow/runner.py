@@ -1,13 +1,21 @@
-"""``newsflow run``: every stage in one process over the configured bus and index.
+"""``newsflow run``: every stage on one machine over the configured bus and index, as a stream.
 
-With ``once`` it polls each feed once and drains both consuming stages until the topics are
-idle, so it returns only when everything it ingested is indexed. Otherwise it loops until
-asked to stop (SIGINT/SIGTERM), then finishes the batch in hand, commits and returns.
+The three stages run at once: ingest polls feeds in the calling thread (fetches in its own
+threads), enrich runs in a process of its own (``newsflow.enrich_process``; spaCy gets a core
+while fetches wait on the network) and index consumes in a thread as soon as enriched records
+appear. Each stage takes what is waiting, up to its batch size (``newsflow.worker``), so the
+first article fetched is searchable seconds later, not after the whole poll.
+
+With ``once`` ingest polls each feed once; enrich then drains its topic and exits, then index
+drains its own, so the run returns only when everything it ingested is indexed. Otherwise it
+runs until asked to stop (SIGINT/SIGTERM), then every stage finishes the batch in hand, commits
+and returns. Leftovers of an interrupted run are simply the first records the stages read.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import signal
 import threading
 import time
@@ -17,11 +25,15 @@ from dataclasses import dataclass, field
 from newsflow.bus import open_bus
 from newsflow.config import Settings
 from newsflow.contracts import utcnow
+from newsflow.enrich_process import BatchDone, EnrichProcess, Failed, Started
 from newsflow.metrics import StageMetrics
-from newsflow.progress import StageProgress
+from newsflow.progress import StreamProgress
 from newsflow.worker import StageWorker
 
 log = logging.getLogger(__name__)
+
+#: how long an idle index poll waits for a record before looking at the stop flags again
+POLL_IDLE = 0.2
 
 
 @dataclass
@@ -69,39 +81,40 @@ def stop_on_signals(stop: threading.Event):
             signal.signal(s, h)
 
 
+class StageFailed(RuntimeError):
+    """A stage of the run stopped on an error (the run stops too, after the batches in hand)."""
+
+
 class Pipeline:
-    """Ingest, enrich and index wired over one bus and one index."""
+    """Ingest, enrich and index wired over one bus and one index, running concurrently."""
 
     def __init__(self, settings: Settings, *, show_progress: bool = True, metrics: StageMetrics | None = None):
         # Composition root: the only place that knows every stage package.
-        from enrich.stage import GROUP as ENRICH_GROUP
-        from enrich.stage import EnrichStage
         from index import open_index
+        from index.alerts import AlertMatcher
         from index.stage import GROUP as INDEX_GROUP
         from index.stage import IndexStage
         from ingest.stage import IngestStage
 
         self.settings = settings
         self.metrics = metrics or StageMetrics()
-        self.progress = StageProgress(enabled=show_progress)
+        self.progress = StreamProgress(enabled=show_progress)
         self.bus = open_bus(settings)
         self.index = open_index(settings)
         self.ingest = IngestStage(settings, self.bus, metrics=self.metrics)
-        from index.alerts import AlertMatcher
-
         # alert rules (settings.alert_rules): a broken file raises RulesError here, before anything runs
         self.alerts = AlertMatcher.from_settings(settings, self.index, self.bus)
-        deadletter = settings.topic(settings.topic_deadletter)
-        self.enrich = StageWorker(
-            EnrichStage(settings, self.bus), self.bus,
-            self.bus.consumer(ENRICH_GROUP, [settings.topic(settings.topic_articles)]),
-            deadletter_topic=deadletter, batch_size=settings.enrich_batch_size, metrics=self.metrics,
-        )
+        self.enrich = EnrichProcess(settings)
         self.indexer = StageWorker(
             IndexStage(self.index, self.alerts, self.metrics), self.bus,
             self.bus.consumer(INDEX_GROUP, [settings.topic(settings.topic_enriched)]),
-            deadletter_topic=deadletter, batch_size=settings.index_batch_size, metrics=self.metrics,
+            deadletter_topic=settings.topic(settings.topic_deadletter), batch_size=settings.index_batch_size,
+            max_wait=settings.index_max_wait, metrics=self.metrics,
         )
+        self._failures: list[str] = []
+        self._lock = threading.Lock()  # the report is updated from the stage threads
+
+    # --- ingest (the calling thread) ------------------------------------------------------
 
     def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event, *, due_only: bool = False) -> None:
         """Poll each feed once (with ``due_only``, each feed whose time has come), one at a time
@@ -109,61 +122,144 @@ class Pipeline:
         if due_only:
             now = utcnow()
             feeds = [f for f in feeds if self.ingest.state.feed_state(f).due(now)]
-        started, articles = time.monotonic(), 0
-        with self.progress.task("ingest", total=len(feeds), unit="feeds") as advance:
-            for feed in feeds:
-                if stop.is_set():
-                    break
-                r = self.ingest.poll_once([feed])
-                self.metrics.observe_feed(self.ingest.state.feed_state(feed))
-                articles += r.articles_published
-                self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
-                self.metrics.articles_published.inc(r.articles_published)
-                self.metrics.duplicates.inc(r.duplicates)
+        for feed in feeds:
+            if stop.is_set():
+                break
+            r = self.ingest.poll_once([feed])
+            self.metrics.observe_feed(self.ingest.state.feed_state(feed))
+            self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
+            self.metrics.articles_published.inc(r.articles_published)
+            self.metrics.duplicates.inc(r.duplicates)
+            with self._lock:
                 report.feeds_polled += r.feeds_polled
                 report.feeds_failed += r.feeds_failed
                 report.articles_published += r.articles_published
                 report.duplicates += r.duplicates
                 report.failed += len(r.failures)
                 report.failures.extend(r.failures)
-                rate = articles / max(time.monotonic() - started, 1e-6)
-                advance(1, unit=f"feeds  {articles} articles ({rate:.1f}/s)")
+            self.progress.advance("ingest", 1, more={"enrich": r.articles_published + r.articles_revised})
 
-    def drain(self, report: RunReport, stop: threading.Event) -> None:
-        """Carry everything waiting on the topics through enrich and index."""
-        for worker, label in ((self.enrich, "enrich"), (self.indexer, "index")):
-            before_dead = worker.deadlettered
-            lag = worker.consumer.lag()
-            self.metrics.lag.labels(label).set(lag)
-            with self.progress.task(label, total=lag, unit="articles") as advance:
-                n = worker.drain(on_batch=advance, should_stop=stop.is_set)
-            self.metrics.lag.labels(label).set(worker.consumer.lag())  # after the drain, not the stale count before it
-            if label == "enrich":
-                report.enriched += n
-            else:
-                report.indexed += n
-            report.deadlettered += worker.deadlettered - before_dead
+    # --- enrich (its own process; this thread relays what it reports) ------------------------
+
+    def _relay_enrich(self, report: RunReport, stop: threading.Event, exited: threading.Event) -> None:
+        """Turn the enrich process's reports into metrics, progress and the run's counts."""
+        while True:
+            try:
+                event = self.enrich.events.get(timeout=0.2)
+            except queue.Empty:
+                if exited.is_set():
+                    return
+                continue
+            if isinstance(event, Started):
+                self.progress.advance("enrich", 0, more={"enrich": event.lag})
+                self.metrics.lag.labels("enrich").set(event.lag)
+            elif isinstance(event, BatchDone):
+                m = self.metrics
+                m.records_in.labels("enrich").inc(event.consumed)
+                m.records_out.labels("enrich").inc(event.written)
+                m.deadletters.labels("enrich").inc(event.deadlettered)
+                m.batch_seconds.labels("enrich").observe(event.seconds)
+                if event.lag is not None:
+                    m.lag.labels("enrich").set(event.lag)
+                with self._lock:
+                    report.enriched += event.consumed
+                    report.deadlettered += event.deadlettered
+                self.progress.advance("enrich", event.consumed, more={"index": event.written})
+            elif isinstance(event, Failed):
+                self._fail(f"enrich: {event.error}", stop)
+
+    def _fail(self, error: str, stop: threading.Event) -> None:
+        log.error("stage failed; stopping the run", extra={"error": error.splitlines()[0]})
+        with self._lock:
+            self._failures.append(error)
+        stop.set()
+
+    # --- index (a thread) ----------------------------------------------------------------
+
+    def _index_loop(self, report: RunReport, stop: threading.Event, enrich_done: threading.Event) -> None:
+        """Index what enrich publishes until stopped, or, once enrich is done, until drained."""
+        try:
+            # here, not in run(): a consumer (kafka-python's above all) is used by one thread only
+            lag = self.indexer.consumer.lag()
+            self.metrics.lag.labels("index").set(lag)
+            self.progress.advance("index", 0, more={"index": lag})
+            last_lag = time.monotonic()
+            while not stop.is_set():
+                finishing = enrich_done.is_set()  # read first: a later empty poll then means drained
+                before_dead = self.indexer.deadlettered
+                n = self.indexer.run_batch(timeout=POLL_IDLE)
+                if n:
+                    with self._lock:
+                        report.indexed += n
+                        report.deadlettered += self.indexer.deadlettered - before_dead
+                    self.progress.advance("index", n)
+                    if time.monotonic() - last_lag >= 1.0:
+                        self.metrics.lag.labels("index").set(self.indexer.consumer.lag())
+                        last_lag = time.monotonic()
+                elif finishing:
+                    # the drained value, not the last one sampled during the run (lag alerts read it)
+                    self.metrics.lag.labels("index").set(self.indexer.consumer.lag())
+                    return
+        except Exception as exc:  # noqa: BLE001 - reported by run(), which raises it
+            self._fail(f"index: {type(exc).__name__}: {exc}", stop)
+
+    # --- the run ---------------------------------------------------------------------------
 
     def run(self, feeds: list[str], *, once: bool, stop: threading.Event | None = None) -> RunReport:
-        """Run the pipeline; see the module docstring."""
+        """Run the pipeline; see the module docstring. Raises ``StageFailed`` when a stage failed."""
         stop = stop or threading.Event()
         report = RunReport()
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port, self.settings.metrics_host)
-        with stop_on_signals(stop):
-            # Leftovers of an interrupted run go first, so a restart finishes what it started.
-            self.drain(report, stop)
-            while not stop.is_set():
-                # Without --once each feed keeps its own schedule (adaptive interval, backoff),
-                # which survives restarts: a feed polled a minute ago is not polled again now.
-                self.poll_feeds(feeds, report, stop, due_only=not once)
-                self.drain(report, stop)
+        enrich_done, enrich_exited = threading.Event(), threading.Event()
+        relay = threading.Thread(target=self._relay_enrich, args=(report, stop, enrich_exited), name="enrich-relay")
+        indexer = threading.Thread(target=self._index_loop, args=(report, stop, enrich_done), name="index")
+        with stop_on_signals(stop), self.progress.live(feeds=len(feeds) if once else None):
+            try:
+                self.enrich.start()
+                relay.start()
+                indexer.start()
+                self._ingest(feeds, report, stop, once=once)
                 if once:
-                    break
-                log.info("cycle done", extra={"published": report.articles_published, "indexed": report.indexed})
-                stop.wait(max(0.1, self.ingest.seconds_until_due(feeds)))
+                    self.enrich.finish()
+                else:
+                    self.enrich.stop()
+                while self.enrich.join(0.2) is None:
+                    if stop.is_set():
+                        self.enrich.stop()
+                # a non-zero exit after a stop request is a Ctrl-C that reached the process early
+                if self.enrich.join() != 0 and not self._failures and not stop.is_set():
+                    self._fail(f"enrich: the process exited with code {self.enrich.join()}", stop)
+                enrich_done.set()
+                enrich_exited.set()
+                relay.join()
+                if not once:
+                    stop.set()  # the index finishes its batch in hand, like the others
+                indexer.join()
+            finally:
+                stop.set()
+                enrich_exited.set()
+                self.enrich.stop()
+                for thread in (relay, indexer):
+                    if thread.ident is not None:  # started
+                        thread.join()
+        if self._failures:
+            raise StageFailed("; ".join(f.splitlines()[0] for f in self._failures))
         report.index_total = self.index.count()
         return report
+
+    def _ingest(self, feeds: list[str], report: RunReport, stop: threading.Event, *, once: bool) -> None:
+        if once:
+            self.poll_feeds(feeds, report, stop)
+            return
+        while not stop.is_set():
+            if not self.enrich.is_alive():  # killed (out of memory?) without a word: stop, say so
+                self._fail(f"enrich: the process exited with code {self.enrich.join()}", stop)
+                return
+            # Each feed keeps its own schedule (adaptive interval, backoff), which survives
+            # restarts: a feed polled a minute ago is not polled again now.
+            self.poll_feeds(feeds, report, stop, due_only=True)
+            stop.wait(max(0.1, min(self.ingest.seconds_until_due(feeds), self.settings.poll_interval)))
 
     def close(self) -> None:
         """Release every resource."""

@@ -109,8 +109,9 @@ class ConsumingService:
     """A consuming stage (enrich, index) looping over its topic."""
 
     def __init__(self, settings: Settings, bus: Bus, processor: Processor, group: str, topic: str, batch_size: int,
-                 metrics: StageMetrics, closers: tuple[Callable[[], None], ...] = ()):
+                 metrics: StageMetrics, closers: tuple[Callable[[], None], ...] = (), max_wait: float = 0.0):
         self.settings, self.bus, self.processor, self.closers = settings, bus, processor, closers
+        self.max_wait = max_wait  # newsflow.worker: linger for a fuller batch while records are this fresh
         self.group, self.topic, self.batch_size, self.metrics = group, topic, batch_size, metrics
         self.health = Health(processor.name)
         # made in run(), inside the retry loop: a broker that is down at start (or while the
@@ -121,7 +122,7 @@ class ConsumingService:
         return StageWorker(
             self.processor, self.bus, self.bus.consumer(self.group, [self.topic]),
             deadletter_topic=self.settings.topic(self.settings.topic_deadletter),
-            batch_size=self.batch_size, metrics=self.metrics,
+            batch_size=self.batch_size, max_wait=self.max_wait, metrics=self.metrics,
         )
 
     def run(self, stop: threading.Event) -> None:

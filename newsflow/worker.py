@@ -14,6 +14,10 @@ A stage supplies three steps (the ``Processor`` protocol):
   outputs the downstream refused for good, with reasons: those are dead-lettered.
 
 Offsets are committed only after ``write`` and the dead-letter publishes returned.
+
+Batching is for latency first: a batch is whatever is waiting, up to ``batch_size``. With
+``max_wait`` the worker may linger for more records, but only while the oldest record in hand
+is younger than ``max_wait`` seconds: a backlog is never held back to fill a batch.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class StageWorker(Generic[In, Out]):
         *,
         deadletter_topic: str,
         batch_size: int,
+        max_wait: float = 0.0,
         metrics: StageMetrics | None = None,
     ):
         self.processor = processor
@@ -75,13 +80,34 @@ class StageWorker(Generic[In, Out]):
         self.consumer = consumer
         self.deadletter_topic = deadletter_topic
         self.batch_size = batch_size
+        self.max_wait = max_wait
         self.metrics = metrics or StageMetrics()
         self.processed = 0
+        self.written = 0
         self.deadlettered = 0
+
+    def _collect(self, timeout: float) -> list[Message]:
+        """What is waiting, up to ``batch_size``; more only while the oldest record is fresh.
+
+        A record's age is measured from its bus timestamp (publish time); a record without one
+        counts as old, so it never waits.
+        """
+        messages = self.consumer.poll(self.batch_size, timeout=timeout)
+        while messages and len(messages) < self.batch_size and self.max_wait > 0:
+            stamps = [m.timestamp for m in messages]
+            oldest = min(stamps) if all(stamps) else 0.0
+            remaining = oldest + self.max_wait - time.time()
+            if remaining <= 0:
+                break
+            more = self.consumer.poll(self.batch_size - len(messages), timeout=remaining)
+            if not more:
+                break
+            messages.extend(more)
+        return messages
 
     def run_batch(self, timeout: float = 0.0) -> int:
         """Handle one batch; returns how many records it consumed (0 when the topic is idle)."""
-        messages = self.consumer.poll(self.batch_size, timeout=timeout)
+        messages = self._collect(timeout)
         if not messages:
             return 0
         stage = self.processor.name
@@ -104,7 +130,9 @@ class StageWorker(Generic[In, Out]):
             dead.append((self._as_message(output), reason))
         self._deadletter(dead)
         self.consumer.commit()
-        self.metrics.records_out.labels(stage).inc(len(outputs) - len(refused or ()))
+        written = len(outputs) - len(refused or ())
+        self.written += written
+        self.metrics.records_out.labels(stage).inc(written)
         self.metrics.batch_seconds.labels(stage).observe(time.perf_counter() - started)
         self.processed += len(messages)
         return len(messages)

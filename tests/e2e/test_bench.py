@@ -12,7 +12,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 @pytest.mark.parametrize(
     "script,args",
     [("bench_extract.py", ["--pages", "5"]), ("bench_enrich.py", ["--articles", "8", "--runs", "1", "--rss-docs", "16,32"]),
-     ("alerts.py", ["--articles", "40", "--batch", "20", "--rules", "0,10"])],
+     ("alerts.py", ["--articles", "40", "--batch", "20", "--rules", "0,10"]),
+     ("bench_pipeline.py", ["--articles", "6", "--runs", "1", "--trickle", "2"])],
 )
 def test_benchmark_runs_and_prints_its_ratio_to_the_baseline(script, args):
     proc = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)

@@ -149,3 +149,53 @@ def test_kill_9_mid_run_then_a_rerun_leaves_every_article_indexed_exactly_once(c
     site.delay = 0.0
     run_once(cli, site)
     assert_each_article_indexed_exactly_once(cli)
+
+
+def test_a_continuous_run_makes_articles_searchable_while_it_runs_and_stops_gracefully_on_sigterm(cli, site):
+    cli.env.update({"NEWSFLOW_POLL_INTERVAL": "1", "NEWSFLOW_POLL_MIN_INTERVAL": "1"})
+    feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
+    proc = cli.popen("run", "--allow-private-hosts", "--no-progress", *feeds)
+    try:
+        deadline = time.monotonic() + 120
+        while cli.search()["total"] < len(ORIGINALS):
+            assert proc.poll() is None, proc.stderr_text()
+            assert time.monotonic() < deadline, f"not everything searchable while running:\n{proc.stderr_text(tail=3000)}"
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "10 new articles" in out and "indexed 10" in out
+    assert_each_article_indexed_exactly_once(cli)
+
+
+def enrich_process_of(pid: int) -> int | None:
+    """The pid of the enrich process ``newsflow run`` (``pid``) started, once it runs."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if ppid == pid and b"spawn_main" in cmdline:
+            return int(entry)
+    return None
+
+
+def test_a_run_whose_enrich_process_is_killed_stops_with_an_error_and_a_rerun_indexes_everything(cli, site):
+    cli.env.update({"NEWSFLOW_POLL_INTERVAL": "1", "NEWSFLOW_POLL_MIN_INTERVAL": "1"})
+    feeds = [a for url in site.feed_urls for a in ("--feeds", url)]
+    proc = cli.popen("run", "--allow-private-hosts", "--no-progress", *feeds)
+    deadline = time.monotonic() + 60
+    while (child := enrich_process_of(proc.pid)) is None:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr_text()
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "enrich: the process exited with code -9" in err, err
+    run_once(cli, site)
+    assert_each_article_indexed_exactly_once(cli)

@@ -329,3 +329,33 @@ def test_progress_is_reported_per_feed(site, settings, make_stage):
     calls = []
     make_stage(settings).poll_once([f1, f2], progress=lambda feed, n: calls.append((feed, n)))
     assert calls == [(f1, 2), (f2, 0)]
+
+
+def test_a_feeds_first_articles_are_published_while_its_later_pages_are_still_being_fetched(site, settings, bus, make_stage):
+    fast = serve_article(site, "/news/fast", "harbour")
+    released = threading.Event()
+    slow_html = article_html("The quarry story", paragraphs("quarry")).encode()
+
+    def slow(h):
+        released.wait(60)  # this page answers only once the test has seen the first article
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", str(len(slow_html)))
+        h.end_headers()
+        h.wfile.write(slow_html)
+
+    slow_url = site.route("/news/slow", handler=slow)
+    feed = serve_feed(site, "/feeds/rss.xml", rss({"link": fast, "title": "Harbour"}, {"link": slow_url, "title": "Quarry"}))
+    stage = make_stage(settings)
+    poll = threading.Thread(target=stage.poll_once, args=([feed],))
+    poll.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not read_topic(bus, settings) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first = [a.url for _, a in read_topic(bus, settings)]
+    finally:
+        released.set()
+        poll.join()
+    assert first == [fast], "the ready article was handed on before the slow page arrived"
+    assert [a.url for _, a in read_topic(bus, settings)] == [fast, slow_url]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -127,3 +128,49 @@ def test_outputs_the_downstream_refuses_for_good_are_deadlettered_and_the_batch_
     [letter] = deadletters(bus)
     assert letter.value == "18" and letter.error == "too big for the index"
     assert bus.consumer("g", ["in"]).poll(10) == []
+
+
+class CountingConsumer:
+    """The real consumer, counting the polls the worker makes."""
+
+    def __init__(self, consumer):
+        self.consumer, self.polls = consumer, 0
+
+    def poll(self, max_records=100, timeout=0.0):
+        self.polls += 1
+        return self.consumer.poll(max_records, timeout)
+
+    def __getattr__(self, name):
+        return getattr(self.consumer, name)
+
+
+def lingering_worker(bus, batch_size, max_wait):
+    consumer = CountingConsumer(bus.consumer("g", ["in"]))
+    return StageWorker(Doubler(), bus, consumer, deadletter_topic="dlq", batch_size=batch_size, max_wait=max_wait), consumer
+
+
+def test_a_batch_takes_what_is_waiting_without_lingering_when_max_wait_is_zero(bus):
+    bus.publish_many("in", [("a", b"1"), ("b", b"2")])
+    w, consumer = lingering_worker(bus, batch_size=10, max_wait=0.0)
+    assert w.run_batch() == 2
+    assert consumer.polls == 1
+
+
+def test_old_records_are_never_held_back_to_fill_a_batch(bus):
+    bus.publish_many("in", [("a", b"1"), ("b", b"2")])
+    bus._conn.execute("UPDATE records SET ts = ts - 60")  # published a minute ago: a backlog
+    w, consumer = lingering_worker(bus, batch_size=10, max_wait=30.0)
+    assert w.run_batch() == 2
+    assert consumer.polls == 1, "no second poll: the records in hand are older than max_wait"
+
+
+def test_fresh_records_wait_for_more_until_the_batch_is_full(bus):
+    bus.publish("in", "a", b"1")
+    later = threading.Timer(0.2, lambda: bus.publish_many("in", [("b", b"2"), ("c", b"3")]))
+    later.start()
+    w, _ = lingering_worker(bus, batch_size=3, max_wait=60.0)
+    try:
+        assert w.run_batch(timeout=5.0) == 3, "the records published during the wait join the batch"
+    finally:
+        later.join()
+    assert w.processor.written == [2, 4, 6]

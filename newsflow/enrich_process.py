@@ -1,0 +1,149 @@
+"""The enrich stage of ``newsflow run`` in a process of its own.
+
+spaCy holds the GIL for as long as it tags a batch, so in the process that fetches and
+extracts pages it would take turns with ingest instead of running beside it. The runner starts
+this process (``multiprocessing`` "spawn": no threads or SQLite handles inherited), which runs
+the same ``StageWorker`` loop as ``newsflow enrich`` (consume, enrich, publish, commit; with
+``enrich_workers`` > 1 its ``ParallelEnricher`` spreads each batch over more processes), and
+reports each batch to the runner over a queue for metrics, progress and the run summary.
+
+It stops, after finishing and committing the batch in hand, when the runner asks
+(``stop``), on SIGINT/SIGTERM, or when the runner is gone (``kill -9``): nothing uncommitted is
+lost, the next run reads it again. With ``finish`` set it exits once the topic is drained.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from enrich.stage import GROUP, EnrichStage
+from newsflow.bus import open_bus
+from newsflow.config import Settings
+from newsflow.logs import setup_logging
+from newsflow.worker import StageWorker
+
+log = logging.getLogger(__name__)
+
+#: how long an idle poll waits for a record before looking at the stop and finish flags again
+IDLE_POLL = 0.2
+#: the consumer lag is reported at most this often (over Kafka it costs a few round trips)
+LAG_EVERY = 1.0
+
+
+@dataclass(frozen=True)
+class BatchDone:
+    """One batch the enrich process committed."""
+
+    consumed: int
+    written: int
+    deadlettered: int
+    seconds: float
+    lag: int | None  # records still waiting, when measured with this batch
+
+
+@dataclass(frozen=True)
+class Started:
+    """The model is loaded; ``lag`` records were waiting."""
+
+    lag: int
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The loop stopped on an error the runner must report."""
+
+    error: str
+
+
+def _main(values: dict[str, Any], stop: Event, finish: Event, events: "multiprocessing.Queue") -> None:
+    settings = Settings(**values)
+    setup_logging(settings.log_level, settings.log_format)
+    stopping = False
+
+    def on_signal(_signum, _frame):
+        nonlocal stopping
+        stopping = True  # finish the batch in hand; the runner decides the rest
+
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, on_signal)
+    parent = multiprocessing.parent_process()
+    bus = open_bus(settings)
+    stage = EnrichStage(settings, bus)
+    worker = StageWorker(
+        stage, bus, bus.consumer(GROUP, [settings.topic(settings.topic_articles)]),
+        deadletter_topic=settings.topic(settings.topic_deadletter), batch_size=settings.enrich_batch_size,
+        max_wait=settings.enrich_max_wait,
+    )
+    try:
+        stage.enricher  # load spaCy now, while ingest fetches, not when the first article waits
+        events.put(Started(worker.consumer.lag()))
+        last_lag = time.monotonic()
+        while not (stopping or stop.is_set() or (parent is not None and not parent.is_alive())):
+            # read before polling: once ingest is done, an empty poll means the topic is drained
+            finishing = finish.is_set()
+            before_dead, before_written = worker.deadlettered, worker.written
+            started = time.perf_counter()
+            n = worker.run_batch(timeout=IDLE_POLL)
+            if n:
+                lag = None
+                if time.monotonic() - last_lag >= LAG_EVERY:
+                    lag, last_lag = worker.consumer.lag(), time.monotonic()
+                events.put(BatchDone(n, worker.written - before_written, worker.deadlettered - before_dead,
+                                     time.perf_counter() - started, lag))
+            elif finishing:
+                break
+    except BaseException as exc:  # noqa: BLE001 - reported to the runner, which fails the run
+        events.put(Failed(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+        raise SystemExit(1) from None
+    finally:
+        worker.close()
+        bus.close()
+
+
+class EnrichProcess:
+    """Starts and steers the enrich process; ``events`` carries its ``Started``/``BatchDone``/``Failed``."""
+
+    def __init__(self, settings: Settings):
+        ctx = multiprocessing.get_context("spawn")
+        self.stop_event = ctx.Event()
+        self.finish_event = ctx.Event()
+        self.events: multiprocessing.Queue = ctx.Queue()
+        self.process = ctx.Process(
+            target=_main, name="newsflow-enrich", daemon=False,
+            args=(settings.model_dump(), self.stop_event, self.finish_event, self.events),
+        )
+
+    def start(self) -> None:
+        """Start the process (it loads the model, then consumes)."""
+        self.process.start()
+
+    def finish(self) -> None:
+        """Exit once everything published so far is enriched (``--once``)."""
+        self.finish_event.set()
+
+    def stop(self) -> None:
+        """Exit after the batch in hand."""
+        self.stop_event.set()
+
+    def is_alive(self) -> bool:
+        return self.process.is_alive()
+
+    def join(self, timeout: float | None = None) -> int | None:
+        """Wait for the process; its exit code (None while it runs)."""
+        self.process.join(timeout)
+        return self.process.exitcode
+
+    def close(self) -> None:
+        """Stop the process (after its batch in hand) and release the queue."""
+        self.stop()
+        if self.process.pid is not None:
+            self.process.join()
+        self.events.close()
+        self.events.join_thread()
