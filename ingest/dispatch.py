@@ -12,6 +12,7 @@ costs one poll at most ``budget`` seconds.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -34,10 +35,13 @@ def host_of(url: str) -> str:
         return ""
 
 
-def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], T]]], budget: float) -> list[Future[T] | None]:
+def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], T]]], budget: float,
+             on_start: Callable[[int, Future[T]], None] | None = None,
+             on_defer: Callable[[int], None] | None = None) -> list[Future[T] | None]:
     """Run ``(url, job)`` pairs on ``pool`` politely; returns each job's future, ``None`` for a deferred one.
 
     Returns when every job that was started has finished. Jobs of one host start in list order.
+    ``on_start(i, future)`` and ``on_defer(i)`` tell as it happens which job started or was deferred.
     """
     start = time.monotonic()
     results: list[Future[T] | None] = [None] * len(jobs)
@@ -62,6 +66,8 @@ def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], 
             busy = in_flight[host] >= (gate.per_host if parallel else 1)
             ready = gate.ready_at(host)
             if ready - start > budget:
+                if on_defer is not None:
+                    on_defer(i)
                 continue  # its turn comes too late for this poll: deferred
             if busy or ready > now:
                 held.add(host)
@@ -71,6 +77,8 @@ def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], 
                 continue
             future = pool.submit(jobs[i][1])
             results[i] = future
+            if on_start is not None:
+                on_start(i, future)
             running[future] = host
             in_flight[host] += 1
         waiting = still
@@ -84,3 +92,27 @@ def dispatch(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], 
         elif waiting:
             time.sleep(timeout or 0.01)
     return results
+
+
+def dispatch_in_background(pool: Executor, gate: HostGate, jobs: list[tuple[str, Callable[[], T]]],
+                           budget: float) -> list[Future[Future[T] | None]]:
+    """``dispatch`` on a scheduling thread of its own, so the caller can handle pages as they arrive.
+
+    Returns one future per job, in job order; each resolves once its job finished (to the job's
+    future) or was deferred (to ``None``). A scheduler failure is raised by every unresolved one.
+    """
+    slots: list[Future[Future[T] | None]] = [Future() for _ in jobs]
+
+    def started(i: int, future: Future[T]) -> None:
+        future.add_done_callback(lambda done, slot=slots[i]: slot.set_result(done))
+
+    def schedule() -> None:
+        try:
+            dispatch(pool, gate, jobs, budget, on_start=started, on_defer=lambda i: slots[i].set_result(None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through its futures
+            for slot in slots:
+                if not slot.done():
+                    slot.set_exception(exc)
+
+    threading.Thread(target=schedule, name="ingest-dispatch", daemon=True).start()
+    return slots

@@ -45,7 +45,7 @@ from newsflow.bus import Bus
 from newsflow.config import Settings
 from newsflow.contracts import Article, article_id, content_hash, utcnow
 from ingest import schedule
-from ingest.dispatch import dispatch
+from ingest.dispatch import dispatch_in_background
 from ingest.extract import ExtractedPage, extract_html
 from ingest.feeds import FeedEntry, FeedError, parse_feed
 from ingest.charset import decode_html_checked
@@ -405,20 +405,24 @@ class IngestStage:
         # but handle results in feed order in this thread: dedup decisions and publishing stay
         # sequential and deterministic.
         budget = max(self.settings.robots_max_crawl_delay, self.settings.fetch_host_delay)
-        futures = dispatch(self._pool, self.fetcher.gate,
-                           [(item.entry.link, partial(self._fetch_page, item.entry.link)) for item in todo], budget)
+        slots = dispatch_in_background(self._pool, self.fetcher.gate,
+                                       [(item.entry.link, partial(self._fetch_page, item.entry.link)) for item in todo],
+                                       budget)
         batch = _Batch(fingerprints=fingerprints)
         late = 0
-        for item, future in zip(todo, futures):
-            if future is None:
-                late += 1
-                attempted.discard(item.canon)
-                continue
-            if batch.articles and not future.done():
+        started: list[_Todo] = []
+        for item, slot in zip(todo, slots):
+            if batch.articles and not slot.done():
                 # hand on what is ready before waiting for the next page: enrich starts on the
                 # first articles of a long feed while the rest are still being fetched
                 self._publish(batch)
                 batch = _Batch(urls=batch.urls, hashes=batch.hashes)
+            future = slot.result()
+            if future is None:
+                late += 1
+                attempted.discard(item.canon)
+                continue
+            started.append(item)
             try:
                 if item.revisit is not None:
                     self._handle_revisit(feed_url, item, future.result(), batch, report)
@@ -433,7 +437,6 @@ class IngestStage:
             for _ in range(late):
                 self._problem(report, "page:deferred")
         self._publish(batch)
-        started = [item for item, future in zip(todo, futures) if future is not None]
         return sum(1 for item in started if item.revisit is None), over + late
 
     def _plan_entry(self, feed_url: str, entry: FeedEntry, report: IngestReport, attempted: set[str],

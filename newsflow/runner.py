@@ -21,6 +21,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsflow.bus import open_bus
 from newsflow.config import Settings
@@ -30,10 +31,17 @@ from newsflow.metrics import StageMetrics
 from newsflow.progress import StreamProgress
 from newsflow.worker import StageWorker
 
+if TYPE_CHECKING:
+    from ingest.stage import IngestReport
+
 log = logging.getLogger(__name__)
 
 #: how long an idle index poll waits for a record before looking at the stop flags again
 POLL_IDLE = 0.2
+#: problem kinds of a poll that left some of its feed's entries for a later poll
+DEFERRED_PROBLEMS = ("page:deferred", "feed:entries_deferred")
+#: with ``--once``, how many times one feed is polled again for what it left for later
+MAX_CATCH_UP_POLLS = 100
 
 
 @dataclass
@@ -116,28 +124,46 @@ class Pipeline:
 
     # --- ingest (the calling thread) ------------------------------------------------------
 
-    def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event, *, due_only: bool = False) -> None:
+    def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event, *, due_only: bool = False,
+                   complete: bool = False) -> None:
         """Poll each feed once (with ``due_only``, each feed whose time has come), one at a time
-        so a stop request is honoured between feeds."""
+        so a stop request is honoured between feeds.
+
+        With ``complete`` (``--once``), a feed whose poll left entries for later (more than
+        ``feed_max_entries``, or pages a site's politeness delay held past the poll's budget) is
+        polled again at once, as long as each poll gets further: "poll each feed once" must
+        still carry everything the feed lists through to the index.
+        """
         if due_only:
             now = utcnow()
             feeds = [f for f in feeds if self.ingest.state.feed_state(f).due(now)]
         for feed in feeds:
-            if stop.is_set():
-                break
-            r = self.ingest.poll_once([feed])
-            self.metrics.observe_feed(self.ingest.state.feed_state(feed))
-            self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
-            self.metrics.articles_published.inc(r.articles_published)
-            self.metrics.duplicates.inc(r.duplicates)
-            with self._lock:
-                report.feeds_polled += r.feeds_polled
-                report.feeds_failed += r.feeds_failed
-                report.articles_published += r.articles_published
-                report.duplicates += r.duplicates
-                report.failed += len(r.failures)
-                report.failures.extend(r.failures)
-            self.progress.advance("ingest", 1, more={"enrich": r.articles_published + r.articles_revised})
+            for _ in range(MAX_CATCH_UP_POLLS if complete else 1):
+                if stop.is_set():
+                    return
+                r = self._poll_one(feed, report)
+                left = sum(r.problems[kind] for kind in DEFERRED_PROBLEMS)
+                progressed = r.articles_published + r.articles_revised + r.duplicates + len(r.failures)
+                if not left or not progressed:
+                    break
+                log.info("feed %s: polling again for the entries left for later", feed, extra={"feed": feed})
+            self.progress.advance("ingest", 1)
+
+    def _poll_one(self, feed: str, report: RunReport) -> IngestReport:
+        r = self.ingest.poll_once([feed])
+        self.metrics.observe_feed(self.ingest.state.feed_state(feed))
+        self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
+        self.metrics.articles_published.inc(r.articles_published)
+        self.metrics.duplicates.inc(r.duplicates)
+        with self._lock:
+            report.feeds_polled += r.feeds_polled
+            report.feeds_failed += r.feeds_failed
+            report.articles_published += r.articles_published
+            report.duplicates += r.duplicates
+            report.failed += len(r.failures)
+            report.failures.extend(r.failures)
+        self.progress.advance("ingest", 0, more={"enrich": r.articles_published + r.articles_revised})
+        return r
 
     # --- enrich (its own process; this thread relays what it reports) ------------------------
 
@@ -250,7 +276,7 @@ class Pipeline:
 
     def _ingest(self, feeds: list[str], report: RunReport, stop: threading.Event, *, once: bool) -> None:
         if once:
-            self.poll_feeds(feeds, report, stop)
+            self.poll_feeds(feeds, report, stop, complete=True)
             return
         while not stop.is_set():
             if not self.enrich.is_alive():  # killed (out of memory?) without a word: stop, say so

@@ -43,6 +43,15 @@ def test_every_article_is_indexed_exactly_once_although_feeds_overlap_and_links_
     assert not any("utm_" in u or "fbclid" in u or "#" in u for u in urls)
 
 
+def test_once_carries_every_entry_through_even_when_a_poll_takes_only_some_of_a_feed(cli, site):
+    # a poll takes at most feed_max_entries entries of a feed and leaves the rest for later
+    # polls; --once still means "everything the feeds list, carried through, then exit"
+    cli.env["NEWSFLOW_FEED_MAX_ENTRIES"] = "3"
+    proc = run_once(cli, site)
+    assert "10 new articles" in proc.stdout
+    assert_each_article_indexed_exactly_once(cli)
+
+
 def test_a_second_run_adds_nothing(cli, site):
     run_once(cli, site)
     pages_before = sum(n for path, n in site.requests.snapshot().items() if path.startswith("/news/"))
