@@ -376,25 +376,32 @@ class IngestStage:
                         attempted: set[str]) -> tuple[int, int]:
         """Handle a feed's entries (newest first); returns how many were new to us and how many were deferred.
 
-        At most ``feed_max_entries`` entries are fetched per poll; the others, and those whose site
-        was not ready within the politeness budget, are left for later polls.
+        At most ``feed_max_entries`` pages are fetched per poll, new articles before checks of
+        known ones for edits (an article listed by two feeds whose entries differ looks edited
+        to each, and such checks must never crowd out new articles); the others, and those whose
+        site was not ready within the politeness budget, are left for later polls.
         """
-        todo: list[_Todo] = []
+        planned: list[_Todo] = []
         fingerprints: list[tuple[str, str]] = []
         guids: dict[str, str] = {}
-        over = 0
         for entry in entries:
             report.entries_seen += 1
-            if len(todo) >= self.settings.feed_max_entries:
-                over += 1
-                continue
             try:
                 item = self._plan_entry(feed_url, entry, report, attempted, guids, fingerprints)
             except Exception as exc:  # noqa: BLE001 - one entry's oddity costs that entry only
                 self._entry_invalid(feed_url, entry, exc, report)
                 continue
             if item is not None:
-                todo.append(item)
+                planned.append(item)
+        cap = self.settings.feed_max_entries
+        fresh = [item for item in planned if item.revisit is None][:cap]
+        checks = [item for item in planned if item.revisit is not None][:cap - len(fresh)]
+        taken = {id(item) for item in fresh + checks}
+        todo = [item for item in planned if id(item) in taken]  # newest first, as planned
+        over = len(planned) - len(todo)
+        for item in planned:
+            if id(item) not in taken:
+                attempted.discard(item.canon)  # not this poll's: a later poll takes it
         if over:
             log.info("feed %s: more than %d entries to fetch; taking the newest %d now, the rest in later polls",
                      feed_url, self.settings.feed_max_entries, self.settings.feed_max_entries,

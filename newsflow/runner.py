@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 POLL_IDLE = 0.2
 #: problem kinds of a poll that left some of its feed's entries for a later poll
 DEFERRED_PROBLEMS = ("page:deferred", "feed:entries_deferred")
-#: with ``--once``, how many times one feed is polled again for what it left for later
-MAX_CATCH_UP_POLLS = 100
 
 
 @dataclass
@@ -124,29 +122,24 @@ class Pipeline:
 
     # --- ingest (the calling thread) ------------------------------------------------------
 
-    def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event, *, due_only: bool = False,
-                   complete: bool = False) -> None:
+    def poll_feeds(self, feeds: list[str], report: RunReport, stop: threading.Event, *, due_only: bool = False) -> None:
         """Poll each feed once (with ``due_only``, each feed whose time has come), one at a time
         so a stop request is honoured between feeds.
 
-        With ``complete`` (``--once``), a feed whose poll left entries for later (more than
-        ``feed_max_entries``, or pages a site's politeness delay held past the poll's budget) is
-        polled again at once, as long as each poll gets further: "poll each feed once" must
-        still carry everything the feed lists through to the index.
+        A poll takes at most ``feed_max_entries`` entries of a feed, and only the pages its sites'
+        politeness delays allow within the poll's budget; the rest wait for the next poll (or
+        the next ``--once`` run), so one huge feed or one slow site never holds the others.
         """
         if due_only:
             now = utcnow()
             feeds = [f for f in feeds if self.ingest.state.feed_state(f).due(now)]
         for feed in feeds:
-            for _ in range(MAX_CATCH_UP_POLLS if complete else 1):
-                if stop.is_set():
-                    return
-                r = self._poll_one(feed, report)
-                left = sum(r.problems[kind] for kind in DEFERRED_PROBLEMS)
-                progressed = r.articles_published + r.articles_revised + r.duplicates + len(r.failures)
-                if not left or not progressed:
-                    break
-                log.info("feed %s: polling again for the entries left for later", feed, extra={"feed": feed})
+            if stop.is_set():
+                return
+            r = self._poll_one(feed, report)
+            left = sum(r.problems[kind] for kind in DEFERRED_PROBLEMS)
+            if left:
+                log.info("feed %s: some entries are left for the next poll", feed, extra={"feed": feed})
             self.progress.advance("ingest", 1)
 
     def _poll_one(self, feed: str, report: RunReport) -> IngestReport:
@@ -276,7 +269,7 @@ class Pipeline:
 
     def _ingest(self, feeds: list[str], report: RunReport, stop: threading.Event, *, once: bool) -> None:
         if once:
-            self.poll_feeds(feeds, report, stop, complete=True)
+            self.poll_feeds(feeds, report, stop)
             return
         while not stop.is_set():
             if not self.enrich.is_alive():  # killed (out of memory?) without a word: stop, say so
