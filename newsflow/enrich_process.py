@@ -56,6 +56,13 @@ class Started:
 
 
 @dataclass(frozen=True)
+class CaughtUp:
+    """An idle poll after work: ``lag`` records wait now (the lag metric's value at rest)."""
+
+    lag: int
+
+
+@dataclass(frozen=True)
 class Failed:
     """The loop stopped on an error the runner must report."""
 
@@ -84,7 +91,7 @@ def _main(values: dict[str, Any], stop: Event, finish: Event, events: "multiproc
     try:
         stage.enricher  # load spaCy now, while ingest fetches, not when the first article waits
         events.put(Started(worker.consumer.lag()))
-        last_lag = time.monotonic()
+        last_lag, stale = time.monotonic(), False
         while not (stopping or stop.is_set() or (parent is not None and not parent.is_alive())):
             # read before polling: once ingest is done, an empty poll means the topic is drained
             finishing = finish.is_set()
@@ -93,12 +100,17 @@ def _main(values: dict[str, Any], stop: Event, finish: Event, events: "multiproc
             n = worker.run_batch(timeout=IDLE_POLL)
             if n:
                 lag = None
+                stale = True
                 if time.monotonic() - last_lag >= LAG_EVERY:
-                    lag, last_lag = worker.consumer.lag(), time.monotonic()
+                    lag, last_lag, stale = worker.consumer.lag(), time.monotonic(), False
                 events.put(BatchDone(n, worker.written - before_written, worker.deadlettered - before_dead,
                                      time.perf_counter() - started, lag))
-            elif finishing:
-                break
+            elif stale or finishing:
+                # caught up: report the lag at rest, not the last one sampled while busy
+                events.put(CaughtUp(worker.consumer.lag()))
+                last_lag, stale = time.monotonic(), False
+                if finishing:
+                    break
     except BaseException as exc:  # noqa: BLE001 - reported to the runner, which fails the run
         events.put(Failed(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
         raise SystemExit(1) from None

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from newsflow.bus import open_bus
 from newsflow.config import Settings
 from newsflow.contracts import utcnow
-from newsflow.enrich_process import BatchDone, EnrichProcess, Failed, Started
+from newsflow.enrich_process import BatchDone, CaughtUp, EnrichProcess, Failed, Started
 from newsflow.metrics import StageMetrics
 from newsflow.progress import StreamProgress
 from newsflow.worker import StageWorker
@@ -184,6 +184,8 @@ class Pipeline:
                     report.enriched += event.consumed
                     report.deadlettered += event.deadlettered
                 self.progress.advance("enrich", event.consumed, more={"index": event.written})
+            elif isinstance(event, CaughtUp):
+                self.metrics.lag.labels("enrich").set(event.lag)
             elif isinstance(event, Failed):
                 self._fail(f"enrich: {event.error}", stop)
 
@@ -202,7 +204,7 @@ class Pipeline:
             lag = self.indexer.consumer.lag()
             self.metrics.lag.labels("index").set(lag)
             self.progress.advance("index", 0, more={"index": lag})
-            last_lag = time.monotonic()
+            last_lag, stale = time.monotonic(), False
             while not stop.is_set():
                 finishing = enrich_done.is_set()  # read first: a later empty poll then means drained
                 before_dead = self.indexer.deadlettered
@@ -212,13 +214,16 @@ class Pipeline:
                         report.indexed += n
                         report.deadlettered += self.indexer.deadlettered - before_dead
                     self.progress.advance("index", n)
+                    stale = True
                     if time.monotonic() - last_lag >= 1.0:
                         self.metrics.lag.labels("index").set(self.indexer.consumer.lag())
-                        last_lag = time.monotonic()
-                elif finishing:
-                    # the drained value, not the last one sampled during the run (lag alerts read it)
+                        last_lag, stale = time.monotonic(), False
+                elif stale or finishing:
+                    # caught up: the drained value, not the last one sampled while busy (lag alerts read it)
                     self.metrics.lag.labels("index").set(self.indexer.consumer.lag())
-                    return
+                    last_lag, stale = time.monotonic(), False
+                    if finishing:
+                        return
         except Exception as exc:  # noqa: BLE001 - reported by run(), which raises it
             self._fail(f"index: {type(exc).__name__}: {exc}", stop)
 
