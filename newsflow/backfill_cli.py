@@ -71,7 +71,7 @@ def backfill(srcs, since, until, sources, languages, limit, to_index, allow_priv
     from ingest.fetch import Fetcher, FetchError
     from ingest.state import IngestState
     from newsflow.bus import open_bus
-    from newsflow.runner import Pipeline, RunReport, stop_on_signals
+    from newsflow.runner import Pipeline, stop_on_signals
     from newsflow.search import QueryError, parse_date
 
     settings = settings_for(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None)
@@ -104,8 +104,8 @@ def backfill(srcs, since, until, sources, languages, limit, to_index, allow_priv
             report = Backfill(settings, bus, state, fetcher, filters, on_progress=tick).run(archives, stop)
         click.echo(report.summary())
         if to_index:
-            run = RunReport()
-            pipeline.drain(run, stop)
+            # no feeds: enrich and index carry what the backfill published through, then stop
+            run = pipeline.run([], once=True, stop=stop)
             click.echo(f"enriched {run.enriched}, indexed {run.indexed}, dead-lettered {run.deadlettered}; "
                        f"the index holds {pipeline.index.count()} articles")
     if report.failures:
