@@ -206,9 +206,10 @@ def sweep(settings, recs, batch: int) -> None:
 def end_to_end(settings, n: int) -> None:
     """enrich + index services over Kafka working off a backlog of ``n`` articles."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_enrich import corpus  # real article texts: spaCy's cost depends on them
+    from bench_enrich import corpus  # articles with ids never used before
+    from texts import generated  # distinct article texts: spaCy's cost depends on them
 
-    articles = corpus(n)
+    articles = corpus([(title, text) for title, text, _ in generated(n)])
     prefix = f"bench-e2e-{uuid.uuid4().hex[:8]}."
     CREATED.extend(prefix + t for t in (settings.topic_articles, settings.topic_enriched, settings.topic_deadletter))
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as data:
