@@ -170,7 +170,8 @@ def test_a_continuous_run_makes_articles_searchable_while_it_runs_and_stops_grac
     proc = cli.popen("run", "--allow-private-hosts", "--no-progress", *feeds)
     try:
         deadline = time.monotonic() + 120
-        while cli.search()["total"] < len(ORIGINALS):
+        # search refuses a data dir without an index: the run creates it as it starts
+        while not (cli.data_dir / "index.db").exists() or cli.search()["total"] < len(ORIGINALS):
             assert proc.poll() is None, proc.stderr_text()
             assert time.monotonic() < deadline, f"not everything searchable while running:\n{proc.stderr_text(tail=3000)}"
             time.sleep(0.2)
