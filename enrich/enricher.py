@@ -107,8 +107,9 @@ class Enricher:
             docs = self.router.pipe((text for text, _ in composed), routes, self.settings.enrich_batch_size)
             # no model for its language: no entities (another language's model would invent them)
             per_article = [
-                canonical_entities(doc, title_len, self.labels, self.registry.known_label) if route.info else []
-                for doc, (_, title_len), route in zip(docs, composed, routes)
+                canonical_entities(doc, title_len, self.labels, self.registry.known_label, text=text)
+                if route.info else []
+                for doc, (text, title_len), route in zip(docs, composed, routes)
             ]
             per_article = self.registry.canonicalize(per_article, learn=self.learn)
             for article, (_, title_len), doc, story, entities, route in zip(articles, composed, docs, stories,

@@ -16,7 +16,7 @@ import logging
 from typing import NamedTuple
 
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -56,10 +56,9 @@ def paragraph_breaks(doc: Doc) -> Doc:
     n = len(doc)
     if n < 2:
         return doc
-    idx, length, is_space = doc.to_array([IDX, LENGTH, IS_SPACE]).T
-    text = doc.text
-    starts = [int(i) + 1 for i in is_space.nonzero()[0]
-              if i + 1 < n and "\n" in text[idx[i]:idx[i] + length[i]]]
+    orth, is_space = doc.to_array([ORTH, IS_SPACE]).T
+    strings = doc.vocab.strings  # not doc.text: that joins every token anew
+    starts = [int(i) + 1 for i in is_space.nonzero()[0] if i + 1 < n and "\n" in strings[int(orth[i])]]
     if starts:
         sent_starts = doc.to_array(SENT_START)
         sent_starts[starts] = 1
