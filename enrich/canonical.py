@@ -292,16 +292,19 @@ class _Known:
 
 
 def canonical_entities(doc: Doc, title_len: int, labels: Iterable[str],
-                       known: Callable[[str], str | None] | None = None) -> list[Entity]:
+                       known: Callable[[str], str | None] | None = None, *, text: str | None = None) -> list[Entity]:
     """The article's canonical entities, most salient first (see the module docstring).
 
     ``doc`` is the Doc of ``compose(title, text)``; ``title_len`` the title length it returned.
     ``known(key)`` gives the label of an entity the corpus already knows (aliases, the entity
     registry) or None: a headline span the body does not support still counts when it is
     known ("North Korea Fires Missile" over a body that only says "North Korean").
+    ``text``: the string the Doc was made from, when the caller has it (``Doc.text`` joins
+    every token anew, a cost as large as all of this function's own work).
     """
     allowed = frozenset(labels)
-    text = doc.text
+    if text is None:
+        text = doc.text
     body_start = title_len + len(TITLE_SEPARATOR)
     lead_end = body_start + LEAD_CHARS
     groups: dict[str, _Group] = {}

@@ -97,18 +97,20 @@ class Enricher:
         )
         out: list[EnrichedArticle] = []
         # Strings spaCy interns for these Docs are freed when the zone ends, so a worker's
-        # memory stays flat over millions of articles (spaCy >= 3.8). Nothing built from a
+        # memory stays flat over millions of articles (spaCy >= 3.8; the first batches, which
+        # warm the vocabulary, run outside it). Nothing built from a
         # Doc may outlive the zone except plain Python values, which is all we keep.
         # what workers elsewhere registered since the last batch, before spaCy's title filter
         # asks the registry which names are known (a no-op without a shared topic)
         self.registry.catch_up()
         routes = [self.router.route(a.language) for a in articles]
-        with self.router.memory_zone(routes):
+        with self.router.memory_zone(routes, sum(len(text) for text, _ in composed)):
             docs = self.router.pipe((text for text, _ in composed), routes, self.settings.enrich_batch_size)
             # no model for its language: no entities (another language's model would invent them)
             per_article = [
-                canonical_entities(doc, title_len, self.labels, self.registry.known_label) if route.info else []
-                for doc, (_, title_len), route in zip(docs, composed, routes)
+                canonical_entities(doc, title_len, self.labels, self.registry.known_label, text=text)
+                if route.info else []
+                for doc, (text, title_len), route in zip(docs, composed, routes)
             ]
             per_article = self.registry.canonicalize(per_article, learn=self.learn)
             for article, (_, title_len), doc, story, entities, route in zip(articles, composed, docs, stories,

@@ -16,6 +16,7 @@ import logging
 from typing import NamedTuple
 
 import spacy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -48,16 +49,20 @@ def paragraph_breaks(doc: Doc) -> Doc:
     Without the parser nothing segments the text, and NER happily runs a span across a
     blank line ("Ukraine Invasion\\n\\nIllustration", or a headline's last words into the
     first words of the body). NER never continues an entity over a sentence start, so
-    marking paragraph starts is enough. Only whitespace tokens are visited (found via a
-    C-level array), so the cost is negligible next to NER itself.
+    marking paragraph starts is enough. Works on token attribute arrays: setting
+    ``Token.is_sent_start`` one token at a time rescans the whole Doc for a parse on every
+    call (quadratic in the paragraphs).
     """
-    if len(doc) < 2:
+    n = len(doc)
+    if n < 2:
         return doc
-    is_space = doc.to_array("IS_SPACE")
-    for i in is_space.nonzero()[0]:
-        i = int(i)
-        if i + 1 < len(doc) and "\n" in doc[i].text:
-            doc[i + 1].is_sent_start = True
+    orth, is_space = doc.to_array([ORTH, IS_SPACE]).T
+    strings = doc.vocab.strings  # not doc.text: that joins every token anew
+    starts = [int(i) + 1 for i in is_space.nonzero()[0] if i + 1 < n and "\n" in strings[int(orth[i])]]
+    if starts:
+        sent_starts = doc.to_array(SENT_START)
+        sent_starts[starts] = 1
+        doc.from_array([SENT_START], sent_starts)
     return doc
 
 

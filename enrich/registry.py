@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS entities (
     mentions INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (label, key)
 );
+-- lookups by key whatever the label (corpus labels, known names): without it each one scans
+-- the whole table, a cost growing with the corpus
+CREATE INDEX IF NOT EXISTS entities_by_key ON entities (key);
 -- words of multi-word person names (first, last) -> the name: "putin" -> "vladimir putin"
 CREATE TABLE IF NOT EXISTS person_parts (
     part TEXT NOT NULL,
