@@ -167,6 +167,7 @@ def _head_metadata(tree) -> dict[str, str | list[str] | None]:
     h1_text = " ".join("".join(h1.itertext()).split()) if h1 is not None else ""
     return {
         "title": metas.get("og:title") or metas.get("twitter:title") or h1_text or None,
+        "h1": h1_text or None,
         "author": metas.get("author") or metas.get("article:author") or metas.get("parsely-author") or None,
         "sitename": metas.get("og:site_name") or metas.get("application-name") or None,
         "image": metas.get("og:image") or metas.get("og:image:url") or metas.get("twitter:image") or None,
@@ -206,11 +207,6 @@ def drop_headline(text: str, headlines: list[str | None]) -> str:
     return text
 
 
-def _h1(tree) -> str | None:
-    h1 = tree.find(".//h1") if tree is not None else None
-    return "".join(h1.itertext()) if h1 is not None else None
-
-
 # Metadata comes from the page head (cheap) and a byline lookup; trafilatura's own metadata
 # pass (htmldate's date search included) runs only for a page whose head lacks a title or a
 # date, because it costs a fifth to a half of throughput.
@@ -222,7 +218,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """
     tree = parse_html(html)
     published = canonical = language = None
-    meta: dict = {"title": None, "author": None, "sitename": None, "image": None, "tags": []}
+    meta: dict = {"title": None, "h1": None, "author": None, "sitename": None, "image": None, "tags": []}
     if tree is not None:
         canonical = declared_canonical(tree, url)
         language = _language(tree)
@@ -241,7 +237,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         extra = found.as_dict() if found is not None else {}
     # our parse of the page, handed over: trafilatura need not parse it again
     choice = choose_text(tree, html, url)
-    text = drop_headline(choice.text, [meta["title"], _h1(tree), extra.get("title")])
+    text = drop_headline(choice.text, [meta["title"], meta["h1"], extra.get("title")])
     if not text:
         return None
     if needs_metadata:
