@@ -1,4 +1,6 @@
-"""Feed sources (URLs, text lists, OPML) and feed parsing (RSS and Atom via feedparser, JSON Feed by hand).
+"""Feed parsing (RSS and Atom via feedparser, JSON Feed by hand) and feed autodiscovery.
+
+Lists of feeds (OPML, text files of URLs) are ``ingest.feedlists``.
 
 feedparser only ever sees bytes we fetched ourselves: it is handed a file object, never a
 string, because it would treat a string as a URL to fetch or a local path to open.
@@ -13,17 +15,15 @@ from html import unescape
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
 
 from ingest.charset import decode_feed_checked
 from ingest.entryfields import (ENTRY_INVALID, EntryFields, absolute, checked_date, entry_label, parse_iso, plausible,
                                 type_name)
+from ingest.feedlists import is_http_url, looks_like_opml
 from ingest.xmlguard import EntityExpansionError, as_utf8_xml, check_entity_expansion, first_items
 
 log = logging.getLogger(__name__)
@@ -43,70 +43,6 @@ _CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.I)
 def _media_charset(content_type: str | None) -> str | None:
     m = _CHARSET_PARAM.search(content_type or "")
     return m.group(1) if m else None
-
-
-# --- sources -------------------------------------------------------------------------------
-
-
-def _is_http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _opml_urls(path: Path, data: bytes) -> list[str]:
-    try:
-        root = SafeET.fromstring(data)
-    except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise ValueError(f"{path}: not a valid OPML file ({exc})") from exc
-    urls = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag.rsplit("}", 1)[-1].lower() != "outline":
-            continue
-        url = next((v for k, v in el.attrib.items() if k.lower() == "xmlurl"), "").strip()
-        if not url:
-            continue
-        if _is_http_url(url):
-            urls.append(url)
-        else:
-            log.warning("%s: skipping outline with a non-http(s) xmlUrl %r", path, url)
-    return urls
-
-
-def _text_urls(path: Path, data: bytes) -> list[str]:
-    urls = []
-    for lineno, line in enumerate(data.decode("utf-8-sig", errors="replace").splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if not _is_http_url(line):
-            raise ValueError(f"{path} line {lineno}: {line!r} is not an http(s) feed URL")
-        urls.append(line)
-    return urls
-
-
-def load_feed_sources(srcs: list[str]) -> list[str]:
-    """Expand feed sources into feed URLs, de-duplicated in first-seen order.
-
-    Each source is an http(s) feed URL, a text file of URLs (one per line, ``#`` comments and
-    blank lines ignored) or an OPML file (every ``outline`` with an ``xmlUrl``, nested too).
-    Raises ``ValueError`` for a missing file, an unreadable OPML file or a file with no feeds.
-    """
-    out: dict[str, None] = {}
-    for src in srcs:
-        if _is_http_url(src):
-            out.setdefault(src.strip(), None)
-            continue
-        path = Path(src)
-        if not path.is_file():
-            raise ValueError(f"feed source {src!r}: no such file (expected a feed URL, a text file of URLs or an OPML file)")
-        data = path.read_bytes()
-        looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-        urls = _opml_urls(path, data) if looks_xml else _text_urls(path, data)
-        if not urls:
-            raise ValueError(f"feed source {src!r}: the file lists no feeds")
-        for url in urls:
-            out.setdefault(url, None)
-    return list(out)
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -342,6 +278,9 @@ def parse_feed(body: bytes, feed_url: str, *, content_type: str | None = None, m
     if head.startswith(("<!doctype html", "<html")):
         raise FeedError(f"{feed_url}: not a usable feed (an HTML page; `newsflow feeds add` with the site's address "
                         "finds the feeds it links to)")
+    if looks_like_opml(text[:4096].encode("utf-8"), (content_type or "").split(";")[0].strip()):
+        raise FeedError(f"{feed_url}: an OPML list of feeds, not a feed; `newsflow feeds import {feed_url}` "
+                        "registers the feeds it lists")
     try:
         check_entity_expansion(text, max_bytes or DEFAULT_EXPANDED_MAX)
     except EntityExpansionError as exc:
@@ -405,7 +344,7 @@ def discover_feeds(html: bytes | str, base_url: str) -> list[str]:
         href = (link.get("href") or "").strip()
         if "alternate" in rels and ctype in FEED_LINK_TYPES and href:
             url = urljoin(base_url, href)
-            if _is_http_url(url):
+            if is_http_url(url):
                 found.setdefault(url, None)
     return list(found)
 

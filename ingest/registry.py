@@ -7,8 +7,9 @@ articles (adding it back does not republish them).
 Adding checks the source first, with the same guarded fetcher as polling: a feed URL must parse
 as a feed, a ``--sitemap`` URL as a sitemap, and a web page is searched for the feeds it
 advertises (``<link rel="alternate" type="application/rss+xml" ...>``), the first of which is
-registered. OPML import registers the listed feeds as they are, without fetching them: OPML
-is the user's own, explicit list.
+registered. Import (an OPML list or a text list of URLs, from a file or by URL through the same
+fetcher) registers the listed feeds as they are, without fetching each: a list is the user's
+own, explicit choice.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.feeds import FeedError, discover_feeds, load_feed_sources, opml_document, parse_feed
+from ingest.feedlists import is_feed_list, is_http_url, load_feed_sources, read_feed_list
+from ingest.feeds import FeedError, discover_feeds, opml_document, parse_feed
 from ingest.fetch import FetchError, Fetcher
 from ingest.sitemaps import parse_sitemap
 from ingest.state import FeedState, IngestState
@@ -52,6 +54,8 @@ def add_source(state: IngestState, fetcher: Fetcher, url: str, *, sitemap: bool 
             parse_sitemap(got.body, got.final_url, max_bytes=max_bytes)
             return Added(url, url, "sitemap", None, state.register(url, "sitemap"), [])
         got = fetcher.fetch(url, "feed")
+        if is_feed_list(got.body, got.content_type):
+            raise RegistryError(f"{url}: a list of feeds, not a feed; `newsflow feeds import {url}` registers the feeds it lists")
         try:
             feed = parse_feed(got.body, got.final_url, content_type=got.headers.get("content-type"))
             return Added(url, url, "feed", feed.title or None, state.register(url, "feed", feed.title or None), [])
@@ -70,10 +74,21 @@ def add_source(state: IngestState, fetcher: Fetcher, url: str, *, sitemap: bool 
         raise RegistryError(str(exc)) from None
 
 
-def import_opml(state: IngestState, path: Path) -> tuple[int, int]:
-    """Register every feed of an OPML file (or a text list of URLs); returns (new, already registered)."""
+def import_opml(state: IngestState, source: str | Path, fetcher: Fetcher | None = None) -> tuple[int, int]:
+    """Register every feed of an OPML list (or a text list of URLs); returns (new, already registered).
+
+    ``source`` is a file, or an http(s) URL read through ``fetcher`` (the guarded fetcher of
+    polling; its ``FetchError`` propagates: the list may be fine and the network not). The feeds
+    listed are registered as they are, without fetching each.
+    """
+    source = str(source)
     try:
-        urls = load_feed_sources([str(path)])
+        if is_http_url(source):
+            if fetcher is None:
+                raise RegistryError(f"{source}: reading a list by URL needs a fetcher")
+            urls = read_feed_list(fetcher, source)
+        else:
+            urls = load_feed_sources([source])
     except ValueError as exc:
         raise RegistryError(str(exc)) from None
     new = sum(1 for url in urls if state.register(url, "feed"))

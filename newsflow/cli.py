@@ -51,13 +51,17 @@ workers_option = click.option(
 
 def _feed_urls(settings: Settings, srcs: list[str]) -> list[str]:
     """Feeds from command-line sources, then the registry's; a usage error when there are none."""
-    from ingest.feeds import load_feed_sources
+    from ingest.feedlists import load_feed_sources
+    from ingest.fetch import FetchError, Fetcher
     from ingest.state import IngestState
 
     try:
-        urls = load_feed_sources(srcs) if srcs else []
+        with Fetcher(settings) as fetcher:
+            urls = load_feed_sources(srcs, fetcher) if srcs else []
     except (OSError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    except FetchError as exc:  # the list may be right and its host down: a runtime failure
+        raise click.ClickException(f"reading the feed list: {exc}") from None
     state = IngestState.open(settings)
     try:
         registered = [f.url for f in state.registered()]
@@ -427,10 +431,10 @@ def feeds() -> None:
     """The feed registry (kept in the data directory): add, import, export, list, remove."""
 
 
-def _registry(data_dir):
+def _registry(data_dir, **overrides):
     from ingest.state import IngestState
 
-    settings = _settings(data_dir=data_dir)
+    settings = _settings(data_dir=data_dir, **overrides)
     return settings, IngestState.open(settings)
 
 
@@ -467,17 +471,22 @@ def feeds_add(urls, sitemap, allow_private_hosts, data_dir) -> None:
 
 
 @feeds.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.opml")
+@click.argument("source", metavar="FILE_OR_URL")
+@click.option("--allow-private-hosts", is_flag=True, default=None, help="Allow fetching a list from loopback/private addresses.")
 @data_dir_option
-def feeds_import(path, data_dir) -> None:
-    """Register every feed of an OPML file (or a text file of feed URLs)."""
+def feeds_import(source, allow_private_hosts, data_dir) -> None:
+    """Register every feed of an OPML list (or a text list of feed URLs), from a file or by URL."""
+    from ingest.fetch import FetchError, Fetcher
     from ingest.registry import RegistryError, import_opml
 
-    _, state = _registry(data_dir)
+    settings, state = _registry(data_dir, allow_private_hosts=allow_private_hosts or None)
     try:
-        new, known = import_opml(state, path)
+        with Fetcher(settings) as fetcher:
+            new, known = import_opml(state, source, fetcher)
     except RegistryError as exc:
         raise click.UsageError(str(exc)) from None
+    except FetchError as exc:
+        raise click.ClickException(str(exc)) from None
     finally:
         state.close()
     click.echo(f"imported {new} feeds ({known} already registered)")

@@ -296,7 +296,7 @@ def test_the_wiring_values_are_valid_settings(interpolated):
 
 
 def test_the_feeds_file_is_a_valid_feed_list():
-    from ingest.feeds import load_feed_sources
+    from ingest.feedlists import load_feed_sources
 
     feeds = load_feed_sources([str(DEPLOY / "config" / "feeds.txt")])
     assert feeds and all(f.startswith("https://") for f in feeds)

@@ -6,57 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ingest.feeds import FeedError, html_to_text, load_feed_sources, parse_feed
-
-# --- sources -------------------------------------------------------------------------------
-
-
-def test_urls_text_files_and_opml_files_expand_to_feed_urls_without_duplicates(tmp_path):
-    listing = tmp_path / "feeds.txt"
-    listing.write_text("# news\nhttps://a.example/rss\n\n   https://b.example/atom  \n# https://commented.example/out\nhttps://a.example/rss\n")
-    opml = tmp_path / "subs.opml"
-    opml.write_text(
-        '<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>'
-        '<outline text="World"><outline text="C" type="rss" xmlUrl="https://c.example/feed"/>'
-        '<outline text="Deeper"><outline text="D" xmlUrl="https://d.example/feed"/></outline></outline>'
-        '<outline text="B again" xmlUrl="https://b.example/atom"/>'
-        '<outline text="a folder without a feed"/></body></opml>'
-    )
-    got = load_feed_sources(["https://z.example/feed", str(listing), str(opml), "https://z.example/feed"])
-    assert got == ["https://z.example/feed", "https://a.example/rss", "https://b.example/atom",
-                   "https://c.example/feed", "https://d.example/feed"]
-
-
-def test_a_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match="no such file .*feed URL, a text file of URLs or an OPML file"):
-        load_feed_sources([str(tmp_path / "nope.txt")])
-
-
-def test_a_file_without_feeds_is_a_clear_error(tmp_path):
-    empty = tmp_path / "empty.txt"
-    empty.write_text("# nothing here yet\n\n")
-    with pytest.raises(ValueError, match="lists no feeds"):
-        load_feed_sources([str(empty)])
-    opml = tmp_path / "empty.opml"
-    opml.write_text("<opml><body><outline text='x'/></body></opml>")
-    with pytest.raises(ValueError, match="lists no feeds"):
-        load_feed_sources([str(opml)])
-
-
-def test_a_line_that_is_not_a_url_names_file_and_line(tmp_path):
-    listing = tmp_path / "feeds.txt"
-    listing.write_text("https://a.example/rss\nnews.example.com/rss\n")
-    with pytest.raises(ValueError, match="feeds.txt line 2: 'news.example.com/rss' is not an http"):
-        load_feed_sources([str(listing)])
-
-
-def test_opml_with_entity_declarations_is_refused_not_expanded(tmp_path):
-    opml = tmp_path / "evil.opml"
-    opml.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-                    '<opml><body><outline xmlUrl="https://x.example/&b;"/></body></opml>')
-    with pytest.raises(ValueError, match="not a valid OPML file"):
-        load_feed_sources([str(opml)])
-
+from ingest.feeds import FeedError, html_to_text, parse_feed
 
 # --- parsing -------------------------------------------------------------------------------
 
