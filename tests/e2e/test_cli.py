@@ -84,6 +84,25 @@ def test_a_feed_that_cannot_be_read_fails_the_run_with_a_clear_line(cli, site):
     assert "missing.xml" in proc.stderr and "404" in proc.stderr
 
 
+def test_the_sites_opml_list_by_url_is_read_through_the_guarded_fetcher(cli, site):
+    """The sample site serves its OPML as text/x-opml, as real sites do; it is a list, not a feed."""
+    refused = cli("feeds", "import", site.opml_url, check=False)
+    assert refused.returncode == 1 and "--allow-private-hosts" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+
+    imported = cli("feeds", "import", site.opml_url, "--allow-private-hosts")
+    assert imported.stdout == "imported 2 feeds (0 already registered)\n"
+    listed = [json.loads(line)["url"] for line in cli("feeds", "list", "--json").stdout.splitlines()]
+    assert listed == site.feed_urls
+
+    added = cli("feeds", "add", "--allow-private-hosts", site.opml_url, check=False)
+    assert added.returncode == 1 and f"`newsflow feeds import {site.opml_url}`" in added.stderr
+
+    proc = cli("run", "--once", "--allow-private-hosts", "--no-progress", "--feeds", site.feeds_txt_url, "--feeds", site.opml_url)
+    assert "the index holds 10 articles" in proc.stdout
+    assert cli.search()["total"] == len(ORIGINALS)
+
+
 def test_search_rejects_bad_input_with_a_usage_error(cli):
     assert cli("search", '"unclosed', check=False).returncode == 2
     proc = cli("search", "--since", "yesterday", check=False)
