@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from enrich.canonical import entity_names
-from newsflow.contracts import EnrichedArticle, Entity, article_id, content_hash
-from newsflow.names import fold
+from newsflow.core.contracts import EnrichedArticle, Entity, article_id, content_hash
+from newsflow.core.names import fold
 from newsflow.samplesite import ORIGINALS
 
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsflow.bus.embedded import connect, immediate
-from newsflow.names import strip_accents
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.names import strip_accents
 
 if TYPE_CHECKING:
     from enrich.shared_state import StateReplica

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from cli_support import run_once
-from newsflow.names import fold
+from newsflow.core.names import fold
 from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS
 
 pytestmark = pytest.mark.e2e

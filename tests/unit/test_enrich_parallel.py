@@ -9,8 +9,8 @@ import pytest
 
 from enrich.enricher import Enricher
 from enrich.parallel import ParallelEnricher, chunks
-from newsflow.config import Settings
-from newsflow.contracts import Article, article_id, content_hash
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, article_id, content_hash
 from newsflow.samplesite import ORIGINALS
 
 

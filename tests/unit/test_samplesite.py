@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from ingest.extract import extract_html
-from newsflow.contracts import content_hash
+from newsflow.core.contracts import content_hash
 from newsflow.samplesite import (
     ARTICLES,
     BOILERPLATE_PHRASES,

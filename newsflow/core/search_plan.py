@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsflow.aliases import canonical_name
-from newsflow.analysis import iso_code
-from newsflow.names import fold
-from newsflow.query import Node, fts5_parts, plan
-from newsflow.search import QueryError, SearchRequest
+from newsflow.core.aliases import canonical_name
+from newsflow.core.analysis import iso_code
+from newsflow.core.names import fold
+from newsflow.core.query import Node, check, plan
+from newsflow.core.search import QueryError, SearchRequest
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def search_plan(request: SearchRequest) -> SearchPlan:
     languages = [_language(v) for v in parsed.values("lang")]
     if request.language:
         languages.insert(0, _language(request.language))
-    fts5_parts(parsed.text, languages or None)  # refuses what FTS5 cannot express, on every backend
+    check(parsed.text)  # refuses what no backend can express, alike on every backend
     return SearchPlan(
         text=parsed.text,
         entities=tuple(request.entities) + tuple(canonical_name(v) for v in parsed.values("entity")),

@@ -6,7 +6,7 @@
 Syntax:
 
 - bare words are all required (implicit AND): ``putin summit``; a word also finds its
-  inflections (``missile`` = *missiles*; see ``newsflow.analysis``)
+  inflections (``missile`` = *missiles*; see ``newsflow.core.analysis``)
 - ``"exact phrase"`` (straight or curly double quotes): exact words, no inflections
 - ``OR``, ``AND``, ``NOT`` in upper case are operators; lower-case ``and``/``or``/``not`` are words
 - a leading ``-`` on a word, phrase or group excludes it: ``putin -trump``, ``-"state media"``
@@ -30,9 +30,8 @@ parentheses, an unknown field (``titel:x``), a field without a value, nesting de
 ``MAX_DEPTH``.
 
 Exclusions need something to exclude from: FTS5's NOT is binary. A query made only of
-exclusions (``-foo``) means "everything except foo": ``fts5_parts`` returns it as
-``(None, '...')`` and the embedded index runs it as a filter; ``to_fts5`` alone cannot
-express it and raises ``QueryError``. An exclusion that is itself an alternative
+exclusions (``-foo``) means "everything except foo": ``split`` returns it as
+``(None, ...)`` and the embedded index runs it as a filter (``index/fts5.py`` renders FTS5). An exclusion that is itself an alternative
 (``foo OR -bar``) or the exclusion of an exclusion group (``-(a -b)``) cannot be expressed
 in FTS5 and raises ``QueryError``.
 """
@@ -42,10 +41,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from collections.abc import Callable
+from typing import TypeVar, Union
 
-from newsflow.analysis import query_stems
-from newsflow.search import QueryError
+from newsflow.core.search import QueryError
+
+R = TypeVar("R")  # what a backend builds from the query (an FTS5 string, an Elasticsearch dict)
 
 MAX_DEPTH = 20  # nesting of parentheses / NOT; FTS5's own parser gives up far earlier than Python would
 
@@ -398,34 +399,31 @@ def terms(node: Node | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-# FTS5 columns of the embedded index: exact words (phrases, prefixes) and stems (words).
-EXACT_COLUMNS = {None: "{title text}", "title": "{title}"}
-STEM_COLUMNS = {None: "{title_stem text_stem}", "title": "{title_stem}"}
+# --------------------------------------------------------------------------- exclusions
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+def split(node: Node | None, leaf: Callable[[Term | Phrase], R], both: Callable[[list[R]], R],
+          either: Callable[[list[R]], R], but_not: Callable[[R, R], R]) -> tuple[R | None, R | None]:
+    """Split into what to match and what to exclude, built by a backend's own constructors.
+
+    ``leaf`` renders a word or phrase; ``both`` / ``either`` join two or more parts (AND / OR);
+    ``but_not(a, b)`` is ``a`` without ``b`` (an alternative that excludes something).
+    ``(None, None)``: no query. ``(None, x)``: everything except ``x`` (a query of only
+    exclusions). Raises ``QueryError`` for what a binary NOT cannot express (see the module
+    docstring); every backend validates with it, so they refuse the same queries alike.
+    """
+    if node is None:
+        return None, None
+    return _split(node, leaf, both, either, but_not)
 
 
-def _leaf(node: Term | Phrase, languages: list[str] | None) -> str:
-    if isinstance(node, Phrase) or node.prefix:
-        suffix = "*" if isinstance(node, Term) and node.prefix else ""
-        return f"{EXACT_COLUMNS[node.field]} : {_quote(node.text)}{suffix}"
-    # the word's stems in every query language; the index holds each article's stems
-    alts = [f"{STEM_COLUMNS[node.field]} : {_quote(' '.join(seq))}" for seq in query_stems(node.text, languages)]
-    if not alts:  # no letters left after analysis: match the word as written
-        alts = [f"{EXACT_COLUMNS[node.field]} : {_quote(node.text)}"]
-    return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
-
-
-def _parts(node: Node, languages: list[str] | None) -> tuple[str | None, str | None]:
-    """(include, exclude): matches ``include`` and not ``exclude``; include None = every document."""
+def _split(node, leaf, both, either, but_not):
     if isinstance(node, (Term, Phrase)):
-        return _leaf(node, languages), None
+        return leaf(node), None
     if isinstance(node, Field):
         raise QuerySyntaxError(f"{node.name}: is a filter, not full text", node.pos)
     if isinstance(node, Not):
-        inc, exc = _parts(node.child, languages)
+        inc, exc = _split(node.child, leaf, both, either, but_not)
         if inc is None:  # NOT (everything except x) = x
             return exc, None
         if exc is not None:
@@ -434,52 +432,30 @@ def _parts(node: Node, languages: list[str] | None) -> tuple[str | None, str | N
     if isinstance(node, And):
         incs, excs = [], []
         for child in node.children:
-            inc, exc = _parts(child, languages)
+            inc, exc = _split(child, leaf, both, either, but_not)
             if inc is not None:
                 incs.append(inc)
             if exc is not None:
                 excs.append(exc)
-        return _join(" AND ", incs), _join(" OR ", excs)
+        return _join(both, incs), _join(either, excs)
     if isinstance(node, Or):
         alts = []
         for child in node.children:
-            inc, exc = _parts(child, languages)
+            inc, exc = _split(child, leaf, both, either, but_not)
             if inc is None:
                 raise QueryError("an exclusion cannot be an alternative (like 'a OR -b'); put the exclusion outside the OR: '(a OR c) -b'")
-            alts.append(inc if exc is None else f"({inc} NOT {exc})")
-        return _join(" OR ", alts), None
+            alts.append(inc if exc is None else but_not(inc, exc))
+        return _join(either, alts), None
     raise TypeError(f"not a query node: {node!r}")
 
 
-def _join(op: str, items: list[str]) -> str | None:
+def _join(op, items):
     if not items:
         return None
-    if len(items) == 1:
-        return items[0]
-    return "(" + op.join(items) + ")"
+    return items[0] if len(items) == 1 else op(items)
 
 
-def fts5_parts(node: Node | None, languages: list[str] | None = None) -> tuple[str | None, str | None]:
-    """Split into an FTS5 expression to match and one to exclude (either may be None).
-
-    Words are looked up by their stems in ``languages`` (default English) in the stem columns,
-    phrases and prefixes in the exact ones. ``(None, None)``: no query. ``(None, x)``:
-    everything except ``x`` (a query of only exclusions). Also the validator every backend
-    runs first, so they refuse the same queries with the same messages.
-    """
-    if node is None:
-        return None, None
-    return _parts(node, languages)
-
-
-def to_fts5(node: Node | None, languages: list[str] | None = None) -> str:
-    """A safe FTS5 MATCH expression: every word double-quoted, prefixes as ``"word"*``.
-
-    Raises ``QueryError`` for an empty query or one made only of exclusions (see ``fts5_parts``).
-    """
-    inc, exc = fts5_parts(node, languages)
-    if inc is None:
-        if exc is None:
-            raise QueryError("the query has nothing to search for")
-        raise QueryError("a query of only exclusions (-word, NOT word) needs something to search for")
-    return inc if exc is None else f"{inc} NOT {exc}"
+def check(node: Node | None) -> None:
+    """Refuse (``QueryError``) full text no backend can run: a filter field inside it, or an
+    exclusion that is an alternative or excludes an exclusion. The one validator of every index."""
+    split(node, lambda _: True, lambda _: True, lambda _: True, lambda _a, _b: True)

@@ -37,7 +37,8 @@ import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from newsflow.search import QueryError, SearchRequest
+from newsflow.core.query import check, plan
+from newsflow.core.search import QueryError, SearchRequest
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +137,8 @@ class AlertRule(BaseModel):
     @field_validator("query")
     @classmethod
     def _query(cls, v: str) -> str:
-        from newsflow.query import fts5_parts, plan
-
         try:
-            fts5_parts(plan(v).text)  # the validator both index backends use (fields are filters)
+            check(plan(v).text)  # the validator both index backends use (fields are filters)
         except QueryError as exc:
             raise ValueError(str(exc)) from None
         return v

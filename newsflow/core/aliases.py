@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from newsflow.names import fold
+from newsflow.core.names import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def alias_table() -> dict[str, Alias]:
 
     curated: dict[str, Alias] = {}
     claims: dict[str, set[Alias]] = {}
-    data = tomllib.loads(resources.files("newsflow").joinpath("aliases.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(resources.files("newsflow.core").joinpath("aliases.toml").read_text(encoding="utf-8"))
     for entry in data.get("entity", []):
         alias = Alias(entry["name"], entry["label"])
         for variant in (alias.name, *entry.get("variants", [])):
