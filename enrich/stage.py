@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from newsflow.core.bus import Bus, Message
+from newsflow.core.config import Settings
 from newsflow.core.contracts import SCHEMA_VERSION, Article, EnrichedArticle
 
-if TYPE_CHECKING:
-    from enrich.enricher import Enricher
-    from enrich.parallel import ParallelEnricher
-    from newsflow.core.config import Settings
+from enrich.enricher import Enricher
+from enrich.parallel import ParallelEnricher
+from enrich.shared_state import open_stores
 
 GROUP = "enrich"
 STORIES_DB = "stories.db"
@@ -41,13 +39,8 @@ class EnrichStage:
             data = self.settings.ensure_data_dir()
             stories, registry = data / STORIES_DB, data / ENTITIES_DB
             if self.settings.enrich_workers > 1:
-                from enrich.parallel import ParallelEnricher
-
                 self._enricher = ParallelEnricher(self.settings, self.settings.enrich_workers, stories, registry)
             else:
-                from enrich.enricher import Enricher
-                from enrich.shared_state import open_stores
-
                 story_index, entity_registry = open_stores(self.settings, stories, registry)
                 self._enricher = Enricher(self.settings, stories=story_index, registry=entity_registry)
         return self._enricher

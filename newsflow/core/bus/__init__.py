@@ -1,78 +1,46 @@
-"""The Bus: a durable log between stages.
+"""The Bus: a durable log between stages (the protocol in ``protocol``), and its backends.
 
-Stage code sees only this interface. Semantics follow Kafka's, so the embedded SQLite bus
-and the Kafka bus are interchangeable: records are appended to a topic, a consumer group
-reads them in order from its committed position, and ``commit()`` stores the position
-reached by the last ``poll()`` -- call it only after the downstream write succeeded.
+``open_bus`` picks the backend the settings name. kafka-python is the optional extra
+``distributed``: without it ``NEWSFLOW_BUS=kafka`` is refused with one line saying so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.bus.protocol import COMPACTED, Bus, Consumer, Message, TopicReader
+from newsflow.core.config import ConfigError, Settings
 
-if TYPE_CHECKING:
-    from newsflow.core.config import Settings
+try:
+    from newsflow.core.bus.kafka import KafkaBus
+except ImportError as exc:  # kafka-python is the optional extra `distributed`
+    if exc.name is None or not exc.name.startswith("kafka"):
+        raise
+    KafkaBus = None  # type: ignore[assignment,misc]
 
+__all__ = ["COMPACTED", "Bus", "Consumer", "Message", "TopicReader", "open_bus", "spans_machines"]
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One record read from a topic."""
-
-    topic: str
-    offset: int
-    key: str | None
-    value: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-    timestamp: float = 0.0
-    partition: int = 0
+#: ``pip install`` hint shown when a backend of the distributed extra is chosen without it
+MISSING_EXTRA = "{setting}={value} needs the optional extra 'distributed': pip install 'newsflow[distributed]'"
 
 
-@runtime_checkable
-class Consumer(Protocol):
-    """A member of a consumer group reading some topics."""
-
-    def poll(self, max_records: int = 100, timeout: float = 0.0) -> list[Message]:
-        """Return up to ``max_records`` records after the current position (waiting up to ``timeout`` s)."""
-
-    def commit(self) -> None:
-        """Durably store the position reached by the last poll."""
-
-    def lag(self) -> int:
-        """Records not yet committed by this group."""
-
-    def close(self) -> None:
-        """Release resources. Uncommitted records will be delivered again."""
-
-
-@runtime_checkable
-class Bus(Protocol):
-    """Publish records and create consumers."""
-
-    def publish(self, topic: str, key: str | None, value: bytes, headers: dict[str, str] | None = None) -> None:
-        """Append one record. Durable once ``flush()`` returns."""
-
-    def publish_many(self, topic: str, records: list[tuple[str | None, bytes]], headers: dict[str, str] | None = None) -> None:
-        """Append several records to one topic (atomically where the bus can)."""
-
-    def flush(self) -> None:
-        """Block until everything published is durable."""
-
-    def consumer(self, group: str, topics: list[str], *, from_beginning: bool = True) -> Consumer:
-        """A consumer in ``group``; a group with no committed position starts at the beginning (or end)."""
-
-    def close(self) -> None:
-        """Release resources."""
-
-
-def open_bus(settings: "Settings") -> Bus:
-    """The bus the settings choose."""
+def _backend(settings: Settings) -> type:
     if settings.bus == "embedded":
-        from newsflow.core.bus.embedded import SQLiteBus
-
-        return SQLiteBus(settings.ensure_data_dir() / "bus.db")
+        return SQLiteBus
     if settings.bus == "kafka":
-        from newsflow.core.bus.kafka import KafkaBus
-
-        return KafkaBus(settings)
+        if KafkaBus is None:
+            raise ConfigError(MISSING_EXTRA.format(setting="NEWSFLOW_BUS", value="kafka"))
+        return KafkaBus
     raise NotImplementedError(f"bus {settings.bus!r} is not available in this build")
+
+
+def open_bus(settings: Settings) -> Bus:
+    """The bus the settings choose."""
+    backend = _backend(settings)
+    if backend is SQLiteBus:
+        return SQLiteBus(settings.ensure_data_dir() / "bus.db")
+    return backend(settings)
+
+
+def spans_machines(settings: Settings) -> bool:
+    """Whether the bus the settings choose reaches processes on other machines."""
+    return _backend(settings).spans_machines

@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from newsflow.core.bus import Message
+from newsflow.core.bus.protocol import Message
 from newsflow.core.sqlite import connect, immediate
 
 _SCHEMA = """
@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS group_offsets (
 
 class SQLiteBus:
     """The ``Bus`` on a SQLite file."""
+
+    spans_machines = False
+    unavailable_errors = (sqlite3.OperationalError,)  # the file locked past the busy timeout, or gone
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -77,6 +80,14 @@ class SQLiteBus:
         """Every topic with its record count."""
         rows = self._conn.execute("SELECT topic, COUNT(*) FROM records GROUP BY topic ORDER BY topic").fetchall()
         return dict(rows)
+
+    def ensure_topics(self, topics: list[str], configs: dict[str, str] | None = None) -> None:
+        """Nothing to create: a topic of the log exists from its first record. ``configs`` do not
+        apply either (the log keeps every record, so a compacted topic's latest ones too)."""
+
+    def reader(self, topic: str) -> "SQLiteTopicReader":
+        """A reader of ``topic`` outside any consumer group (its one partition is 0)."""
+        return SQLiteTopicReader(self.path, topic)
 
     def topic_names(self) -> set[str]:
         """The topics that hold records (a topic exists from its first record)."""
@@ -155,4 +166,24 @@ class SQLiteConsumer:
 
     def close(self) -> None:
         """Close the connection; uncommitted records will be read again by the next consumer."""
+        self._conn.close()
+
+
+class SQLiteTopicReader:
+    """Reads a topic of a ``SQLiteBus`` from a given offset to its end, outside any group."""
+
+    def __init__(self, path: Path, topic: str):
+        self.topic = topic
+        self._conn = connect(path)
+
+    def read(self, applied: dict[int, int]) -> list[Message]:
+        """The records after ``applied`` ({0: next offset}) up to the current end."""
+        rows = self._conn.execute(
+            'SELECT "offset", key, value, headers, ts FROM records WHERE topic = ? AND "offset" >= ? ORDER BY "offset"',
+            (self.topic, applied.get(0, 0))).fetchall()
+        return [Message(self.topic, off, key, bytes(value), json.loads(headers) if headers else {}, ts)
+                for off, key, value, headers, ts in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
         self._conn.close()

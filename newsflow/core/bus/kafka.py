@@ -38,7 +38,8 @@ with warnings.catch_warnings():
     from kafka import errors as kerr
     from kafka.structs import OffsetAndMetadata, TopicPartition
 
-from newsflow.core.bus import Message
+from newsflow.core.bus.kafka_diagnose import diagnose
+from newsflow.core.bus.protocol import Message
 
 if TYPE_CHECKING:
     from newsflow.core.config import Settings
@@ -57,9 +58,6 @@ CATCH_UP_TIMEOUT = 10.0
 MIN_FETCH_WAIT_MS = 100
 #: the step of the wait for the group join
 JOIN_POLL_MS = 20
-#: topic-level settings of a topic that holds state, not a stream: the latest record of every
-#: key is kept for good (enrich's shared registry and stories)
-COMPACTED = {"cleanup.policy": "compact"}
 #: a batch (e.g. spaCy over 32 long articles, or a bulk index of 200) must finish within this
 MAX_POLL_INTERVAL_MS = 10 * 60 * 1000
 
@@ -89,8 +87,6 @@ def connecting(settings: "Settings", make):
         return make()
     except (kerr.KafkaTimeoutError, kerr.SaslAuthenticationFailedError, kerr.UnsupportedSaslMechanismError,
             kerr.AuthorizationError) as exc:
-        from newsflow.core.bus.kafka_diagnose import diagnose
-
         raise KafkaConnectError(diagnose(settings, exc)) from exc
 
 
@@ -142,6 +138,9 @@ def _encode_headers(headers: dict[str, str] | None) -> list[tuple[str, bytes]] |
 class KafkaBus:
     """The ``Bus`` on a Kafka cluster. Producer and admin client are created on first use."""
 
+    spans_machines = True
+    unavailable_errors = (kerr.KafkaError,)
+
     def __init__(self, settings: "Settings"):
         self.settings = settings
         self._lock = threading.Lock()  # producer creation and the send-error list
@@ -186,6 +185,10 @@ class KafkaBus:
                     except kerr.TopicAlreadyExistsError:
                         pass
                 self._known_topics.add(topic)
+
+    def reader(self, topic: str) -> "KafkaTopicReader":
+        """A reader of every partition of ``topic``, outside any consumer group."""
+        return KafkaTopicReader(self.settings, topic)
 
     # --- producing -------------------------------------------------------------------------
     def _get_producer(self) -> KafkaProducer:
