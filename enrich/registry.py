@@ -31,7 +31,6 @@ resolves it with the registry as it is then.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import time
@@ -43,13 +42,12 @@ from typing import Any
 from newsflow.core.aliases import resolve as resolve_alias
 from newsflow.core.contracts import Entity
 from newsflow.core.sqlite import connect, immediate
-from newsflow.core.names import fold
+from newsflow.core.names import cached_fold, fold
 
 from enrich.gazetteer import PLACE_LABELS, is_place
 from enrich.replica import OFFSETS_SCHEMA, StateReplica, catch_up
 
 
-_fold = functools.lru_cache(maxsize=65_536)(fold)  # the same spellings recur in every batch
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -283,7 +281,7 @@ class EntityRegistry:
             "DO UPDATE SET articles = articles + 1, mentions = mentions + excluded.mentions",
             (e.label, e.key, self.replica_id, e.name, time.time(), e.count),
         )
-        self._add_forms(e.label, e.key, {_fold(f) for f in e.surface_forms} | {e.key})
+        self._add_forms(e.label, e.key, {cached_fold(f) for f in e.surface_forms} | {e.key})
 
     def _facts(self, keys: Iterable[tuple[str, str]]) -> list[tuple[str, dict[str, Any]]]:
         """This machine's records of these entities, for the shared topic (see enrich.shared_state)."""

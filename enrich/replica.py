@@ -30,7 +30,6 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from newsflow.core.bus import COMPACTED, Message, open_bus

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from newsflow.core.bus import Bus, Message
-from newsflow.core.config import Settings
-from newsflow.core.contracts import SCHEMA_VERSION, Article, EnrichedArticle
+from typing import TYPE_CHECKING
 
-from enrich.enricher import Enricher
-from enrich.parallel import ParallelEnricher
-from enrich.shared_state import open_stores
+from newsflow.core.bus import Bus, Message
+from newsflow.core.contracts import Article, EnrichedArticle, record_headers
+
+if TYPE_CHECKING:
+    from enrich.enricher import Enricher
+    from enrich.parallel import ParallelEnricher
+    from newsflow.core.config import Settings
 
 GROUP = "enrich"
 STORIES_DB = "stories.db"
@@ -16,7 +18,7 @@ ENTITIES_DB = "entities.db"
 
 
 class EnrichStage:
-    """Processor for ``newsflow.core.worker.StageWorker``: decode Article, enrich a batch, publish."""
+    """Processor for ``newsflow.worker.StageWorker``: decode Article, enrich a batch, publish."""
 
     name = "enrich"
 
@@ -38,9 +40,16 @@ class EnrichStage:
             # over Kafka, workers elsewhere: enrich.shared_state).
             data = self.settings.ensure_data_dir()
             stories, registry = data / STORIES_DB, data / ENTITIES_DB
+            # imported here, not at the top: spaCy takes 3 s to import, and the processes that only
+            # start the enrich process (`newsflow run`) or wire the services never enrich
             if self.settings.enrich_workers > 1:
+                from enrich.parallel import ParallelEnricher
+
                 self._enricher = ParallelEnricher(self.settings, self.settings.enrich_workers, stories, registry)
             else:
+                from enrich.enricher import Enricher
+                from enrich.shared_state import open_stores
+
                 story_index, entity_registry = open_stores(self.settings, stories, registry)
                 self._enricher = Enricher(self.settings, stories=story_index, registry=entity_registry)
         return self._enricher
@@ -64,6 +73,6 @@ class EnrichStage:
         self.bus.publish_many(
             self.out_topic,
             [(a.id, a.to_json()) for a in outputs],
-            {"schema_version": str(SCHEMA_VERSION), "producer": self.name},
+            record_headers(self.name),
         )
         self.bus.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from index.rows import latest_versions
 from newsflow.core.bus import Message
 from newsflow.core.contracts import EnrichedArticle
 from newsflow.core.metrics import StageMetrics
@@ -31,10 +32,7 @@ class IndexStage:
 
     def process(self, items: list[EnrichedArticle]) -> list[EnrichedArticle]:
         """Keep the last version of each id in the batch (a replayed topic may hold several)."""
-        latest: dict[str, EnrichedArticle] = {}
-        for article in items:
-            latest[article.id] = article
-        return list(latest.values())
+        return list(latest_versions(items).values())
 
     def write(self, outputs: list[EnrichedArticle]) -> list[tuple[EnrichedArticle, str]]:
         """Upsert the batch; returns the articles the index refused for good, with reasons."""

@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 from newsflow.core.bus import Bus
 from newsflow.core.config import Settings
-from newsflow.core.contracts import Article, article_id, content_hash, utcnow
+from newsflow.core.contracts import Article, article_id, content_hash, record_headers, utcnow
 from ingest import schedule
 from ingest.dispatch import dispatch_in_background
 from ingest.extract import ExtractedPage, extract_html
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEADERS = {"schema_version": "1", "producer": "ingest"}
+HEADERS = record_headers("ingest")
 
 # A publication date later than this past the fetch time is a feed's or page's mistake (wrong
 # time zone, placeholder dates); it would sort the article above today's news for days.

@@ -14,6 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+import pycountry
+
 from newsflow.core.names import fold
 
 
@@ -44,8 +46,6 @@ def _country_variants(country) -> set[str]:
 @functools.lru_cache(maxsize=1)
 def alias_table() -> dict[str, Alias]:
     """Folded variant -> canonical entity, curated entries over pycountry's, ambiguities dropped."""
-    import pycountry  # imported here: a process that never resolves a name never loads it
-
     curated: dict[str, Alias] = {}
     claims: dict[str, set[Alias]] = {}
     data = tomllib.loads(resources.files("newsflow.core").joinpath("aliases.toml").read_text(encoding="utf-8"))

@@ -34,6 +34,10 @@ class ConfigError(ValueError):
     problem and the fix (the front doors print it and exit 2)."""
 
 
+#: the ConfigError of a backend chosen without the optional extra that provides its client
+MISSING_EXTRA = "{setting}={value} needs the optional extra 'distributed': pip install 'newsflow[distributed]'"
+
+
 def _config_file() -> Path | None:
     explicit = os.environ.get("NEWSFLOW_CONFIG")
     if explicit:

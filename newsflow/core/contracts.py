@@ -17,6 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 SCHEMA_VERSION = 1
 
 
+def record_headers(producer: str, **more: str) -> dict[str, str]:
+    """The headers of every record newsflow publishes: its value's schema version and its producer."""
+    return {"schema_version": str(SCHEMA_VERSION), "producer": producer, **more}
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)

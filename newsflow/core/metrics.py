@@ -23,6 +23,15 @@ class FeedHealth(Protocol):
     consecutive_failures: int
 
 
+class PollCounts(Protocol):
+    """What one poll reports (``ingest.stage.IngestReport``)."""
+
+    feeds_polled: int
+    feeds_failed: int
+    articles_published: int
+    duplicates: int
+
+
 class StageMetrics:
     """Counters shared by every stage worker, labelled by stage name."""
 
@@ -72,6 +81,13 @@ class StageMetrics:
         if feed.last_success is not None:
             self.feed_last_success.labels(feed.url).set(feed.last_success.timestamp())
         self.feed_failures.labels(feed.url).set(feed.consecutive_failures)
+
+    def observe_poll(self, feed: FeedHealth, report: PollCounts) -> None:
+        """One poll of one feed: its gauges, the poll's outcome, what it published."""
+        self.observe_feed(feed)
+        self.feed_polls.labels("failed" if report.feeds_failed else "ok").inc(report.feeds_polled)
+        self.articles_published.inc(report.articles_published)
+        self.duplicates.inc(report.duplicates)
 
     def serve(self, port: int, host: str = "127.0.0.1") -> None:
         """Expose ``/metrics`` for Prometheus on a background thread."""

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 
@@ -113,3 +115,7 @@ def fold(name: str) -> str:
     name = re.sub(r"(?<=\w)['.](?=\w)", "", name)
     name = re.sub(r"[^\w]+|_", " ", name)
     return _WS_RE.sub(" ", name).strip()
+
+
+#: ``fold`` remembering recent names: the same spellings recur in every batch (enrich, index rows)
+cached_fold = functools.lru_cache(maxsize=65_536)(fold)

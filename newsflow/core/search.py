@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, field_validator
 
+from newsflow.core.aliases import canonical_name
+
 if TYPE_CHECKING:
     from newsflow.core.contracts import EnrichedArticle
 
@@ -106,9 +108,17 @@ class SearchRequest(BaseModel):
     @classmethod
     def _canonical(cls, v: list[str]) -> list[str]:
         # the names enrich gives aliased entities: "U.S." finds what says "United States"
-        from newsflow.core.aliases import canonical_name
-
         return [canonical_name(name) for name in v]
+
+
+def facet_skeleton(labels: list[str]) -> dict[str, list["FacetValue"]]:
+    """The facets every result carries, empty: ``FACET_LABELS``, source, language, then ``labels`` sorted."""
+    facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
+    facets["source"] = []
+    facets["language"] = []
+    for label in sorted(labels):
+        facets.setdefault(label, [])
+    return facets
 
 
 class RejectedArticles(Exception):

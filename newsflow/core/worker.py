@@ -28,7 +28,7 @@ import traceback
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
 from newsflow.core.bus import Bus, Consumer, Message
-from newsflow.core.contracts import DeadLetter
+from newsflow.core.contracts import DeadLetter, record_headers
 from newsflow.core.metrics import StageMetrics
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ class StageWorker(Generic[In, Out]):
                 value=msg.value.decode("utf-8", errors="replace"),
             )
             records.append((msg.key, letter.to_json()))
-        self.bus.publish_many(self.deadletter_topic, records, {"schema_version": "1", "producer": stage})
+        self.bus.publish_many(self.deadletter_topic, records, record_headers(stage))
         self.bus.flush()
         self.deadlettered += len(dead)
         self.metrics.deadletters.labels(stage).inc(len(dead))

@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PACKAGES = ("newsflow", "ingest", "enrich", "index")
@@ -37,10 +35,16 @@ def imports_inside_functions(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="the front doors still import stages inside functions (next commit)")
+#: the one place an import waits for its function, and why: spaCy takes seconds to import, and
+#: `newsflow run` (which starts enrich in a process of its own) and the ingest and index services
+#: import the enrich stage without ever enriching. Not a cycle: these modules import nothing above.
+DEFERRED = {"enrich/stage.py": {"enrich.parallel", "enrich.enricher", "enrich.shared_state"}}
+
+
 def test_no_import_sits_inside_a_function():
     found = sorted({hit for package in PACKAGES for path in (ROOT / package).rglob("*.py")
-                    for hit in imports_inside_functions(path)})
+                    for hit in imports_inside_functions(path)
+                    if hit.split()[1] not in DEFERRED.get(hit.split(":")[0], set())})
     assert not found, "imports inside functions (move them to the top of the module):\n" + "\n".join(found)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from newsflow.core.bus.embedded import SQLiteBus
 from newsflow.core.bus.protocol import COMPACTED, Bus, Consumer, Message, TopicReader
-from newsflow.core.config import ConfigError, Settings
+from newsflow.core.config import MISSING_EXTRA, ConfigError, Settings
 
 try:
     from newsflow.core.bus.kafka import KafkaBus
@@ -17,13 +17,11 @@ except ImportError as exc:  # kafka-python is the optional extra `distributed`
         raise
     KafkaBus = None  # type: ignore[assignment,misc]
 
-__all__ = ["COMPACTED", "Bus", "Consumer", "Message", "TopicReader", "open_bus", "spans_machines"]
-
-#: ``pip install`` hint shown when a backend of the distributed extra is chosen without it
-MISSING_EXTRA = "{setting}={value} needs the optional extra 'distributed': pip install 'newsflow[distributed]'"
+__all__ = ["COMPACTED", "Bus", "Consumer", "Message", "TopicReader", "bus_class", "open_bus", "spans_machines"]
 
 
-def _backend(settings: Settings) -> type:
+def bus_class(settings: Settings) -> type[Bus]:
+    """The backend class the settings choose (``ConfigError`` when its extra is missing)."""
     if settings.bus == "embedded":
         return SQLiteBus
     if settings.bus == "kafka":
@@ -35,7 +33,7 @@ def _backend(settings: Settings) -> type:
 
 def open_bus(settings: Settings) -> Bus:
     """The bus the settings choose."""
-    backend = _backend(settings)
+    backend = bus_class(settings)
     if backend is SQLiteBus:
         return SQLiteBus(settings.ensure_data_dir() / "bus.db")
     return backend(settings)
@@ -43,4 +41,4 @@ def open_bus(settings: Settings) -> Bus:
 
 def spans_machines(settings: Settings) -> bool:
     """Whether the bus the settings choose reaches processes on other machines."""
-    return _backend(settings).spans_machines
+    return bus_class(settings).spans_machines

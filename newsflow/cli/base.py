@@ -4,6 +4,7 @@ error layer around the command group, and the check that a read-only command's d
 from __future__ import annotations
 
 import difflib
+import importlib
 import os
 from pathlib import Path
 
@@ -20,6 +21,25 @@ data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Where the embedded bus, index and state live (env NEWSFLOW_DATA_DIR, default ./newsflow-data).",
 )
+rules_option = click.option(
+    "--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+    help="Alert rules (YAML) to run over every indexed batch, reloaded when the file changes (env NEWSFLOW_ALERT_RULES).",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(1, 64), default=None,
+    help="Enrich worker processes on this machine (env NEWSFLOW_ENRICH_WORKERS; default 1).")
+health_port_option = click.option(
+    "--port", "port", type=int, default=None, help="Serve /healthz and /metrics on this port (env NEWSFLOW_METRICS_PORT).")
+
+
+def check_rules(settings: Settings) -> None:
+    """Refuse to start on a rules file that does not validate (exit 1, every problem with its line)."""
+    if settings.alert_rules is None:
+        return
+    try:
+        load_rules(settings.alert_rules, settings.entity_labels)
+    except RulesError as exc:
+        raise click.ClickException(f"alert rules refused:\n{exc}") from None
 
 
 def settings_for(**overrides) -> Settings:
@@ -80,7 +100,34 @@ def _debugging(meta: dict) -> bool:
     return bool(meta.get(DEBUG_KEY)) or level.strip().upper() == "DEBUG"
 
 
-class FrontDoor(click.Group):
+class LazyGroup(click.Group):
+    """A command group whose subcommands are imported when invoked (click's "Lazily Loading
+    Subcommands"): ``lazy_subcommands`` maps a command name to ``"module:attribute"``.
+
+    Start-up time: ``newsflow extract`` must not pay for spaCy, nor ``newsflow search`` for the
+    fetcher; each command imports only its own module (``--help`` of the group imports them all).
+    """
+
+    def __init__(self, *args, lazy_subcommands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Eager and lazy commands, sorted."""
+        return sorted([*super().list_commands(ctx), *self.lazy_subcommands])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, importing its module first if it is a lazy one."""
+        if cmd_name not in self.lazy_subcommands:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = self.lazy_subcommands[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.lazy_subcommands[cmd_name]} is not a click command")
+        return command
+
+
+class FrontDoor(LazyGroup):
     """The command group with the error layer (``newsflow.core.errors``): a configuration or connection
     failure is one line on stderr and exit 2 (usage, configuration) or 1 (runtime); ``--debug``
     or ``NEWSFLOW_LOG_LEVEL=DEBUG`` keeps the traceback."""

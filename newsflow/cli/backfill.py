@@ -1,7 +1,7 @@
 """``newsflow backfill``: read WARC archives (files, URLs, CC-NEWS months) into the pipeline.
 
-Registered on the ``newsflow`` group by ``newsflow.cli``. Stage code is imported when the
-command runs (as in ``newsflow.cli``), so other commands do not pay for trafilatura.
+Loaded by the ``newsflow`` group (``newsflow.cli``) when the command runs, so other commands
+do not pay for trafilatura.
 """
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ from typing import Callable, Iterator
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from newsflow.cli_base import settings_for
+from ingest.archives import SourceError, resolve_sources
+from ingest.backfill import Backfill, Filters
+from ingest.fetch import Fetcher, FetchError
+from ingest.state import IngestState
+from newsflow import wiring
+from newsflow.cli.base import settings_for
+from newsflow.core.bus import open_bus
+from newsflow.core.search import QueryError, parse_date
+from newsflow.runner import stop_on_signals
 
 
 @contextmanager
@@ -66,14 +74,6 @@ def backfill(srcs, since, until, sources, languages, limit, to_index, allow_priv
     Pages already ingested (by a poll or an earlier backfill) are skipped, and a later poll skips
     the pages backfilled. An interrupted backfill continues where it stopped when run again.
     """
-    from ingest.archives import SourceError, resolve_sources
-    from ingest.backfill import Backfill, Filters
-    from ingest.fetch import Fetcher, FetchError
-    from ingest.state import IngestState
-    from newsflow.core.bus import open_bus
-    from newsflow.runner import Pipeline, stop_on_signals
-    from newsflow.core.search import QueryError, parse_date
-
     settings = settings_for(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None)
     try:
         filters = Filters(since=parse_date(since), until=parse_date(until, end=True),
@@ -84,7 +84,7 @@ def backfill(srcs, since, until, sources, languages, limit, to_index, allow_priv
     stop = threading.Event()
     with ExitStack() as resources:
         if to_index:
-            pipeline = Pipeline(settings, show_progress=progress)
+            pipeline = wiring.pipeline(settings, show_progress=progress)
             resources.callback(pipeline.close)
             # the pipeline's own bus, dedup state and guarded fetcher: the ones live ingest uses
             bus, state, fetcher = pipeline.bus, pipeline.ingest.state, pipeline.ingest.fetcher
