@@ -40,7 +40,7 @@ with warnings.catch_warnings():
 from newsflow.core.bus.kafka import KafkaBus, client_config, consumer_config, producer_config
 from newsflow.core.config import load_settings
 from newsflow.core.contracts import SCHEMA_VERSION, Article, article_id, content_hash
-from newsflow.samplesite import ORIGINALS
+from demo import ORIGINALS
 
 #: topics this run created, deleted at the end (the broker may be shared)
 CREATED: list[str] = []

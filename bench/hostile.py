@@ -32,7 +32,7 @@ from pathlib import Path
 
 import brotli
 
-from newsflow.samplesite import ARTICLES, SampleSite
+from demo import ARTICLES, SampleSite
 
 
 class _Server(ThreadingHTTPServer):

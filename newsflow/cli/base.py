@@ -108,9 +108,27 @@ class LazyGroup(click.Group):
     fetcher; each command imports only its own module (``--help`` of the group imports them all).
     """
 
-    def __init__(self, *args, lazy_subcommands: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, lazy_subcommands: dict[str, str] | None = None, summaries: dict[str, str] | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = lazy_subcommands or {}
+        #: the first paragraph of each lazy command's help, so the group's --help imports none of them
+        self.summaries = summaries or {}
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``; lazy commands with a summary are listed without importing them."""
+        names = [n for n in self.list_commands(ctx) if n in self.summaries or not getattr(self.get_command(ctx, n), "hidden", False)]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in self.summaries:
+                rows.append((name, click.utils.make_default_short_help(self.summaries[name], limit)))
+            else:
+                rows.append((name, self.get_command(ctx, name).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Eager and lazy commands, sorted."""

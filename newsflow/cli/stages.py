@@ -27,7 +27,9 @@ def ingest(feeds, more_feeds, allow_private_hosts, port, data_dir) -> None:
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
-             lazy_subcommands={"reindex": "newsflow.cli.reindex:index_reindex"})
+             lazy_subcommands={"reindex": "newsflow.cli.reindex:index_reindex"},
+             summaries={"reindex": "Rebuild the Elasticsearch index behind its alias (news-v1 -> news-v2) and swap "
+                                   "the alias atomically."})
 @health_port_option
 @rules_option
 @data_dir_option

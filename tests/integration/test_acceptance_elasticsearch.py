@@ -19,7 +19,7 @@ import pytest
 from cli_support import CLI, run_once
 from index.elasticsearch import ElasticsearchIndex
 from newsflow.core.config import load_settings
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 SEARCHES: list[tuple[str, ...]] = [
     (),

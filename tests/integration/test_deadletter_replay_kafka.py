@@ -17,7 +17,7 @@ from elasticsearch import Elasticsearch
 from cli_support import CLI, run_once
 from index.elasticsearch import ElasticsearchIndex
 from newsflow.core.config import load_settings
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 from cli_support import CLI, run_once, run_three_services
 from newsflow.core.bus import Bus, Consumer, open_bus
 from newsflow.core.config import Settings
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 # kafka-python 3.0.12 loads its protocol schemas with importlib.resources.read_text
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")

@@ -21,7 +21,7 @@ from cli_support import CLI, Service, free_port, run_three_services
 from newsflow.core.bus import open_bus
 from newsflow.core.config import Settings
 from newsflow.core.contracts import SCHEMA_VERSION, Article, article_id, content_hash
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 

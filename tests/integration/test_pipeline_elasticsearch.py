@@ -9,7 +9,7 @@ import pytest
 from cli_support import CLI, run_once
 from index.elasticsearch import ElasticsearchIndex
 from newsflow.core.config import load_settings
-from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS, SampleSite
+from demo import BOILERPLATE_PHRASES, ORIGINALS, SampleSite
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from ingest.stage import IngestStage
 from ingest.state import IngestState
 from newsflow.core.bus.embedded import SQLiteBus
 from newsflow.core.contracts import article_id
-from newsflow.samplesite import ARTICLES, ORIGINALS, SYNDICATED_COPY, SampleSite
+from demo import ARTICLES, ORIGINALS, SYNDICATED_COPY, SampleSite
 from test_ingest_support import test_settings
 
 

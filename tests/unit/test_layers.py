@@ -8,9 +8,13 @@ inside a function (the usual way to dodge a cycle, and invisible to readers and 
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
+
+from newsflow.cli import COMMANDS, SUMMARIES
+from newsflow.cli.stages import index as index_group
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -53,3 +57,22 @@ def test_the_in_function_check_reports_file_and_line(tmp_path, monkeypatch):
     module = tmp_path / "m.py"
     module.write_text("import os\n\n\ndef f():\n    import json\n    return json\n", encoding="utf-8")
     assert imports_inside_functions(module) == ["m.py:5 json"]
+
+
+def test_the_command_list_summarises_each_command_as_its_own_help_does():
+    groups = [(COMMANDS, SUMMARIES), (index_group.lazy_subcommands, index_group.summaries)]
+    for targets, summaries in groups:
+        assert set(summaries) == set(targets)
+        for name, target in targets.items():
+            module, attribute = target.split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert " ".join(summaries[name].split()) == " ".join(command.help.split("\n\n")[0].split()), name
+
+
+def test_the_command_list_imports_no_command():
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "newsflow.cli", "--help"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert all(name in run.stdout for name in COMMANDS)
+    loaded = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert not {target.split(":")[0] for target in COMMANDS.values()} & loaded
