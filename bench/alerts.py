@@ -28,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from index.alerts import AlertMatcher, ElasticsearchLedger, SQLiteLedger  # noqa: E402
+from index.alerts import AlertMatcher  # noqa: E402
+from index.es_ledger import ElasticsearchLedger  # noqa: E402
+from index.ledger import SQLiteLedger  # noqa: E402
 from index.embedded import EmbeddedIndex  # noqa: E402
 from index.stage import IndexStage  # noqa: E402
 from newsflow.core.alert_rules import RulesFile  # noqa: E402

@@ -42,13 +42,6 @@ from newsflow.core.names import fold
 from newsflow.core.query import parse, terms
 from newsflow.core.search import Index, SearchHit, SearchRequest
 
-try:
-    from index.es_ledger import ElasticsearchLedger
-except ImportError as exc:  # the elasticsearch client is the optional extra `distributed`
-    if exc.name is None or not exc.name.startswith(("elasticsearch", "elastic_transport")):
-        raise
-    ElasticsearchLedger = None  # type: ignore[assignment,misc]
-
 if TYPE_CHECKING:
     from newsflow.core.config import Settings
 
@@ -125,10 +118,8 @@ def make_alert(rule: AlertRule, article: EnrichedArticle, topic: str, rows: "lis
 
 
 def open_ledger(settings: "Settings", index: Index) -> Ledger:
-    """The ledger that lives with the configured index."""
-    if settings.index == "elasticsearch":
-        return ElasticsearchLedger(index.client, settings.es_alias)  # type: ignore[attr-defined]
-    return SQLiteLedger(settings.ensure_data_dir() / "alerts.db")
+    """The ledger that lives with the configured index (``Index.alert_ledger``)."""
+    return index.alert_ledger(settings)
 
 
 # --------------------------------------------------------------------------- the matcher in the index stage
@@ -227,5 +218,5 @@ def dry_run(index: Index, rules: list[AlertRule], since: datetime | None = None)
     return out
 
 
-__all__ = ["AlertMatcher", "Claim", "DryRun", "ElasticsearchLedger", "Ledger", "SQLiteLedger", "dry_run",
+__all__ = ["AlertMatcher", "Claim", "DryRun", "Ledger", "SQLiteLedger", "dry_run",
            "make_alert", "match_batch", "matched_entities", "open_ledger"]

@@ -29,11 +29,13 @@ import pydantic_core
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
 
+from index.es_ledger import ElasticsearchLedger
 from index.es_mapping import ADDED_IN_2, MAPPING_VERSION, MAPPINGS, template_body
 from index.es_query import entity_evidence_agg, entity_filter, facet_aggs, label_filter, split
 from index.rows import HIT_ENTITIES, EntityRow, entity_rows, latest_versions, source_key
 from index.snippets import matcher, snippet
 from newsflow.core.analysis import iso_code, stem_text
+from newsflow.core.config import Settings
 from newsflow.core.contracts import EnrichedArticle, Entity
 from newsflow.core.names import fold
 from newsflow.core.search_plan import SearchPlan, author_keys, search_plan
@@ -537,6 +539,10 @@ class ElasticsearchIndex:
             for b in aggs["sources"]["buckets"]]
         facets["language"] = [FacetValue(name=b["key"], count=b["doc_count"]) for b in aggs["languages"]["buckets"]]
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
+
+    def alert_ledger(self, settings: Settings) -> ElasticsearchLedger:
+        """The alert ledger in ``<alias>-alert-ledger``, on this index's client (closed with it)."""
+        return ElasticsearchLedger(self.client, settings.es_alias)
 
     def close(self) -> None:
         """Close the client (if this index made it)."""

@@ -35,9 +35,11 @@ from collections.abc import Iterator
 from index import rows
 from index.rows import HIT_ENTITIES, latest_versions, source_key
 from index.fts5 import fts5_parts
+from index.ledger import SQLiteLedger
 from index.snippets import matcher, snippet
 from newsflow.core.analysis import iso_code, stem_text
 from newsflow.core.sqlite import connect, immediate
+from newsflow.core.config import Settings
 from newsflow.core.contracts import EnrichedArticle, Entity
 from newsflow.core.names import fold
 from newsflow.core.search import EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult, facet_skeleton
@@ -547,6 +549,10 @@ class EmbeddedIndex:
         ).fetchall()
         facets["language"] = [FacetValue(name=code, count=n) for code, n in rows]
         return facets
+
+    def alert_ledger(self, settings: Settings) -> SQLiteLedger:
+        """The alert ledger beside the embedded index: ``alerts.db`` in the data directory."""
+        return SQLiteLedger(settings.ensure_data_dir() / "alerts.db")
 
     def close(self) -> None:
         """Close the connection."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, field_validator
 
 from newsflow.core.aliases import canonical_name
 
 if TYPE_CHECKING:
+    from newsflow.core.config import Settings
     from newsflow.core.contracts import EnrichedArticle
 
 # Facets always present in a result, in this order (others follow when the backend has them).
@@ -180,6 +181,10 @@ class SearchResult(BaseModel):
 @runtime_checkable
 class Index(Protocol):
     """A search index of enriched articles."""
+
+    def alert_ledger(self, settings: "Settings") -> Any:
+        """The durable ledger of the alerts sent (``index.ledger.Ledger``), kept where this index lives
+        so that every index worker of the deployment shares it."""
 
     def upsert(self, articles: list["EnrichedArticle"]) -> None:
         """Insert or replace articles by id, atomically for the batch."""

@@ -14,7 +14,8 @@ import pytest
 
 from fixtures.alert_corpus import CORPUS, KIM, PARITY_CORPUS, PARITY_RULES, art
 from fixtures.http_receiver import Receiver
-from index.alerts import AlertMatcher, Claim, ElasticsearchLedger, dry_run, match_batch
+from index.alerts import AlertMatcher, Claim, dry_run, match_batch
+from index.es_ledger import ElasticsearchLedger
 from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
 from index.stage import IndexStage

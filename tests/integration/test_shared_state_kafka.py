@@ -12,7 +12,7 @@ import pytest
 
 from cli_support import CLI, free_port
 from enrich.registry import EntityRegistry
-from enrich.shared_state import StateReplica
+from enrich.replica import StateReplica
 from enrich.stories import StoryIndex
 from fixtures.registry_entities import ent
 from fixtures.story_texts import ORIGINAL, SYNDICATED
