@@ -44,7 +44,8 @@ import trafilatura
 from ingest.evaluation import load_corpus, passage_scores, shingle_prf
 from ingest.extract import extract_html
 from ingest.extractors import parse_html, resiliparse_text, trafilatura_text
-from demo import ORIGINALS, SampleSite
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demo/ (the sample site) is not installed
+from demo import ORIGINALS, SampleSite  # noqa: E402
 
 # --- the corpus ----------------------------------------------------------------------------------
 

@@ -40,7 +40,8 @@ with warnings.catch_warnings():
 from newsflow.core.bus.kafka import KafkaBus, client_config, consumer_config, producer_config
 from newsflow.core.config import load_settings
 from newsflow.core.contracts import SCHEMA_VERSION, Article, article_id, content_hash
-from demo import ORIGINALS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demo/ (the sample site) is not installed
+from demo import ORIGINALS  # noqa: E402
 
 #: topics this run created, deleted at the end (the broker may be shared)
 CREATED: list[str] = []

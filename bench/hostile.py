@@ -32,7 +32,8 @@ from pathlib import Path
 
 import brotli
 
-from demo import ARTICLES, SampleSite
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demo/ (the sample site) is not installed
+from demo import ARTICLES, SampleSite  # noqa: E402
 
 
 class _Server(ThreadingHTTPServer):
