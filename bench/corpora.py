@@ -6,12 +6,16 @@ text compresses and tokenises like news.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from enrich.canonical import entity_names
-from newsflow.contracts import EnrichedArticle, Entity, article_id, content_hash
-from newsflow.names import fold
-from newsflow.samplesite import ORIGINALS
+from newsflow.core.contracts import EnrichedArticle, Entity, article_id, content_hash
+from newsflow.core.names import fold
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demo/ (the sample site) is not installed
+from demo import ORIGINALS  # noqa: E402
 
 
 def enriched_articles(n: int, salience: Callable[[int], float] = lambda i: 0.5,

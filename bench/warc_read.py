@@ -26,6 +26,7 @@ import argparse
 import io
 import re
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,7 +37,8 @@ from warcio.warcwriter import WARCWriter
 from ingest.charset import decode_html
 from ingest.extract import extract_html
 from ingest.warc import iter_records
-from newsflow.samplesite import ARTICLES, SampleSite
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # demo/ (the sample site) is not installed
+from demo import ARTICLES, SampleSite  # noqa: E402
 
 try:
     from fastwarc.warc import ArchiveIterator as FastIterator

@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -24,14 +24,12 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle, article_id, content_hash
-from newsflow.languages import detect_language
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle, article_id, content_hash
+from newsflow.core.languages import detect_language
 
 from enrich.enricher import Enricher
-
-if TYPE_CHECKING:
-    from enrich.parallel import ParallelEnricher
+from enrich.parallel import ParallelEnricher
 
 
 # A record's language chooses its spaCy model, and a wrong guess costs all its entities: below
@@ -123,8 +121,6 @@ def enrich_jsonl(
     in_path, out_path = Path(in_path), Path(out_path)
     console = console or Console(stderr=True)
     if enricher is None and settings.enrich_workers > 1:
-        from enrich.parallel import ParallelEnricher
-
         # the workers share stories and entities through files that live as long as the run
         with tempfile.TemporaryDirectory(prefix="newsflow-enrich-") as tmp:
             parallel = ParallelEnricher(settings, settings.enrich_workers, Path(tmp) / "stories.db",

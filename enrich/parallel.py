@@ -21,8 +21,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle
+
+from enrich.enricher import Enricher
+from enrich.shared_state import open_stores
 
 # One Enricher per worker process, built by the pool's initializer.
 _worker_enricher = None
@@ -40,9 +43,6 @@ def _exit_with_parent() -> None:
 def _init_worker(settings_values: dict[str, Any], stories_path: str, registry_path: str, shared: bool | None) -> None:
     global _worker_enricher
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
-    from enrich.enricher import Enricher
-    from enrich.shared_state import open_stores
-
     settings = Settings(**settings_values)
     stories, registry = open_stores(settings, stories_path, registry_path, shared)
     _worker_enricher = Enricher(settings, stories=stories, registry=registry)

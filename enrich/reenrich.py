@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle
+
+from enrich.enricher import Enricher
+from enrich.shared_state import open_registry
+from enrich.stage import ENTITIES_DB
 
 
 def re_enrich_transform(settings: Settings) -> tuple[Callable[[list[EnrichedArticle]], list[EnrichedArticle]], Callable[[], None]]:
     """A transform for ``index.es_reindex.Reindexer`` that enriches every batch again, and the
     function that releases what it holds (the spaCy model stays cached for the process)."""
-    from enrich.enricher import Enricher
-    from enrich.shared_state import open_registry
-    from enrich.stage import ENTITIES_DB
-
     registry = open_registry(settings, settings.ensure_data_dir() / ENTITIES_DB)
     enricher = Enricher(settings, registry=registry, learn=False)
     fields = set(Article.model_fields)

@@ -3,7 +3,7 @@
 ``enrich.canonical`` settles who is who inside one article ("Putin" there is the article's
 "Vladimir Putin"). Across articles the registry does, in this order, for every entity:
 
-1. Aliases (``newsflow.aliases``): "U.S.", "USA", "America" -> United States; "Zelenskyy" ->
+1. Aliases (``newsflow.core.aliases``): "U.S.", "USA", "America" -> United States; "Zelenskyy" ->
    Volodymyr Zelensky. Curated and ISO data, the same table searches resolve names with.
 1b. Labels from evidence: a one-word ORG or NORP that is the first or last word of exactly one
    known person ("Putin" tagged ORG) is that person; otherwise a key the corpus labels
@@ -20,7 +20,7 @@
 Display names come from the registry too, so every article shows one spelling. The state is
 a SQLite file in the data directory, shared by every enrich worker on the machine and kept
 across restarts; each batch is resolved in one ``BEGIN IMMEDIATE`` transaction. With the Kafka
-bus, workers on other machines share it through a compacted topic (``enrich.shared_state``):
+bus, workers on other machines share it through a compacted topic (``enrich.replica``):
 the counts are kept per machine (``entity_counts``) so that copies merge to the same totals.
 
 Known limit: an article that named only "Erdogan" before any article gave the full name
@@ -31,26 +31,23 @@ resolves it with the registry as it is then.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from newsflow.aliases import resolve as resolve_alias
-from newsflow.contracts import Entity
-from newsflow.bus.embedded import connect, immediate
-from newsflow.names import fold
+from newsflow.core.aliases import resolve as resolve_alias
+from newsflow.core.contracts import Entity
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.names import cached_fold, fold
 
 from enrich.gazetteer import PLACE_LABELS, is_place
+from enrich.replica import OFFSETS_SCHEMA, StateReplica, catch_up
 
-if TYPE_CHECKING:
-    from enrich.shared_state import StateReplica
 
-_fold = functools.lru_cache(maxsize=65_536)(fold)  # the same spellings recur in every batch
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -151,13 +148,11 @@ def _merge(entities: list[Entity]) -> list[Entity]:
 class EntityRegistry:
     """Canonical entities across the corpus (see the module doc), on a SQLite file."""
 
-    def __init__(self, path: Path | str, replica: "StateReplica | None" = None):
+    def __init__(self, path: Path | str, replica: StateReplica | None = None):
         """Open (creating if needed) the registry at ``path`` (``":memory:"`` for a throwaway one).
 
         With a ``replica`` the registry is shared with workers elsewhere through its topic.
         """
-        from enrich.shared_state import OFFSETS_SCHEMA
-
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = connect(path)  # WAL, shared by the worker processes of the machine
@@ -286,7 +281,7 @@ class EntityRegistry:
             "DO UPDATE SET articles = articles + 1, mentions = mentions + excluded.mentions",
             (e.label, e.key, self.replica_id, e.name, time.time(), e.count),
         )
-        self._add_forms(e.label, e.key, {_fold(f) for f in e.surface_forms} | {e.key})
+        self._add_forms(e.label, e.key, {cached_fold(f) for f in e.surface_forms} | {e.key})
 
     def _facts(self, keys: Iterable[tuple[str, str]]) -> list[tuple[str, dict[str, Any]]]:
         """This machine's records of these entities, for the shared topic (see enrich.shared_state)."""
@@ -369,8 +364,6 @@ class EntityRegistry:
         """Apply what workers elsewhere added since the last call (nothing without a replica)."""
         if self._replica is None:
             return 0
-        from enrich.shared_state import catch_up
-
         return catch_up(self._conn, self._replica, self._apply)
 
     def lookup(self, name: str, label: str | None = None) -> list[tuple[str, str, str, int]]:

@@ -1,157 +1,33 @@
-"""The entity registry and the stories, shared by enrich workers on different machines.
+"""Opening the entity registry and the stories, shared with workers elsewhere when the bus is.
 
-On one machine the two stores are SQLite files in the data directory, and every worker there
-opens them. With the Kafka bus the workers may run anywhere, so each store also has a
-compacted Kafka topic: after a batch, a worker publishes the facts it added (in the batch's
-transaction: a failed publish rolls the batch back), and before the next batch it applies
-the facts every other worker published since. Every worker thus holds the same facts, a
-batch or so later; the offsets applied are kept in the store itself, so a restart (or a
-second process on the same data directory) resumes where the store is.
-
-The facts merge whatever the order they arrive in, so all copies agree:
-
-- registry: one record per (machine, label, key) with that machine's running counts of
-  articles and mentions (a counter per machine: the total is their sum; a stale record never
-  lowers one), the surface forms seen, the display name it first used. The display name of
-  an entity is the one of the machine that saw it first.
-- stories: one record per article with its story, content hash and MinHash signature. An
-  article keeps the story it was first given.
-
-Compaction keeps the last record of each key, which carries everything earlier ones did, so
-a worker joining later replays the whole state from the topic.
-
-Known limit: two copies of a text enriched in the same second on two machines may found two
-stories, as each worker has not yet seen the other's copy. A re-enrichment joins them.
+With a bus that spans machines (Kafka) each store gets a ``StateReplica`` of its compacted
+topic (``enrich/replica.py`` says how the facts travel and merge); on the embedded bus the
+SQLite files of the data directory are all there is to share.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from newsflow.bus import Message
-from newsflow.bus.embedded import immediate
-from newsflow.worker import Unavailable
+from newsflow.core.bus import spans_machines
+from newsflow.core.config import Settings
 
-if TYPE_CHECKING:
-    from enrich.registry import EntityRegistry
-    from enrich.stories import StoryIndex
-    from newsflow.config import Settings
-
-log = logging.getLogger(__name__)
-
-#: in each store: how far into its topic the store has applied
-OFFSETS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS replica_offsets (
-    partition   INTEGER PRIMARY KEY,
-    next_offset INTEGER NOT NULL
-);
-"""
+from enrich.registry import EntityRegistry
+from enrich.replica import StateReplica
+from enrich.stories import StoryIndex
 
 
-class StateReplica:
-    """A store's compacted topic: publishes the facts of a batch, reads everyone else's."""
-
-    def __init__(self, settings: "Settings", topic: str):
-        """Connect to the cluster of ``settings`` and create ``topic`` (compacted) if missing."""
-        # kafka-python is the distributed extra: imported only when the bus is Kafka
-        from kafka.errors import KafkaError
-
-        from newsflow.bus.kafka import COMPACTED, KafkaBus, KafkaTopicReader
-
-        self._kafka_error = KafkaError
-        self.topic = settings.topic(topic)
-        self._bus = KafkaBus(settings)
-        try:
-            self._bus.ensure_topics([self.topic], COMPACTED)
-            self._reader = KafkaTopicReader(settings, self.topic)
-        except KafkaError as exc:
-            self._bus.close()
-            raise Unavailable(f"could not open the shared state on {self.topic}: {exc}") from exc
-
-    def publish(self, records: list[tuple[str, dict[str, Any]]]) -> None:
-        """Publish ``(key, fact)`` records and wait until the cluster has them.
-
-        Raises ``newsflow.worker.Unavailable`` when the cluster cannot take them.
-        """
-        if not records:
-            return
-        try:
-            self._bus.publish_many(self.topic, [(k, json.dumps(v, separators=(",", ":")).encode()) for k, v in records])
-            self._bus.flush()
-        except self._kafka_error as exc:
-            raise Unavailable(f"could not share state on {self.topic}: {exc}") from exc
-
-    def read(self, applied: dict[int, int]) -> list[Message]:
-        """Records published after ``applied`` ({partition: next offset}), to the current end.
-
-        Raises ``newsflow.worker.Unavailable`` when the topic cannot be read.
-        """
-        try:
-            return self._reader.read(applied)
-        except self._kafka_error as exc:
-            raise Unavailable(f"could not read the shared state on {self.topic}: {exc}") from exc
-
-    def close(self) -> None:
-        """Close the producer and the reader."""
-        try:
-            self._reader.close()
-        finally:
-            self._bus.close()
-
-
-def catch_up(conn: sqlite3.Connection, replica: StateReplica, apply: Callable[[dict[str, Any]], None]) -> int:
-    """Apply to the store on ``conn`` the facts published since it last did; how many there were.
-
-    One transaction for the facts and the offsets they reach. A fact that cannot be read (not
-    JSON, a field missing) is logged and skipped: one bad record must not stop every worker.
-    Facts another process on the same store applied meanwhile are applied again, harmlessly:
-    they merge.
-    """
-    applied = dict(conn.execute("SELECT partition, next_offset FROM replica_offsets").fetchall())
-    messages = replica.read(applied)
-    if not messages:
-        return 0
-    reached: dict[int, int] = {}
-    with immediate(conn):
-        for m in messages:
-            reached[m.partition] = max(reached.get(m.partition, 0), m.offset + 1)
-            conn.execute("SAVEPOINT fact")  # a fact found unreadable half-way leaves nothing behind
-            try:
-                apply(json.loads(m.value))
-                conn.execute("RELEASE fact")
-            except (ValueError, KeyError, TypeError) as exc:
-                conn.execute("ROLLBACK TO fact")
-                conn.execute("RELEASE fact")
-                log.warning("skipped an unreadable shared-state record", extra={
-                    "topic": m.topic, "partition": m.partition, "offset": m.offset, "error": repr(exc)})
-        conn.executemany(
-            "INSERT INTO replica_offsets (partition, next_offset) VALUES (?, ?) ON CONFLICT (partition) "
-            "DO UPDATE SET next_offset = max(next_offset, excluded.next_offset)",
-            sorted(reached.items()),
-        )
-    return len(messages)
-
-
-def open_registry(settings: "Settings", path: Path | str, shared: bool | None = None) -> "EntityRegistry":
+def open_registry(settings: Settings, path: Path | str, shared: bool | None = None) -> EntityRegistry:
     """The entity registry at ``path``, shared through Kafka when ``shared`` (by default: when
     the bus is Kafka; see the module doc), else through the file alone."""
-    from enrich.registry import EntityRegistry
-
-    shared = settings.bus == "kafka" if shared is None else shared
+    shared = spans_machines(settings) if shared is None else shared
     return EntityRegistry(path, replica=StateReplica(settings, settings.topic_entity_state) if shared else None)
 
 
-def open_stores(settings: "Settings", stories_path: Path | str, registry_path: Path | str,
-                shared: bool | None = None) -> tuple["StoryIndex", "EntityRegistry"]:
+def open_stores(settings: Settings, stories_path: Path | str, registry_path: Path | str,
+                shared: bool | None = None) -> tuple["StoryIndex", EntityRegistry]:
     """The story index and the entity registry at these paths, shared as ``open_registry`` says."""
-    from enrich.stories import StoryIndex
-
-    shared = settings.bus == "kafka" if shared is None else shared
+    shared = spans_machines(settings) if shared is None else shared
     stories = StoryIndex(stories_path, replica=StateReplica(settings, settings.topic_story_state) if shared else None)
     try:
         registry = open_registry(settings, registry_path, shared)

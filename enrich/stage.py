@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsflow.bus import Bus, Message
-from newsflow.contracts import SCHEMA_VERSION, Article, EnrichedArticle
+from newsflow.core.bus import Bus, Message
+from newsflow.core.contracts import Article, EnrichedArticle, record_headers
 
 if TYPE_CHECKING:
     from enrich.enricher import Enricher
     from enrich.parallel import ParallelEnricher
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 GROUP = "enrich"
 STORIES_DB = "stories.db"
@@ -18,7 +18,7 @@ ENTITIES_DB = "entities.db"
 
 
 class EnrichStage:
-    """Processor for ``newsflow.worker.StageWorker``: decode Article, enrich a batch, publish."""
+    """Processor for ``newsflow.core.worker.StageWorker``: decode Article, enrich a batch, publish."""
 
     name = "enrich"
 
@@ -40,6 +40,8 @@ class EnrichStage:
             # over Kafka, workers elsewhere: enrich.shared_state).
             data = self.settings.ensure_data_dir()
             stories, registry = data / STORIES_DB, data / ENTITIES_DB
+            # imported here, not at the top: spaCy takes 3 s to import, and the processes that only
+            # start the enrich process (`newsflow run`) or wire the services never enrich
             if self.settings.enrich_workers > 1:
                 from enrich.parallel import ParallelEnricher
 
@@ -71,6 +73,6 @@ class EnrichStage:
         self.bus.publish_many(
             self.out_topic,
             [(a.id, a.to_json()) for a in outputs],
-            {"schema_version": str(SCHEMA_VERSION), "producer": self.name},
+            record_headers(self.name),
         )
         self.bus.flush()

@@ -10,7 +10,7 @@ The state (signatures, band buckets, story of each article) lives in a SQLite fi
 data directory: it survives restarts, and every enrich worker on the machine shares it.
 Assignment runs in one ``BEGIN IMMEDIATE`` transaction per batch, so two workers never
 found two stories for copies of one text. With the Kafka bus, workers on other machines share
-it through a compacted topic (``enrich.shared_state``). The LSH lookup itself is done here on SQLite
+it through a compacted topic (``enrich.replica``). The LSH lookup itself is done here on SQLite
 rather than with ``datasketch.MinHashLSH``, whose storage is either in-process or needs
 Redis/Cassandra; its band/row optimiser still chooses the layout.
 """
@@ -23,16 +23,16 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsflow.bus.embedded import connect, immediate
-from newsflow.names import strip_accents
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.names import strip_accents
 
-if TYPE_CHECKING:
-    from enrich.shared_state import StateReplica
+from enrich.replica import OFFSETS_SCHEMA, StateReplica, catch_up
+
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
 # share few, and short enough that a light edit (a changed sentence) leaves most intact.
@@ -112,13 +112,11 @@ def _story_of(article_id: str) -> str:
 class StoryIndex:
     """Assigns ``story_id``s by MinHash LSH, with state in a SQLite file shared by workers."""
 
-    def __init__(self, path: Path | str, *, threshold: float = THRESHOLD, replica: "StateReplica | None" = None):
+    def __init__(self, path: Path | str, *, threshold: float = THRESHOLD, replica: StateReplica | None = None):
         """Open (creating if needed) the story state at ``path`` (``":memory:"`` for a throwaway one).
 
         With a ``replica`` the state is shared with workers elsewhere through its topic.
         """
-        from enrich.shared_state import OFFSETS_SCHEMA
-
         self.threshold = threshold
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.bands, self.rows = lsh.b, lsh.r
@@ -213,8 +211,6 @@ class StoryIndex:
         """Apply what workers elsewhere added since the last call (nothing without a replica)."""
         if self._replica is None:
             return 0
-        from enrich.shared_state import catch_up
-
         return catch_up(self._conn, self._replica, self._apply)
 
     def assign(self, items: Iterable[tuple[str, str, str]]) -> list[str]:

@@ -28,25 +28,22 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
+from index.ledger import Claim, Ledger, SQLiteLedger
 from index.rows import entity_rows
-from newsflow.aliases import canonical_name
-from newsflow.alert_rules import AlertRule, RulesFile
-from newsflow.bus import Bus
-from newsflow.bus.embedded import connect, immediate
-from newsflow.contracts import Alert, EnrichedArticle
-from newsflow.names import fold
-from newsflow.query import parse, terms
-from newsflow.search import Index, SearchHit, SearchRequest
+from newsflow.core.aliases import canonical_name
+from newsflow.core.alert_rules import AlertRule, RulesFile
+from newsflow.core.bus import Bus
+from newsflow.core.contracts import Alert, EnrichedArticle, record_headers
+from newsflow.core.names import fold
+from newsflow.core.query import parse, terms
+from newsflow.core.search import Index, SearchHit, SearchRequest
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -120,191 +117,9 @@ def make_alert(rule: AlertRule, article: EnrichedArticle, topic: str, rows: "lis
 # --------------------------------------------------------------------------- the ledger
 
 
-@dataclass
-class Claim:
-    """One alert to deliver: ``dedup`` is the story id (once_per_story) or the article id."""
-
-    rule: str
-    dedup: str
-    article_id: str
-    topic: str  # full topic name (with the deployment's prefix)
-    value: bytes  # the Alert JSON, stored so a re-send is the very same record
-
-    @property
-    def doc_id(self) -> str:
-        return f"{self.rule}/{self.dedup}"
-
-
-class Ledger(Protocol):
-    """Durable record of the alerts claimed and published."""
-
-    def claim(self, claims: list[Claim]) -> list[Claim]:
-        """Record the claims not recorded yet; returns what to publish: the new claims, plus earlier
-        unpublished claims of the same (rule, dedup, article) (left by a crash), as stored."""
-
-    def mark_published(self, claims: list[Claim]) -> None:
-        """Record that these claims were published and flushed."""
-
-    def close(self) -> None:
-        """Release resources."""
-
-
-_LEDGER_SCHEMA = """
-CREATE TABLE IF NOT EXISTS alert_ledger (
-    rule         TEXT    NOT NULL,
-    dedup        TEXT    NOT NULL,   -- story id (once_per_story) or article id
-    article_id   TEXT    NOT NULL,   -- the article that claimed it
-    topic        TEXT    NOT NULL,
-    alert        BLOB    NOT NULL,   -- the Alert JSON as published (or to be re-published)
-    published    INTEGER NOT NULL DEFAULT 0,
-    claimed_at   REAL    NOT NULL,
-    PRIMARY KEY (rule, dedup)
-) WITHOUT ROWID;
-"""
-
-
-class SQLiteLedger:
-    """The ledger in a SQLite file (beside the embedded index); safe for several processes on one machine."""
-
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = connect(self.path)
-        self._conn.executescript(_LEDGER_SCHEMA)
-        self._lock = threading.Lock()
-
-    def claim(self, claims: list[Claim]) -> list[Claim]:
-        """See ``Ledger.claim``: INSERT OR IGNORE in one transaction."""
-        out: list[Claim] = []
-        now = time.time()
-        with self._lock:
-            conn = self._conn
-            with immediate(conn):
-                for c in claims:
-                    cur = conn.execute(
-                        "INSERT OR IGNORE INTO alert_ledger (rule, dedup, article_id, topic, alert, claimed_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", (c.rule, c.dedup, c.article_id, c.topic, c.value, now))
-                    if cur.rowcount == 1:
-                        out.append(c)
-                        continue
-                    row = conn.execute("SELECT article_id, topic, alert, published FROM alert_ledger "
-                                       "WHERE rule = ? AND dedup = ?", (c.rule, c.dedup)).fetchone()
-                    if row and not row[3] and row[0] == c.article_id:
-                        out.append(Claim(c.rule, c.dedup, row[0], row[1], bytes(row[2])))
-        return out
-
-    def mark_published(self, claims: list[Claim]) -> None:
-        """See ``Ledger.mark_published``."""
-        if not claims:
-            return
-        with self._lock:
-            with immediate(self._conn):
-                self._conn.executemany("UPDATE alert_ledger SET published = 1 WHERE rule = ? AND dedup = ?",
-                                       [(c.rule, c.dedup) for c in claims])
-
-    def published(self) -> list[tuple[str, str, str]]:
-        """(rule, dedup, article id) of every published alert (tests, operators)."""
-        with self._lock:
-            return self._conn.execute("SELECT rule, dedup, article_id FROM alert_ledger WHERE published = 1 "
-                                      "ORDER BY rule, dedup").fetchall()
-
-    def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._conn.close()
-
-
-class ElasticsearchLedger:
-    """The ledger in the index ``<alias>-alert-ledger``: ``op_type=create`` lets concurrent index
-    workers agree on who claimed an alert (exactly one create succeeds, the others get 409)."""
-
-    MAPPING = {"dynamic": False, "properties": {
-        "rule": {"type": "keyword"}, "dedup": {"type": "keyword"}, "article_id": {"type": "keyword"},
-        "topic": {"type": "keyword"}, "published": {"type": "boolean"}, "claimed_at": {"type": "date"},
-        # "alert" (the record's JSON) is kept in _source only
-    }}
-
-    def __init__(self, client: Any, alias: str):
-        self.client = client
-        self.name = f"{alias}-alert-ledger"
-        self._ready = False
-
-    def _ensure(self) -> None:
-        if self._ready:
-            return
-        from elasticsearch import exceptions as es_exc
-
-        if not self.client.indices.exists(index=self.name):
-            try:
-                self.client.indices.create(index=self.name, mappings=self.MAPPING,
-                                           settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"})
-            except es_exc.BadRequestError as exc:
-                if exc.error != "resource_already_exists_exception":  # another worker won the race
-                    raise
-        self._ready = True
-
-    def claim(self, claims: list[Claim]) -> list[Claim]:
-        """See ``Ledger.claim``: one bulk of creates; conflicts are read back with one mget."""
-        from elasticsearch import helpers
-
-        if not claims:
-            return []
-        self._ensure()
-        now = datetime.now().astimezone().isoformat()
-        by_id = {c.doc_id: c for c in claims}
-        actions = ({"_op_type": "create", "_index": self.name, "_id": c.doc_id, "_source": {
-            "rule": c.rule, "dedup": c.dedup, "article_id": c.article_id, "topic": c.topic,
-            "alert": c.value.decode("utf-8"), "published": False, "claimed_at": now}} for c in by_id.values())
-        # refresh=False: mget is real-time, nothing searches this index
-        _, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True, max_retries=3,
-                                 initial_backoff=1)
-        conflicts: list[str] = []
-        for item in errors:
-            info = next(iter(item.values()))
-            if int(info.get("status") or 500) == 409:
-                conflicts.append(str(info["_id"]))
-            else:
-                raise RuntimeError(f"alert ledger {self.name}: could not claim {info.get('_id')}: {info.get('error')}")
-        out = [c for i, c in by_id.items() if i not in set(conflicts)]
-        if conflicts:
-            docs = self.client.mget(index=self.name, ids=conflicts)["docs"]
-            for doc in docs:
-                src = doc.get("_source") or {}
-                mine = by_id[doc["_id"]]
-                if doc.get("found") and not src.get("published") and src.get("article_id") == mine.article_id:
-                    out.append(Claim(mine.rule, mine.dedup, src["article_id"], src["topic"], src["alert"].encode("utf-8")))
-        return out
-
-    def mark_published(self, claims: list[Claim]) -> None:
-        """See ``Ledger.mark_published``: one bulk of partial updates."""
-        from elasticsearch import helpers
-
-        if not claims:
-            return
-        helpers.bulk(self.client, ({"_op_type": "update", "_index": self.name, "_id": c.doc_id,
-                                    "doc": {"published": True}} for c in claims), max_retries=3, initial_backoff=1)
-
-    def published(self) -> list[tuple[str, str, str]]:
-        """(rule, dedup, article id) of every published alert (tests, operators; up to 10,000)."""
-        self.client.indices.refresh(index=self.name)
-        resp = self.client.search(index=self.name, query={"term": {"published": True}}, size=10_000,
-                                  sort=[{"rule": "asc"}, {"dedup": "asc"}])
-        return [(h["_source"]["rule"], h["_source"]["dedup"], h["_source"]["article_id"]) for h in resp["hits"]["hits"]]
-
-    def drop(self) -> None:
-        """Delete the ledger index (tests; irreversible: alerts would be sent again)."""
-        self.client.indices.delete(index=self.name, ignore_unavailable=True)
-        self._ready = False
-
-    def close(self) -> None:
-        """The client belongs to the index."""
-
-
 def open_ledger(settings: "Settings", index: Index) -> Ledger:
-    """The ledger that lives with the configured index."""
-    if settings.index == "elasticsearch":
-        return ElasticsearchLedger(index.client, settings.es_alias)  # type: ignore[attr-defined]
-    return SQLiteLedger(settings.ensure_data_dir() / "alerts.db")
+    """The ledger that lives with the configured index (``Index.alert_ledger``)."""
+    return index.alert_ledger(settings)
 
 
 # --------------------------------------------------------------------------- the matcher in the index stage
@@ -349,7 +164,7 @@ class AlertMatcher:
             by_topic.setdefault(c.topic, []).append(c)
         for topic, group in by_topic.items():
             self.bus.publish_many(topic, [(c.article_id, c.value) for c in group],
-                                  {"schema_version": "1", "producer": "index", "rule": group[0].rule})
+                                  record_headers("index", rule=group[0].rule))
         if todo:
             self.bus.flush()
             self.ledger.mark_published(todo)
@@ -403,5 +218,5 @@ def dry_run(index: Index, rules: list[AlertRule], since: datetime | None = None)
     return out
 
 
-__all__ = ["AlertMatcher", "Claim", "DryRun", "ElasticsearchLedger", "Ledger", "SQLiteLedger", "dry_run",
+__all__ = ["AlertMatcher", "Claim", "DryRun", "Ledger", "SQLiteLedger", "dry_run",
            "make_alert", "match_batch", "matched_entities", "open_ledger"]

@@ -29,17 +29,17 @@ import pydantic_core
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
 
-from index.embedded import HIT_ENTITIES
+from index.es_ledger import ElasticsearchLedger
 from index.es_mapping import ADDED_IN_2, MAPPING_VERSION, MAPPINGS, template_body
 from index.es_query import entity_evidence_agg, entity_filter, facet_aggs, label_filter, split
-from index.rows import EntityRow, entity_rows, source_key
+from index.rows import HIT_ENTITIES, EntityRow, entity_rows, latest_versions, source_key
 from index.snippets import matcher, snippet
-from newsflow.analysis import iso_code, stem_text
-from newsflow.contracts import EnrichedArticle, Entity
-from newsflow.names import fold
-from newsflow.search_plan import SearchPlan, author_keys, search_plan
-from newsflow.search import (
-    FACET_LABELS,
+from newsflow.core.analysis import iso_code, stem_text
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, Entity
+from newsflow.core.names import fold
+from newsflow.core.search_plan import SearchPlan, author_keys, search_plan
+from newsflow.core.search import (
     EntityRef,
     FacetValue,
     QueryError,
@@ -47,6 +47,7 @@ from newsflow.search import (
     SearchHit,
     SearchRequest,
     SearchResult,
+    facet_skeleton,
 )
 
 log = logging.getLogger(__name__)
@@ -122,15 +123,6 @@ def to_source_json(article: EnrichedArticle, indexed_at: str) -> str:
     # pydantic-core's encoder for the derived fields too: 3x faster than json.dumps here
     extra = pydantic_core.to_json(_derived(article, indexed_at)).decode()
     return body[:-1] + "," + extra[1:]
-
-
-def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
-    facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
-    facets["source"] = []
-    facets["language"] = []
-    for label in sorted(labels):
-        facets.setdefault(label, [])
-    return facets
 
 
 class ElasticsearchIndex:
@@ -212,9 +204,7 @@ class ElasticsearchIndex:
         """
         if self.readonly:
             raise PermissionError(f"the Elasticsearch index {self.alias!r} is open read-only")
-        latest: dict[str, EnrichedArticle] = {}
-        for article in articles:
-            latest[article.id] = article
+        latest = latest_versions(articles)
         if not latest:
             return
         self.ensure()
@@ -330,7 +320,7 @@ class ElasticsearchIndex:
             resp = self.client.search(index=self.alias, **body)
         except es_exc.NotFoundError as exc:
             if exc.error == "index_not_found_exception":  # nothing indexed yet
-                return SearchResult(total=0, facets=_facet_skeleton([]))
+                return SearchResult(total=0, facets=facet_skeleton([]))
             raise
         except es_exc.BadRequestError as exc:
             raise QueryError(f"cannot run this query: {exc.message}") from None
@@ -347,7 +337,7 @@ class ElasticsearchIndex:
             if request.limit and request.offset + request.limit > MAX_RESULT_WINDOW:
                 raise QueryError(f"cannot page beyond {MAX_RESULT_WINDOW} results; narrow the search instead")
             prepared.append((request, plan, query, exclusions))
-        empty = [SearchResult(total=0, facets=_facet_skeleton([])) for _ in requests]
+        empty = [SearchResult(total=0, facets=facet_skeleton([])) for _ in requests]
         try:
             evidence = self._evidence([pair for r, p, _, _ in prepared for pair in self._evidence_pairs(r, p)])
             searches: list[dict] = []
@@ -536,9 +526,9 @@ class ElasticsearchIndex:
         aggs = resp.get("aggregations") or {}
         histogram = [FacetValue(name=b["key_as_string"], count=b["doc_count"]) for b in aggs.get("dates", {}).get("buckets", [])]
         if not total or "entities" not in aggs:
-            return SearchResult(total=total, hits=hits, facets=_facet_skeleton([]), histogram=histogram)
+            return SearchResult(total=total, hits=hits, facets=facet_skeleton([]), histogram=histogram)
         labels = aggs["entities"]["names"]["labels"]["buckets"]
-        facets = _facet_skeleton([b["key"] for b in labels if b["keys"]["buckets"]])
+        facets = facet_skeleton([b["key"] for b in labels if b["keys"]["buckets"]])
         for lb in labels:
             values = [FacetValue(name=kb["name"]["buckets"][0]["key"] if kb["name"]["buckets"] else kb["key"],
                                  count=kb["doc_count"]) for kb in lb["keys"]["buckets"]]
@@ -549,6 +539,10 @@ class ElasticsearchIndex:
             for b in aggs["sources"]["buckets"]]
         facets["language"] = [FacetValue(name=b["key"], count=b["doc_count"]) for b in aggs["languages"]["buckets"]]
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
+
+    def alert_ledger(self, settings: Settings) -> ElasticsearchLedger:
+        """The alert ledger in ``<alias>-alert-ledger``, on this index's client (closed with it)."""
+        return ElasticsearchLedger(self.client, settings.es_alias)
 
     def close(self) -> None:
         """Close the client (if this index made it)."""

@@ -6,7 +6,7 @@ Tables:
   searches filter and sort on). Its rowid keys the two others.
 - ``fts``: FTS5 over (title, text, title_stem, text_stem), ``unicode61 remove_diacritics 2``
   (Erdoğan = Erdogan): the exact words (phrases, prefixes) and newsflow's stems of them in the
-  article's language (words, so ``missile`` finds *missiles*; ``newsflow.analysis``).
+  article's language (words, so ``missile`` finds *missiles*; ``newsflow.core.analysis``).
 - ``entities``: rows per (article, entity), by ``kind``:
   ``name``    key = the entity's key (``fold(name)``), one per entity;
   ``surface`` key = ``fold()`` of each surface form that differs from the key;
@@ -33,15 +33,17 @@ from pathlib import Path
 from collections.abc import Iterator
 
 from index import rows
-from index.rows import source_key
+from index.rows import HIT_ENTITIES, latest_versions, source_key
+from index.fts5 import fts5_parts
+from index.ledger import SQLiteLedger
 from index.snippets import matcher, snippet
-from newsflow.analysis import iso_code, stem_text
-from newsflow.bus.embedded import connect, immediate
-from newsflow.contracts import EnrichedArticle, Entity
-from newsflow.names import fold
-from newsflow.query import fts5_parts
-from newsflow.search import FACET_LABELS, EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult
-from newsflow.search_plan import SearchPlan, author_keys, search_plan
+from newsflow.core.analysis import iso_code, stem_text
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, Entity
+from newsflow.core.names import fold
+from newsflow.core.search import EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult, facet_skeleton
+from newsflow.core.search_plan import SearchPlan, author_keys, search_plan
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ CREATE TABLE IF NOT EXISTS articles (
     published_ts REAL,                      -- Unix seconds (UTC), for range filters and sorting
     story_id     TEXT    NOT NULL,
     indexed_at   TEXT    NOT NULL,
-    language     TEXT,                      -- ISO 639-1 (newsflow.analysis.language_code)
+    language     TEXT,                      -- ISO 639-1 (newsflow.core.analysis.language_code)
     authors_key  TEXT                       -- folded author names, each between \x1f marks
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published_ts);
@@ -87,7 +89,6 @@ CREATE INDEX IF NOT EXISTS entities_label_key ON entities (label, key);
 CREATE INDEX IF NOT EXISTS entities_evidence ON entities (entity_key, kind);
 """
 
-HIT_ENTITIES = 10
 TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
 EXPORT_PAGE = 500  # rows per read while exporting
 MAX_SNIPPET_SOURCE = 200_000  # characters of a text read to make its snippet (index.snippets.MAX_MARKED_CHARS)
@@ -204,9 +205,7 @@ class EmbeddedIndex:
         """Insert or replace articles by id in one transaction (the last version of an id wins)."""
         if self.readonly:
             raise PermissionError(f"the index {self.path} is open read-only")
-        latest: dict[str, EnrichedArticle] = {}
-        for article in articles:
-            latest[article.id] = article
+        latest = latest_versions(articles)
         if not latest:
             return
         now = datetime.now(timezone.utc).isoformat()
@@ -314,7 +313,7 @@ class EmbeddedIndex:
         with self._lock:
             conn = self._reader()
             if conn is None:
-                return SearchResult(total=0, facets=self._facet_skeleton([]))
+                return SearchResult(total=0, facets=facet_skeleton([]))
             try:
                 conn.execute("BEGIN")  # one snapshot for total, hits and facets
                 try:
@@ -477,7 +476,7 @@ class EmbeddedIndex:
         entities = self._hit_entities(conn, [r[0] for r in rows])
         marks = matcher(plan.text, plan.query_languages) if match is not None else None
         hits = [self._hit(r, entities, snippet(r[9] or "", marks, r[7])) for r in rows]
-        facets = self._facets(conn, matches_sql, matches_params, request.facet_size) if total else self._facet_skeleton([])
+        facets = self._facets(conn, matches_sql, matches_params, request.facet_size) if total else facet_skeleton([])
         histogram = self._histogram(conn, matches_sql, matches_params, request.histogram) if total and request.histogram else []
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram)
 
@@ -511,18 +510,9 @@ class EmbeddedIndex:
         return out
 
     @staticmethod
-    def _facet_skeleton(labels: list[str]) -> dict[str, list[FacetValue]]:
-        facets: dict[str, list[FacetValue]] = {label: [] for label in FACET_LABELS}
-        facets["source"] = []
-        facets["language"] = []
-        for label in sorted(labels):
-            facets.setdefault(label, [])
-        return facets
-
-    @staticmethod
     def _facets(conn: sqlite3.Connection, matches_sql: str, params: list, size: int) -> dict[str, list[FacetValue]]:
         if size <= 0:
-            return EmbeddedIndex._facet_skeleton([])
+            return facet_skeleton([])
         # Entity buckets: articles per (label, key), shown by the most common name of that key among
         # the matches. CROSS JOIN keeps SQLite driving from the matches into entities_article.
         rows = conn.execute(
@@ -543,7 +533,7 @@ class EmbeddedIndex:
                 WHERE b.r <= ? ORDER BY b.label, b.r""",
             [*params, size],
         ).fetchall()
-        facets = EmbeddedIndex._facet_skeleton(sorted({label for label, _, _ in rows}))
+        facets = facet_skeleton(sorted({label for label, _, _ in rows}))
         for label, name, n in rows:
             facets[label].append(FacetValue(name=name, count=n))
         rows = conn.execute(
@@ -559,6 +549,10 @@ class EmbeddedIndex:
         ).fetchall()
         facets["language"] = [FacetValue(name=code, count=n) for code, n in rows]
         return facets
+
+    def alert_ledger(self, settings: Settings) -> SQLiteLedger:
+        """The alert ledger beside the embedded index: ``alerts.db`` in the data directory."""
+        return SQLiteLedger(settings.ensure_data_dir() / "alerts.db")
 
     def close(self) -> None:
         """Close the connection."""

@@ -1,22 +1,22 @@
-"""The user query AST (``newsflow.query``) and the search filters as Elasticsearch query DSL.
+"""The user query AST (``newsflow.core.query``) and the search filters as Elasticsearch query DSL.
 
 Full text mirrors the embedded index: every word, phrase or prefix matches in the title
 (boosted like ``TITLE_WEIGHT``) or in the text (``title:`` only the title); a word by its stems
 in the ``*_stem`` fields (newsflow's analysis, the ``whitespace`` analyser: the same tokens as the
 embedded index), a phrase or prefix by the exact words; ``And``/``Or``/``Not``
 become ``bool`` must / should / must_not. Queries the embedded index refuses (an exclusion as
-an alternative, ``-(a -b)``) are refused here too: ``fts5_parts`` is the one validator.
+an alternative, ``-(a -b)``) are refused here too: ``newsflow.core.query.check`` is the one validator.
 """
 
 from __future__ import annotations
 
 import re
 
-from newsflow.analysis import query_stems
-from newsflow.query import And, Node, Not, Or, Phrase, Term
+from newsflow.core.analysis import query_stems
+from newsflow.core.query import And, Node, Not, Or, Phrase, Term
 
 TITLE_BOOST = 4.0  # index.embedded.TITLE_WEIGHT / TEXT_WEIGHT
-# exact fields (phrases, prefixes) and stem fields (words; newsflow.analysis), by query field
+# exact fields (phrases, prefixes) and stem fields (words; newsflow.core.analysis), by query field
 _EXACT = {None: [f"title^{TITLE_BOOST:g}", "text"], "title": ["title"]}
 _STEMS = {None: [f"title_stem^{TITLE_BOOST:g}", "text_stem"], "title": ["title_stem"]}
 _ONE_WORD = re.compile(r"^\w+$")
@@ -47,7 +47,7 @@ def leaf(node: Term | Phrase, languages: list[str] | None = None) -> dict:
 
 
 def to_dsl(node: Node, languages: list[str] | None = None) -> dict:
-    """The query for ``node`` (validated by ``fts5_parts`` first); words analysed in ``languages``."""
+    """The query for ``node`` (validated by ``newsflow.core.query.check`` first); words analysed in ``languages``."""
     if isinstance(node, (Term, Phrase)):
         return leaf(node, languages)
     if isinstance(node, Not):

@@ -6,16 +6,24 @@ entity rows, so entity filters, label filters and facets give the same answers o
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newsflow.contracts import Entity
-from newsflow.names import fold
+from newsflow.core.contracts import EnrichedArticle, Entity
+from newsflow.core.names import cached_fold  # folding is most of the cost of building the rows
 
-# Enrich repeats the same spellings across a stream of articles: folding them is most of the
-# cost of building the rows, so keep the recent ones.
-_fold = functools.lru_cache(maxsize=65_536)(fold)
+
+def latest_versions(articles: Iterable[EnrichedArticle]) -> dict[str, EnrichedArticle]:
+    """The last version of each article id, by id (a batch from a replayed topic may hold several)."""
+    latest: dict[str, EnrichedArticle] = {}
+    for article in articles:
+        latest[article.id] = article
+    return latest
+
+
+#: entities listed with each search hit, on both backends
+HIT_ENTITIES = 10
 
 
 def source_key(source: str) -> str:
@@ -53,7 +61,7 @@ def entity_rows(entities: list[Entity]) -> list[EntityRow]:
     """
     merged: dict[tuple[str, str], list[Entity]] = {}
     for entity in entities:
-        key = entity.key or _fold(entity.name)
+        key = entity.key or cached_fold(entity.name)
         if key:
             merged.setdefault((entity.label, key), []).append(entity)
     rows: list[EntityRow] = []
@@ -62,7 +70,7 @@ def entity_rows(entities: list[Entity]) -> list[EntityRow]:
         count = sum(e.count for e in group)
         salience = max(e.salience for e in group)
         keys = {key: "name"}
-        for s in sorted({_fold(s) for e in group for s in e.surface_forms} - {key, ""}):
+        for s in sorted({cached_fold(s) for e in group for s in e.surface_forms} - {key, ""}):
             keys[s] = "surface"
         words = key.split()
         if label == "PERSON" and len(words) > 1:

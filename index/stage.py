@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsflow.bus import Message
-from newsflow.contracts import EnrichedArticle
-from newsflow.metrics import StageMetrics
-from newsflow.search import Index, RejectedArticles
+from index.rows import latest_versions
+from newsflow.core.bus import Message
+from newsflow.core.contracts import EnrichedArticle
+from newsflow.core.metrics import StageMetrics
+from newsflow.core.search import Index, RejectedArticles
 
 if TYPE_CHECKING:
     from index.alerts import AlertMatcher
@@ -16,7 +17,7 @@ GROUP = "index"
 
 
 class IndexStage:
-    """Processor for ``newsflow.worker.StageWorker``: decode EnrichedArticle, upsert by id."""
+    """Processor for ``newsflow.core.worker.StageWorker``: decode EnrichedArticle, upsert by id."""
 
     name = "index"
 
@@ -31,10 +32,7 @@ class IndexStage:
 
     def process(self, items: list[EnrichedArticle]) -> list[EnrichedArticle]:
         """Keep the last version of each id in the batch (a replayed topic may hold several)."""
-        latest: dict[str, EnrichedArticle] = {}
-        for article in items:
-            latest[article.id] = article
-        return list(latest.values())
+        return list(latest_versions(items).values())
 
     def write(self, outputs: list[EnrichedArticle]) -> list[tuple[EnrichedArticle, str]]:
         """Upsert the batch; returns the articles the index refused for good, with reasons."""

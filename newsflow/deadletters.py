@@ -21,9 +21,9 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from newsflow.bus import Bus, Message
-from newsflow.config import Settings
-from newsflow.contracts import DeadLetter, utcnow
+from newsflow.core.bus import Bus, Message
+from newsflow.core.config import Settings
+from newsflow.core.contracts import DeadLetter, record_headers, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +128,13 @@ def replay(bus: Bus, settings: Settings, letters: list[Letter], *, ids: list[str
         return report
     for letter, topic in report.replayed:
         bus.publish(topic, letter.letter.key, letter.letter.value.encode("utf-8"),
-                    {"schema_version": "1", "producer": "deadletter-replay", "replay_of": letter.id})
+                    record_headers("deadletter-replay", replay_of=letter.id))
     bus.flush()  # the records are on their topics before the ledger says so: a crash in between replays again
     now = utcnow().isoformat()
     ledger = [(letter.id, json.dumps({"id": letter.id, "stage": letter.letter.stage, "topic": topic, "key": letter.letter.key,
                                       "replayed_at": now}).encode("utf-8"))
               for letter, topic in report.replayed]
-    bus.publish_many(ledger_topic(settings), ledger, {"schema_version": "1", "producer": "deadletter-replay"})
+    bus.publish_many(ledger_topic(settings), ledger, record_headers("deadletter-replay"))
     bus.flush()
     return report
 

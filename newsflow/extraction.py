@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from newsflow.config import Settings
+from ingest.extract import extract_html
+from ingest.fetch import Fetcher, FetchError, decode_html
+from ingest.urls import source_of
+from newsflow.core.config import Settings
 
 
 def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
@@ -14,10 +17,6 @@ def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
     An input is an http(s) URL (fetched with the same guards as ingest) or a local HTML file.
     A failure yields ``{"input": ..., "error": ...}`` instead of stopping the others.
     """
-    from ingest.extract import extract_html
-    from ingest.fetch import Fetcher, FetchError, decode_html
-    from ingest.urls import source_of
-
     with Fetcher(settings) as fetcher:
         for item in inputs:
             try:

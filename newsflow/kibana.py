@@ -8,15 +8,19 @@ multipart ``file``: the objects keep their ids, so importing again replaces them
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_random_exponential
 
 
 class KibanaError(RuntimeError):
     """Kibana did not answer, or refused some saved objects."""
+
+
+class _NotYet(Exception):
+    """Kibana is not available yet (the message says what it answered)."""
 
 
 @dataclass
@@ -61,23 +65,23 @@ class KibanaClient:
 
     def wait_available(self, timeout: float, step: float = 2.0) -> None:
         """Block until ``/api/status`` says ``available`` (Kibana answers 503 while it starts)."""
-        deadline = time.monotonic() + timeout
-        last = "no answer"
-        while True:
+        def available() -> None:
             try:
                 resp = self._http.get("/api/status")
-                if resp.status_code == 200:
-                    level = resp.json().get("status", {}).get("overall", {}).get("level")
-                    if level == "available":
-                        return
-                    last = f"status {level!r}"
-                else:
-                    last = f"HTTP {resp.status_code}"
+                if resp.status_code != 200:
+                    raise _NotYet(f"HTTP {resp.status_code}")
+                level = resp.json().get("status", {}).get("overall", {}).get("level")
             except (httpx.HTTPError, ValueError) as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            if time.monotonic() >= deadline:
-                raise KibanaError(f"Kibana at {self.url} is not available after {timeout:.0f} s ({last})")
-            time.sleep(step)
+                raise _NotYet(f"{type(exc).__name__}: {exc}") from exc
+            if level != "available":
+                raise _NotYet(f"status {level!r}")
+
+        # pauses random up to ``step`` (jitter: several setups do not knock in step)
+        try:
+            Retrying(stop=stop_after_delay(timeout), wait=wait_random_exponential(multiplier=step / 2, max=step),
+                     retry=retry_if_exception_type(_NotYet), reraise=True)(available)
+        except _NotYet as last:
+            raise KibanaError(f"Kibana at {self.url} is not available after {timeout:.0f} s ({last})") from None
 
     def import_file(self, path: Path) -> ImportReport:
         """Import one NDJSON file, overwriting objects with the same ids; raise when any was refused."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsflow.bus import Message
-from newsflow.search import SearchResult
+from newsflow.core.search import SearchResult
+
+if TYPE_CHECKING:  # annotations only: `newsflow search` need not load the bus backends (kafka-python)
+    from newsflow.core.bus import Message
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 

@@ -3,7 +3,7 @@
 The three stages run at once: ingest polls feeds in the calling thread (fetches in its own
 threads), enrich runs in a process of its own (``newsflow.enrich_process``; spaCy gets a core
 while fetches wait on the network) and index consumes in a thread as soon as enriched records
-appear. Each stage takes what is waiting, up to its batch size (``newsflow.worker``), so the
+appear. Each stage takes what is waiting, up to its batch size (``newsflow.core.worker``), so the
 first article fetched is searchable seconds later, not after the whole poll.
 
 With ``once`` ingest polls each feed once; enrich then drains its topic and exits, then index
@@ -21,18 +21,16 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-from newsflow.bus import open_bus
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
+from ingest.stage import IngestReport, IngestStage
+from index.alerts import AlertMatcher
+from newsflow.core.bus import Bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
+from newsflow.core.metrics import StageMetrics
+from newsflow.core.search import Index
+from newsflow.core.worker import StageWorker
 from newsflow.enrich_process import BatchDone, CaughtUp, EnrichProcess, Failed, Started
-from newsflow.metrics import StageMetrics
 from newsflow.progress import StreamProgress
-from newsflow.worker import StageWorker
-
-if TYPE_CHECKING:
-    from ingest.stage import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -92,31 +90,18 @@ class StageFailed(RuntimeError):
 
 
 class Pipeline:
-    """Ingest, enrich and index wired over one bus and one index, running concurrently."""
+    """Ingest, enrich and index over one bus and one index, running concurrently.
 
-    def __init__(self, settings: Settings, *, show_progress: bool = True, metrics: StageMetrics | None = None):
-        # Composition root: the only place that knows every stage package.
-        from index import open_index
-        from index.alerts import AlertMatcher
-        from index.stage import GROUP as INDEX_GROUP
-        from index.stage import IndexStage
-        from ingest.stage import IngestStage
+    Built by ``newsflow.wiring.pipeline``; the pipeline owns (and closes) every part it is given.
+    """
 
+    def __init__(self, settings: Settings, *, bus: Bus, index: Index, ingest: IngestStage, indexer: StageWorker,
+                 alerts: AlertMatcher | None, metrics: StageMetrics, show_progress: bool = True):
         self.settings = settings
-        self.metrics = metrics or StageMetrics()
+        self.metrics = metrics
         self.progress = StreamProgress(enabled=show_progress)
-        self.bus = open_bus(settings)
-        self.index = open_index(settings)
-        self.ingest = IngestStage(settings, self.bus, metrics=self.metrics)
-        # alert rules (settings.alert_rules): a broken file raises RulesError here, before anything runs
-        self.alerts = AlertMatcher.from_settings(settings, self.index, self.bus)
+        self.bus, self.index, self.ingest, self.indexer, self.alerts = bus, index, ingest, indexer, alerts
         self.enrich = EnrichProcess(settings)
-        self.indexer = StageWorker(
-            IndexStage(self.index, self.alerts, self.metrics), self.bus,
-            self.bus.consumer(INDEX_GROUP, [settings.topic(settings.topic_enriched)]),
-            deadletter_topic=settings.topic(settings.topic_deadletter), batch_size=settings.index_batch_size,
-            max_wait=settings.index_max_wait, metrics=self.metrics,
-        )
         self._failures: list[str] = []
         self._lock = threading.Lock()  # the report is updated from the stage threads
 
@@ -144,10 +129,7 @@ class Pipeline:
 
     def _poll_one(self, feed: str, report: RunReport) -> IngestReport:
         r = self.ingest.poll_once([feed])
-        self.metrics.observe_feed(self.ingest.state.feed_state(feed))
-        self.metrics.feed_polls.labels("failed" if r.feeds_failed else "ok").inc(r.feeds_polled)
-        self.metrics.articles_published.inc(r.articles_published)
-        self.metrics.duplicates.inc(r.duplicates)
+        self.metrics.observe_poll(self.ingest.state.feed_state(feed), r)
         with self._lock:
             report.feeds_polled += r.feeds_polled
             report.feeds_failed += r.feeds_failed

@@ -17,18 +17,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
-from newsflow.bus import Bus, open_bus
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
-from newsflow.errors import describe, explain
-from newsflow.metrics import StageMetrics
+from ingest.stage import IngestStage
+from ingest.websub import CALLBACK_PREFIX, WebSub
+
+from newsflow.core.bus import Bus, open_bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
+from newsflow.core.errors import describe, explain
+from newsflow.core.metrics import StageMetrics
+from newsflow.core.worker import Processor, StageWorker
 from newsflow.runner import stop_on_signals
-from newsflow.worker import Processor, StageWorker
+from newsflow.websub_http import handle
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+
+
+def retrying(stop: threading.Event, on_failure: Callable[[RetryCallState], None]) -> Retrying:
+    """Retry a step whatever it raises (the bus or the downstream is down: a service never dies),
+    1 s, 2 s, 4 s ... up to ``MAX_BACKOFF`` apart, with jitter, until ``stop`` is set (then the
+    last error is raised). ``on_failure`` runs before each pause; ``state.next_action.sleep`` is it."""
+    return Retrying(wait=wait_exponential_jitter(initial=1.0, max=MAX_BACKOFF), stop=lambda _: stop.is_set(),
+                    retry=retry_if_exception_type(Exception), sleep=stop.wait, before_sleep=on_failure, reraise=True)
 
 
 def failure_line(exc: BaseException, settings: Settings) -> str:
@@ -111,7 +124,7 @@ class ConsumingService:
     def __init__(self, settings: Settings, bus: Bus, processor: Processor, group: str, topic: str, batch_size: int,
                  metrics: StageMetrics, closers: tuple[Callable[[], None], ...] = (), max_wait: float = 0.0):
         self.settings, self.bus, self.processor, self.closers = settings, bus, processor, closers
-        self.max_wait = max_wait  # newsflow.worker: linger for a fuller batch while records are this fresh
+        self.max_wait = max_wait  # newsflow.core.worker: linger for a fuller batch while records are this fresh
         self.group, self.topic, self.batch_size, self.metrics = group, topic, batch_size, metrics
         self.health = Health(processor.name)
         # made in run(), inside the retry loop: a broker that is down at start (or while the
@@ -125,30 +138,31 @@ class ConsumingService:
             batch_size=self.batch_size, max_wait=self.max_wait, metrics=self.metrics,
         )
 
+    def _batch(self) -> tuple[int, int]:
+        if self.worker is None:
+            self.worker = self._worker()
+        n = self.worker.run_batch(timeout=1.0)
+        return n, (self.worker.consumer.lag() if n else 0)
+
+    def _failed(self, state: RetryCallState) -> None:
+        self.health.failing_since = self.health.failing_since or time.time()
+        self.health.last_error = failure_line(state.outcome.exception(), self.settings)
+        log.error("batch failed; retrying from the last commit", extra={"stage": self.processor.name,
+                  "error": self.health.last_error, "retry_in_s": round(state.next_action.sleep, 1)})
+        # the consumer's position ran past the uncommitted batch: start again from the commit
+        self._close_worker()
+
     def run(self, stop: threading.Event) -> None:
         """Process batches until ``stop`` is set."""
-        backoff = 1.0
+        batch = retrying(stop, self._failed)
         while not stop.is_set():
             try:
-                if self.worker is None:
-                    self.worker = self._worker()
-                n = self.worker.run_batch(timeout=1.0)
-                if n:
-                    lag = self.worker.consumer.lag()
-            except Exception as exc:  # noqa: BLE001 - the bus or the downstream is down: retry, never die
-                self.health.failing_since = self.health.failing_since or time.time()
-                self.health.last_error = failure_line(exc, self.settings)
-                log.error("batch failed; retrying from the last commit", extra={"stage": self.processor.name,
-                          "error": self.health.last_error, "retry_in_s": backoff})
-                # the consumer's position ran past the uncommitted batch: start again from the commit
-                self._close_worker()
-                stop.wait(backoff)
-                backoff = min(MAX_BACKOFF, backoff * 2)
-                continue
+                n, lag = batch(self._batch)
+            except Exception:  # noqa: BLE001 - failing when asked to stop: the next start resumes at the commit
+                return
             if self.health.failing_since is not None:
                 log.info("recovered", extra={"stage": self.processor.name,
                          "after_s": round(time.time() - self.health.failing_since, 1)})
-            backoff = 1.0
             self.health.failing_since = None
             if n:
                 self.health.records += n
@@ -175,8 +189,6 @@ class IngestService:
     """The ingest stage polling each of its feeds when that feed is due."""
 
     def __init__(self, settings: Settings, bus: Bus, feeds: list[str], metrics: StageMetrics):
-        from ingest.stage import IngestStage
-
         self.settings, self.feeds, self.metrics = settings, feeds, metrics
         self.stage = IngestStage(settings, bus, metrics=metrics)
         self.health = Health("ingest")
@@ -184,9 +196,6 @@ class IngestService:
         self.websub = None
         self.routes: dict = {}
         if settings.websub_callback_url:
-            from ingest.websub import CALLBACK_PREFIX, WebSub
-            from newsflow.websub_http import handle
-
             self.websub = WebSub(settings, self.stage, self.lock)
             self.routes[CALLBACK_PREFIX] = lambda request, method: handle(self.websub, request, method)
 
@@ -196,7 +205,6 @@ class IngestService:
         Each feed keeps its own schedule (adaptive interval, error backoff, ``Retry-After``),
         stored with its state, so a restarted service does not poll everything at once.
         """
-        backoff = 1.0
         while not stop.is_set():
             now = utcnow()
             if self.websub is not None:
@@ -208,22 +216,11 @@ class IngestService:
                 if stop.is_set():
                     break
                 try:
-                    with self.lock:
-                        report = self.stage.poll_once([feed])
-                        self.metrics.observe_feed(self.stage.state.feed_state(feed))
-                except Exception as exc:  # noqa: BLE001 - the bus is down: the articles stay unseen, retried
-                    self.health.failing_since = self.health.failing_since or time.time()
-                    self.health.last_error = failure_line(exc, self.settings)
-                    log.error("publishing failed; polling again", extra={"stage": "ingest", "feed": feed,
-                              "error": self.health.last_error, "retry_in_s": backoff})
-                    stop.wait(backoff)
-                    backoff = min(MAX_BACKOFF, backoff * 2)
-                    break
-                backoff = 1.0
+                    # the bus is down: the articles stay unseen, and the feed is polled again
+                    report = retrying(stop, lambda state, feed=feed: self._failed(feed, state))(self._poll, feed)
+                except Exception:  # noqa: BLE001 - failing when asked to stop: the next start polls again
+                    return
                 self.health.failing_since = None
-                self.metrics.feed_polls.labels("failed" if report.feeds_failed else "ok").inc(report.feeds_polled)
-                self.metrics.articles_published.inc(report.articles_published)
-                self.metrics.duplicates.inc(report.duplicates)
                 self.health.records += report.articles_published
                 self.health.last_batch_at = time.time()
             # a pushed feed stays due while it waits for its safety-net poll: no tighter loop than 1 s then
@@ -231,6 +228,18 @@ class IngestService:
             with self.lock:
                 wait = min(self.stage.seconds_until_due(self.feeds), self.settings.poll_interval)
             stop.wait(max(floor, wait))
+
+    def _poll(self, feed: str):
+        with self.lock:
+            report = self.stage.poll_once([feed])
+            self.metrics.observe_poll(self.stage.state.feed_state(feed), report)
+        return report
+
+    def _failed(self, feed: str, state: RetryCallState) -> None:
+        self.health.failing_since = self.health.failing_since or time.time()
+        self.health.last_error = failure_line(state.outcome.exception(), self.settings)
+        log.error("publishing failed; polling again", extra={"stage": "ingest", "feed": feed,
+                  "error": self.health.last_error, "retry_in_s": round(state.next_action.sleep, 1)})
 
     def close(self) -> None:
         """Close the stage's fetcher and state."""

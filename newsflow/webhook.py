@@ -41,9 +41,9 @@ import time
 import httpx
 from tenacity import RetryError, Retrying, retry_if_exception, stop_when_event_set, wait_exponential
 
-from newsflow.bus import Bus, Message
-from newsflow.config import Settings
-from newsflow.contracts import DeadLetter
+from newsflow.core.bus import Bus, Message
+from newsflow.core.config import Settings
+from newsflow.core.contracts import DeadLetter, record_headers
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class WebhookSink:
         letter = DeadLetter(stage="webhook", topic=msg.topic, offset=msg.offset, key=msg.key, error=error,
                             value=msg.value.decode("utf-8", errors="replace"))
         self.bus.publish(self.settings.topic(self.settings.topic_deadletter), msg.key, letter.to_json(),
-                         {"schema_version": "1", "producer": "webhook"})
+                         record_headers("webhook"))
         self.bus.flush()
         self.deadlettered += 1
 

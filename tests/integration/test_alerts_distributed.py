@@ -14,16 +14,17 @@ import pytest
 
 from fixtures.alert_corpus import CORPUS, KIM, PARITY_CORPUS, PARITY_RULES, art
 from fixtures.http_receiver import Receiver
-from index.alerts import AlertMatcher, Claim, ElasticsearchLedger, dry_run, match_batch
+from index.alerts import AlertMatcher, Claim, dry_run, match_batch
+from index.es_ledger import ElasticsearchLedger
 from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
 from index.stage import IndexStage
-from newsflow.alert_rules import RulesFile, parse_rules
-from newsflow.bus.kafka import KafkaBus
-from newsflow.config import Settings
-from newsflow.contracts import Alert
+from newsflow.core.alert_rules import RulesFile, parse_rules
+from newsflow.core.bus.kafka import KafkaBus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Alert
 from newsflow.webhook import SIGNATURE_HEADER, WebhookSink, verify_signature
-from newsflow.worker import StageWorker
+from newsflow.core.worker import StageWorker
 
 pytestmark = pytest.mark.integration
 

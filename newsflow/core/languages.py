@@ -1,0 +1,47 @@
+"""The language of a text, for the stages that need one and get none from the source.
+
+Ingest asks when a page declares no language; enrich asks when an offline record carries
+none, since the language chooses the spaCy model (``spacy_models``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import py3langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+# Two sentences are enough for news prose in the languages checked (de, es, fr, it, nl, pt, ru);
+# the cost grows faster than the length (0.13 ms at 200 characters here, 0.32 ms at 400).
+_LANGID_CHARS = 200
+_LANGID_MIN_CHARS = 40
+
+
+def detect_language(text: str, min_confidence: float = 0.0) -> str | None:
+    """ISO 639-1 code of ``text``'s language by py3langid (a small n-gram model) on its first
+    ``_LANGID_CHARS`` characters, or None for a text too short to tell.
+
+    With ``min_confidence`` (0..1), also None when py3langid's normalised probability is lower:
+    a short run of names ("Vladimir Putin met Kim Jong Un in Vladivostok.") reads as Slovenian
+    at 5%, and a caller that would act on a wrong guess should rather know nothing.
+    """
+    sample = text[:_LANGID_CHARS]
+    if len(sample.strip()) < _LANGID_MIN_CHARS:
+        return None
+    if min_confidence <= 0:
+        code, _score = py3langid.classify(sample)
+        return code
+    code, probability = _normalised_identifier().classify(sample)
+    return code if probability >= min_confidence else None
+
+
+@functools.lru_cache(maxsize=1)
+def _normalised_identifier():
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def primary_subtag(language: str | None) -> str | None:
+    """``"en-GB"`` / ``"en_US"`` / ``"EN"`` -> ``"en"``; None or blank -> None."""
+    if not language or not language.strip():
+        return None
+    return language.strip().replace("_", "-").split("-")[0].lower()
