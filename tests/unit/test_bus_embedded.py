@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -61,6 +62,15 @@ def test_a_publish_is_durable_when_it_returns_without_flush(tmp_path):
     assert [m.value for m in reader.consumer("g", ["t"]).poll(10)] == [b"x"]
     writer.close()
     reader.close()
+
+
+def test_publish_many_is_all_or_nothing(bus):
+    bus.publish("t", "before", b"0")
+    with pytest.raises(sqlite3.ProgrammingError):
+        bus.publish_many("t", [("a", b"1"), ({"not": "a key"}, b"2")])  # the second record cannot be stored
+    assert [m.key for m in bus.consumer("g", ["t"]).poll(10)] == ["before"]
+    bus.publish_many("t", [("a", b"1")])
+    assert [m.offset for m in bus.consumer("g2", ["t"]).poll(10)] == [0, 1], "the failed append left no gap and no lock"
 
 
 def test_topics_exist_from_their_first_record(bus):
