@@ -23,6 +23,8 @@ import time
 import uuid
 from collections import defaultdict
 
+import pytest
+
 from newsflow.bus import Bus, Consumer
 from newsflow.contracts import DeadLetter
 from newsflow.worker import StageWorker
@@ -110,6 +112,16 @@ class BusContract:
         c.close()
         assert [(m.offset, m.key, m.value) for m in got] == [(0, "a", b"1"), (1, "b", b"2"), (2, None, b"3")]
         assert got[0].headers == {"schema_version": "1"}
+
+    def test_a_value_that_is_not_bytes_is_refused_and_the_topic_stays_readable(self, bus):
+        t = self.topic(bus)
+        with pytest.raises(TypeError):
+            bus.publish(t, "text", "not bytes")  # type: ignore[arg-type]
+        bus.publish(t, "fine", b"bytes")
+        bus.flush()
+        c = bus.consumer(name("g"), [t])
+        assert [(m.key, m.value) for m in drain(c)] == [("fine", b"bytes")]
+        c.close()
 
     # --- polling ---------------------------------------------------------------------------
 
