@@ -1,4 +1,4 @@
-"""The Bus contract, written once: what every backend of ``newsflow.bus.Bus`` does.
+"""The Bus contract, written once: what every backend of ``newsflow.core.bus.Bus`` does.
 
 ``BusContract`` holds the tests; a backend's test module subclasses it and supplies two
 fixtures and two class attributes:
@@ -25,9 +25,9 @@ from collections import defaultdict
 
 import pytest
 
-from newsflow.bus import Bus, Consumer
-from newsflow.contracts import DeadLetter
-from newsflow.worker import StageWorker
+from newsflow.core.bus import Bus, Consumer
+from newsflow.core.contracts import DeadLetter
+from newsflow.core.worker import StageWorker
 
 
 def name(prefix: str) -> str:

@@ -1,4 +1,4 @@
-"""The index contract, written once: what every backend of ``newsflow.search.Index`` answers.
+"""The index contract, written once: what every backend of ``newsflow.core.search.Index`` answers.
 
 ``IndexContract`` holds the tests; a backend's test module subclasses it and supplies
 ``open_index(request, path)`` (a fresh, empty index, closed or dropped at teardown by
@@ -26,8 +26,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from index_corpus import CORPUS, FACETED, NEWS, PEOPLE, art, ent
-from newsflow.contracts import EnrichedArticle
-from newsflow.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
+from newsflow.core.contracts import EnrichedArticle
+from newsflow.core.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
 
 
 def ids(index, query: str = "", **kw) -> list[str]:

@@ -20,8 +20,8 @@ from contracts.index_contract import IndexContract
 from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
 from index_corpus import CORPUS
-from newsflow.config import Settings
-from newsflow.search import SearchRequest, parse_date
+from newsflow.core.config import Settings
+from newsflow.core.search import SearchRequest, parse_date
 
 
 def es_settings(url: str) -> Settings:

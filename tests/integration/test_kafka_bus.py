@@ -17,10 +17,10 @@ import pytest
 
 from cli_support import CLI, run_once, run_three_services
 from contracts.bus_contract import BusContract, drain
-from newsflow.bus import open_bus
-from newsflow.bus.kafka import KafkaBus
-from newsflow.config import Settings
-from newsflow.samplesite import ORIGINALS, SampleSite
+from newsflow.core.bus import open_bus
+from newsflow.core.bus.kafka import KafkaBus
+from newsflow.core.config import Settings
+from demo import ORIGINALS, SampleSite
 
 # kafka-python 3.0.12 loads its protocol schemas with importlib.resources.read_text
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
@@ -69,8 +69,8 @@ class TestKafkaBus(BusContract):
 
 CRASHING_CONSUMER = """
 import os, signal, sys
-from newsflow.config import Settings
-from newsflow.bus import open_bus
+from newsflow.core.config import Settings
+from newsflow.core.bus import open_bus
 bus = open_bus(Settings(bus="kafka", kafka_bootstrap=sys.argv[1], kafka_partitions=3, topic_prefix=sys.argv[4]))
 c = bus.consumer(sys.argv[2], [sys.argv[3]])
 c.poll(10)

@@ -16,8 +16,8 @@ import pytest
 from cli_support import CLI
 from index.elasticsearch import ElasticsearchIndex
 from index.es_mapping import MAPPING_VERSION
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle, content_hash
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, content_hash
 
 PARTITIONS = 3
 

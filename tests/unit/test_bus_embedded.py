@@ -19,7 +19,7 @@ import time
 import pytest
 
 from contracts.bus_contract import BusContract, drain, name
-from newsflow.bus.embedded import SQLiteBus
+from newsflow.core.bus.embedded import SQLiteBus
 
 
 class TestEmbeddedBus(BusContract):
@@ -104,7 +104,7 @@ def test_several_processes_can_publish_at_once_without_losing_or_reusing_offsets
 CONSUMER_SCRIPT = textwrap.dedent(
     """
     import sys, time
-    from newsflow.bus.embedded import SQLiteBus
+    from newsflow.core.bus.embedded import SQLiteBus
     bus = SQLiteBus(sys.argv[1])
     c = bus.consumer("g", ["t"])
     with open(sys.argv[2], "a") as out:

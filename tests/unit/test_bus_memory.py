@@ -1,4 +1,4 @@
-"""The in-memory bus (newsflow.bus.memory) keeps the Bus contract, partitions and rebalancing included.
+"""The in-memory bus (newsflow.core.bus.memory) keeps the Bus contract, partitions and rebalancing included.
 
 The contract (tests/contracts/bus_contract.py) runs on it with three partitions per topic, as
 Kafka is deployed, and with one. Beside it: how a group's partitions change hands, and what it
@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from contracts.bus_contract import BusContract, drain, name
-from newsflow.bus.memory import MemoryBus
+from newsflow.core.bus.memory import MemoryBus
 
 
 class TestMemoryBus(BusContract):

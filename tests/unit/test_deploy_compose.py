@@ -17,8 +17,8 @@ import jsonschema
 import pytest
 import yaml
 
-from newsflow.alert_rules import load_rules
-from newsflow.config import Settings
+from newsflow.core.alert_rules import load_rules
+from newsflow.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -28,7 +28,7 @@ SCHEMA = ROOT / "tests" / "schemas" / "compose_spec.json"
 
 ONE_SHOT = {"setup"}
 OUR_SERVICES = {"setup", "ingest", "enrich", "index"}
-# read by newsflow.config directly (the TOML file), not a field of Settings
+# read by newsflow.core.config directly (the TOML file), not a field of Settings
 EXTRA_NEWSFLOW_NAMES = {"NEWSFLOW_CONFIG"}
 
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
@@ -277,7 +277,7 @@ def test_every_newsflow_name_in_the_compose_file_and_env_example_is_a_setting(co
 
 
 def test_env_example_documents_every_setting():
-    """A setting added to newsflow/config.py needs its line in deploy/.env.example (commented, with its default)."""
+    """A setting added to newsflow/core/config.py needs its line in deploy/.env.example (commented, with its default)."""
     text = ENV_EXAMPLE.read_text(encoding="utf-8")
     documented = set(re.findall(r"NEWSFLOW_[A-Z0-9_]+", text))
     missing = _settings_env_names() - EXTRA_NEWSFLOW_NAMES - documented

@@ -3,7 +3,7 @@
 Each "machine" here is a store in a directory of its own; they share a topic. The topic is
 faked in memory (partitions by key, offsets per partition, every record kept): the real one
 is a compacted Kafka topic, exercised in tests/integration/test_shared_state_kafka.py. The fake
-replica fails as ``enrich.shared_state.StateReplica`` does: ``newsflow.worker.Unavailable``,
+replica fails as ``enrich.shared_state.StateReplica`` does: ``newsflow.core.worker.Unavailable``,
 which the stage worker retries whole instead of dead-lettering the batch.
 """
 
@@ -16,8 +16,8 @@ import pytest
 
 from enrich.registry import EntityRegistry
 from enrich.stories import StoryIndex
-from newsflow.bus import Message
-from newsflow.worker import StageWorker, Unavailable
+from newsflow.core.bus import Message
+from newsflow.core.worker import StageWorker, Unavailable
 from fixtures.registry_entities import ent
 from fixtures.story_texts import ORIGINAL, OTHER_REPORT, SYNDICATED
 

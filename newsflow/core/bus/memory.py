@@ -31,7 +31,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-from newsflow.bus import Message
+from newsflow.core.bus import Message
 
 TopicPartition = tuple[str, int]
 
