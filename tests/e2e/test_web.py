@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from cli_support import CLI, free_port
+from service_checks import skip_or_fail
 
 pytestmark = pytest.mark.e2e
 
@@ -112,9 +113,7 @@ def browser():
         except ImportError as exc:
             reason = f"playwright is not installed ({exc})"
     if reason:
-        if os.environ.get("NEWSFLOW_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"browser tests cannot run: {reason}; NEWSFLOW_REQUIRE_SERVICES=1, so this is an error", pytrace=False)
-        pytest.skip(f"browser tests need headless Chromium: {reason}")
+        skip_or_fail(f"browser tests need headless Chromium: {reason}")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

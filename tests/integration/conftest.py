@@ -12,6 +12,8 @@ import os
 
 import pytest
 
+from service_checks import skip_or_fail
+
 KAFKA_BOOTSTRAP = os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 ES_URL = os.environ.get("NEWSFLOW_ES_URL", "http://127.0.0.1:9200")
 
@@ -24,11 +26,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _unavailable(what: str, where: str, why: str):
-    msg = (f"{what} is not answering at {where} ({why}). "
-           "Start the local services with `make services-up` (deploy/local/services.sh up).")
-    if os.environ.get("NEWSFLOW_REQUIRE_SERVICES") == "1":
-        pytest.fail(msg + " NEWSFLOW_REQUIRE_SERVICES=1, so this is an error, not a skip.", pytrace=False)
-    pytest.skip(msg)
+    skip_or_fail(f"{what} is not answering at {where} ({why}). "
+                 "Start the local services with `make services-up` (deploy/local/services.sh up).")
 
 
 @pytest.fixture(scope="session")

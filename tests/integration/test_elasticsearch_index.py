@@ -1,7 +1,8 @@
 """The Elasticsearch index against a real node: what only this backend has.
 
 The search contract both backends share (the fixture corpus, the table of requests and hit
-sets, parity of snippets and facets) is tests/integration/test_index_contract.py. Here: the
+sets, msearch, stories) is tests/contracts/index_contract.py, run on this backend (with the
+parity of snippets and facets) by tests/integration/test_index_contract.py. Here: the
 template and alias, read-only use, mapping rejections, huge texts, deep paging, and the
 ``entity_rows`` that make entity filters answer like the embedded index's ``entities`` table.
 Every test works behind its own alias (``test-<uuid>``: template ``<alias>-template``, index

@@ -33,15 +33,10 @@ from newsflow.core.config import Settings
 from newsflow.core.contracts import EnrichedArticle, content_hash
 from newsflow.core.metrics import StageMetrics
 from newsflow.services import ConsumingService
+from service_checks import skip_or_fail
 
 SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "local" / "elasticsearch.sh"
 DEFAULT_HOME = "/var/tmp/newsflow/elasticsearch-8.19.21"  # deploy/local/elasticsearch.sh's default
-
-
-def _skip_or_fail(reason: str):
-    if os.environ.get("NEWSFLOW_REQUIRE_SERVICES") == "1":
-        pytest.fail(reason + " (NEWSFLOW_REQUIRE_SERVICES=1, so this is an error, not a skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 class Node:
@@ -72,7 +67,7 @@ def node(elasticsearch_url) -> Node:
     n = Node(elasticsearch_url)
     pidfile = n.home / "elasticsearch.pid"
     if not pidfile.is_file():
-        _skip_or_fail(f"the Elasticsearch node at {elasticsearch_url} was not started by deploy/local/elasticsearch.sh "
+        skip_or_fail(f"the Elasticsearch node at {elasticsearch_url} was not started by deploy/local/elasticsearch.sh "
                       f"with NEWSFLOW_ES_HOME={n.home} (no {pidfile}); the outage test stops and starts only such a node")
     client = Elasticsearch(elasticsearch_url, request_timeout=10)
     try:
@@ -81,7 +76,7 @@ def node(elasticsearch_url) -> Node:
         client.close()
     pids = {str(info["process"]["id"]) for info in nodes.values()}
     if pidfile.read_text().strip() not in pids:
-        _skip_or_fail(f"the node at {elasticsearch_url} (pid {', '.join(sorted(pids))}) is not the one in {pidfile}; "
+        skip_or_fail(f"the node at {elasticsearch_url} (pid {', '.join(sorted(pids))}) is not the one in {pidfile}; "
                       "set NEWSFLOW_ES_HOME to the home it was started with")
     yield n
     if not n.healthy():  # whatever happened, the tests after this one get their node back
@@ -127,9 +122,13 @@ def test_indexing_survives_an_elasticsearch_outage_without_loss_or_duplicates(no
     bus = SQLiteBus(tmp_path / "bus.db")  # the service's
     producer = SQLiteBus(tmp_path / "bus.db")  # the test's, from this thread
     index = ElasticsearchIndex(settings)
-    service = ConsumingService(settings, bus, IndexStage(index), GROUP, topic, settings.index_batch_size, StageMetrics())
+    metrics = StageMetrics()
+    service = ConsumingService(settings, bus, IndexStage(index), GROUP, topic, settings.index_batch_size, metrics)
     stop = threading.Event()
     runner = threading.Thread(target=service.run, args=(stop,))
+
+    def failed_batches() -> float:
+        return metrics.registry.get_sample_value("newsflow_errors_total", {"stage": IndexStage.name}) or 0.0
 
     def publish(ids: range) -> None:
         # every record twice, as a replayed topic would hold it: the index must still count each once
@@ -144,8 +143,8 @@ def test_indexing_survives_an_elasticsearch_outage_without_loss_or_duplicates(no
         node.script("stop")  # mid-run: most of the first 1200 records are still to be indexed
         publish(range(600, 1000))  # and more arrive while the node is down
         wait_for(lambda: service.health.failing_since is not None, 60, "the service to notice the outage")
-        held = committed(tmp_path / "bus.db", topic)
-        time.sleep(2)
+        held, failed = committed(tmp_path / "bus.db", topic), failed_batches()
+        wait_for(lambda: failed_batches() >= failed + 2, 60, "the service to retry twice against the stopped node")
         assert committed(tmp_path / "bus.db", topic) == held, "offsets moved while Elasticsearch was down"
         assert held < 2000
         node.script("start")

@@ -1,22 +1,24 @@
-"""The Kafka bus keeps the embedded bus's semantics, on a real broker (deploy/local/kafka.sh).
+"""The Kafka bus keeps the Bus contract, on a real broker (deploy/local/kafka.sh).
 
+The contract (tests/contracts/bus_contract.py) runs here with three partitions per topic, as
+deployed, and with one where offsets are compared. Beside it: what only Kafka does (a member
+killed with -9, topic creation, refused records, group names per deployment, the CLI over Kafka).
 Every test uses its own topic prefix and group names, so runs can share a broker.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections import defaultdict
 
 import pytest
 
 from cli_support import CLI, run_once, run_three_services
-from newsflow.core.bus import Bus, Consumer, open_bus
+from contracts.bus_contract import BusContract, drain
+from newsflow.core.bus import open_bus
+from newsflow.core.bus.kafka import KafkaBus
 from newsflow.core.config import Settings
 from demo import ORIGINALS, SampleSite
 
@@ -40,8 +42,6 @@ def make_settings(kafka_bootstrap):
 
 @pytest.fixture
 def bus(make_settings):
-    from newsflow.core.bus.kafka import KafkaBus
-
     b = open_bus(make_settings(kafka_partitions=3))
     assert isinstance(b, KafkaBus)
     yield b
@@ -60,125 +60,11 @@ def topic(b) -> str:
     return b.settings.topic(f"t-{_uid()}")
 
 
-def drain(consumer, max_records: int = 100) -> list:
-    out = []
-    while batch := consumer.poll(max_records):
-        out.extend(batch)
-    return out
+class TestKafkaBus(BusContract):
+    PARTITIONS = 3
 
-
-def test_it_is_a_bus_and_its_consumers_are_consumers(bus):
-    t = topic(bus)
-    c = bus.consumer("g", [t])
-    try:
-        assert isinstance(bus, Bus)
-        assert isinstance(c, Consumer)
-    finally:
-        c.close()
-
-
-def test_records_of_one_key_come_back_in_order_with_key_value_and_headers(bus):
-    t = topic(bus)
-    for i in range(30):
-        bus.publish(t, f"k{i % 5}", f"{i}".encode(), {"schema_version": "1", "producer": "test"})
-    bus.publish_many(t, [("k0", b"30"), ("k1", b"31")])
-    bus.flush()
-    c = bus.consumer(f"g-{_uid()}", [t])
-    got = drain(c)
-    c.close()
-    assert len(got) == 32
-    by_key = defaultdict(list)
-    for m in got:
-        by_key[m.key].append(int(m.value))
-    assert by_key == {f"k{k}": sorted(v for v in range(32) if (v % 5 if v < 30 else v - 30) == k) for k in range(5)}
-    first = next(m for m in got if m.value == b"0")
-    assert first.headers == {"schema_version": "1", "producer": "test"}
-    assert first.topic == t and first.timestamp > 1e9
-    assert len({m.partition for m in got}) > 1, "five keys over three partitions should use more than one"
-
-
-def test_poll_respects_max_records_and_returns_nothing_only_at_the_end(bus):
-    t = topic(bus)
-    bus.publish_many(t, [(str(i), b"x") for i in range(25)])
-    bus.flush()
-    c = bus.consumer(f"g-{_uid()}", [t])
-    sizes = []
-    while batch := c.poll(4):
-        sizes.append(len(batch))
-    c.close()
-    assert sum(sizes) == 25 and max(sizes) <= 4
-
-
-def test_a_restarted_consumer_resumes_after_the_last_commit(bus1):
-    t, g = topic(bus1), f"g-{_uid()}"
-    bus1.publish_many(t, [(str(i), b"x") for i in range(6)])
-    bus1.flush()
-    c = bus1.consumer(g, [t])
-    assert [m.offset for m in c.poll(2)] == [0, 1]
-    c.commit()
-    assert [m.offset for m in c.poll(2)] == [2, 3]  # read but never committed: delivered again
-    c.close()
-    again = bus1.consumer(g, [t])
-    assert again.lag() == 4
-    assert [m.offset for m in drain(again)] == [2, 3, 4, 5]
-    again.commit()
-    assert again.lag() == 0
-    again.close()
-
-
-def test_uncommitted_records_of_every_partition_go_to_the_next_member(bus):
-    t, g = topic(bus), f"g-{_uid()}"
-    bus.publish_many(t, [(str(i), b"x") for i in range(60)])
-    bus.flush()
-    c = bus.consumer(g, [t])
-    first = c.poll(20)
-    c.commit()
-    c.poll(20)  # not committed
-    c.close()
-    again = bus.consumer(g, [t])
-    rest = drain(again)
-    again.close()
-    assert {m.key for m in first} | {m.key for m in rest} == {str(i) for i in range(60)}
-    assert len(first) + len(rest) == 60
-
-
-def test_two_members_of_a_group_share_the_partitions_and_lose_nothing(bus):
-    import threading
-    import time
-
-    t, g, n = topic(bus), f"g-{_uid()}", 600
-    bus.publish_many(t, [(str(i), b"x") for i in range(n)])
-    bus.flush()
-    seen: dict[str, list[str]] = {"a": [], "b": []}
-    lock = threading.Lock()
-
-    def unique() -> int:
-        with lock:
-            return len(set(seen["a"]) | set(seen["b"]))
-
-    def member(name: str, delay: float) -> None:
-        time.sleep(delay)
-        c = bus.consumer(g, [t])
-        deadline = time.monotonic() + 60
-        try:
-            while unique() < n and time.monotonic() < deadline:
-                batch = c.poll(5, timeout=0.5)
-                with lock:
-                    seen[name].extend(m.key for m in batch)
-                if not seen["b"]:
-                    time.sleep(0.15)  # a slow stage until the second member has joined and received records
-                c.commit()
-        finally:
-            c.close()
-
-    threads = [threading.Thread(target=member, args=("a", 0.0)), threading.Thread(target=member, args=("b", 0.5))]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(90)
-    assert set(seen["a"]) | set(seen["b"]) == {str(i) for i in range(n)}
-    assert seen["a"] and seen["b"], "the second member must have received partitions"
-    assert len(seen["a"]) + len(seen["b"]) - n <= 20, "only batches in hand at a rebalance may repeat"
+    def topic(self, bus) -> str:
+        return topic(bus)
 
 
 CRASHING_CONSUMER = """
@@ -220,69 +106,6 @@ def test_deployments_with_different_topic_prefixes_do_not_share_consumer_groups(
         other.close()
 
 
-def test_groups_are_independent(bus):
-    t = topic(bus)
-    bus.publish_many(t, [("k", b"x")] * 3)
-    bus.flush()
-    a = bus.consumer(f"a-{_uid()}", [t])
-    assert len(drain(a)) == 3
-    a.commit()
-    a.close()
-    b = bus.consumer(f"b-{_uid()}", [t])
-    assert len(drain(b)) == 3
-    b.close()
-
-
-def test_a_new_group_can_start_at_the_end(bus):
-    t = topic(bus)
-    bus.publish_many(t, [("k", b"old")] * 3)
-    bus.flush()
-    tail = bus.consumer(f"tail-{_uid()}", [t], from_beginning=False)
-    assert tail.poll(10) == []
-    bus.publish(t, "k", b"new")
-    bus.flush()
-    assert [m.value for m in tail.poll(10, timeout=10)] == [b"new"]
-    tail.close()
-
-
-def test_a_consumer_that_joined_an_empty_topic_with_quick_polls_gets_what_is_published_later(bus):
-    """A service starts before anything is published and polls with short timeouts.
-
-    Its first join happens before it knows the topic's partitions, so the group rebalances
-    again right after; with kafka-python 3.0.12 a poll timing out inside that second
-    rebalance used to leave the member with no partitions for good (6 runs in 10 wedged).
-    """
-    for attempt in range(6):
-        t = topic(bus)
-        c = bus.consumer(f"quick-{_uid()}", [t])
-        for _ in range(3):
-            assert c.poll(100, timeout=0.0) == []
-        bus.publish_many(t, [(str(i), b"x") for i in range(12)])
-        bus.flush()
-        got = []
-        deadline = time.monotonic() + 30
-        while len(got) < 12 and time.monotonic() < deadline:
-            got += c.poll(100, timeout=0.0)
-        c.close()
-        assert len(got) == 12, f"attempt {attempt}: the member consumed {len(got)} of 12 records"
-
-
-def test_lag_counts_what_the_group_has_not_committed(bus):
-    t, g = topic(bus), f"g-{_uid()}"
-    bus.publish_many(t, [(str(i), b"x") for i in range(40)])
-    bus.flush()
-    c = bus.consumer(g, [t])
-    assert c.lag() == 40
-    n = len(c.poll(15))
-    assert c.lag() == 40, "polling alone commits nothing"
-    c.commit()
-    assert c.lag() == 40 - n
-    drain(c)
-    c.commit()
-    assert c.lag() == 0
-    c.close()
-
-
 def test_topics_are_created_with_the_configured_partitions(bus):
     t = topic(bus)
     bus.publish(t, "k", b"x")
@@ -308,48 +131,6 @@ def test_flush_raises_when_a_record_was_refused(bus, kafka_bootstrap):
         bus.flush()
     bus.publish(t, "small", b"fine")
     bus.flush()  # the error was reported once; the bus keeps working
-
-
-def test_a_poison_record_is_dead_lettered_and_the_rest_flows(bus):
-    from newsflow.core.contracts import DeadLetter
-    from newsflow.core.worker import StageWorker
-
-    src, out, dead = topic(bus), topic(bus), topic(bus)
-
-    class Doubler:
-        name = "doubler"
-
-        def decode(self, message):
-            return json.loads(message.value)
-
-        def process(self, items):
-            if any(i == 13 for i in items):
-                raise ValueError("13 is unlucky")
-            return [i * 2 for i in items]
-
-        def write(self, outputs):
-            bus.publish_many(out, [(str(o), json.dumps(o).encode()) for o in outputs])
-            bus.flush()
-
-    records = [(str(i), json.dumps(i).encode()) for i in range(40)]
-    records[7] = ("7", b"{not json")
-    bus.publish_many(src, records)
-    bus.flush()
-    worker = StageWorker(Doubler(), bus, bus.consumer(f"g-{_uid()}", [src]), deadletter_topic=dead, batch_size=10)
-    assert worker.drain() == 40
-    assert worker.deadlettered == 2
-    assert worker.consumer.lag() == 0
-    worker.close()
-
-    reader = bus.consumer(f"r-{_uid()}", [out])
-    assert sorted(json.loads(m.value) for m in drain(reader)) == sorted(2 * i for i in range(40) if i not in (7, 13))
-    reader.close()
-    dl = bus.consumer(f"d-{_uid()}", [dead])
-    letters = [DeadLetter.from_json(m.value) for m in drain(dl)]
-    dl.close()
-    assert sorted(x.key for x in letters) == ["13", "7"]
-    assert all(x.stage == "doubler" and x.topic == src for x in letters)
-    assert any("unlucky" in x.error for x in letters)
 
 
 # --- newsflow run --once over Kafka, against the sample site ----------------------------------

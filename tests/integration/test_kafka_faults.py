@@ -22,6 +22,7 @@ from newsflow.core.bus import open_bus
 from newsflow.core.config import Settings
 from newsflow.core.contracts import SCHEMA_VERSION, Article, article_id, content_hash
 from demo import ORIGINALS, SampleSite
+from service_checks import skip_or_fail
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 
@@ -195,9 +196,7 @@ def own_broker(kafka_bootstrap):
         msg = (f"the broker at {kafka_bootstrap} was not started by deploy/local/kafka.sh from {kafka_dir} "
                f"(no {pidfile.name} there, or another port): this test stops and restarts the broker, so it "
                "needs one it controls; set NEWSFLOW_KAFKA_DIR to the directory the broker was started with")
-        if os.environ.get("NEWSFLOW_REQUIRE_SERVICES") == "1":
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+        skip_or_fail(msg)
     broker = Broker(port)
     try:
         yield broker

@@ -20,6 +20,7 @@ from cli_support import CLI, free_port
 from newsflow.core.bus import open_bus
 from newsflow.core.bus.kafka import KafkaConnectError
 from newsflow.core.config import Settings
+from service_checks import skip_or_fail
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 
@@ -27,18 +28,12 @@ KAFKA_SH = Path(__file__).resolve().parents[2] / "deploy" / "local" / "kafka.sh"
 USER = "newsflow-test"
 
 
-def _cannot(msg: str):
-    if os.environ.get("NEWSFLOW_REQUIRE_SERVICES") == "1":
-        pytest.fail(msg + " (NEWSFLOW_REQUIRE_SERVICES=1: an error, not a skip)", pytrace=False)
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
 def secured_broker(tmp_path_factory):
     """(bootstrap, CA file, password) of a SASL_SSL broker that lives as long as this module."""
     missing = [tool for tool in ("java", "mvn", "openssl") if shutil.which(tool) is None]
     if missing:
-        _cannot(f"a secured Kafka broker needs {', '.join(missing)} on PATH")
+        skip_or_fail(f"a secured Kafka broker needs {', '.join(missing)} on PATH")
     kafka_dir = tmp_path_factory.mktemp("kafka-secured")
     password = secrets.token_hex(12)
     port = free_port()
@@ -48,7 +43,7 @@ def secured_broker(tmp_path_factory):
     start = subprocess.run(["bash", str(KAFKA_SH), "start"], env=env, capture_output=True, text=True, timeout=300)
     try:
         if start.returncode != 0:
-            _cannot(f"the secured broker did not start:\n{start.stdout}\n{start.stderr}")
+            skip_or_fail(f"the secured broker did not start:\n{start.stdout}\n{start.stderr}")
         assert password not in start.stdout + start.stderr, "kafka.sh printed the password"
         yield f"127.0.0.1:{port}", str(kafka_dir / "tls" / "ca.pem"), password, kafka_dir
     finally:

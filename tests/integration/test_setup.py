@@ -116,7 +116,6 @@ def test_setup_on_a_cluster_without_security_skips_the_kibana_system_password(de
 
 
 def test_setup_creates_the_alert_topics_of_the_rules_file(deployment, tmp_path):
-    pytest.importorskip("newsflow.core.alert_rules")
     settings, cli = deployment
     rules = tmp_path / "alerts.yml"
     rules.write_text("rules:\n  - name: harbour\n    query: harbour\n  - name: ports\n    query: port\n    topic: custom.ports\n")
@@ -129,7 +128,6 @@ def test_setup_creates_the_alert_topics_of_the_rules_file(deployment, tmp_path):
 
 
 def test_setup_with_a_broken_rules_file_fails_with_the_line_and_creates_nothing_for_it(deployment, tmp_path):
-    pytest.importorskip("newsflow.core.alert_rules")
     settings, cli = deployment
     rules = tmp_path / "alerts.yml"
     rules.write_text("rules:\n  - name: harbour\n    nonsense: 1\n")

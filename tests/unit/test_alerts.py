@@ -6,6 +6,8 @@ Alert on the rule's topic, keyed by article id, exactly once across replays (the
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from index.alerts import AlertMatcher, SQLiteLedger, match_batch
@@ -111,14 +113,14 @@ def test_query_languages_and_min_salience_narrow_a_rule(env, tmp_path):
 
 
 class FlakyBus(SQLiteBus):
-    """Publishing fails once (the broker went away after the ledger claim)."""
+    """Publishing fails once, as the embedded bus fails when its file cannot be written (after the ledger claim)."""
 
     fail = True
 
     def publish_many(self, topic, records, headers=None):
         if self.fail and topic.startswith("t.alerts."):
             self.fail = False
-            raise ConnectionError("broker down")
+            raise sqlite3.OperationalError("disk I/O error")
         super().publish_many(topic, records, headers)
 
 
@@ -128,7 +130,7 @@ def test_a_crash_between_claim_and_publish_loses_nothing_and_duplicates_nothing(
     try:
         m = matcher(settings, index, bus, "- name: kim\n  entities: [Kim Jong Un]\n  once_per_story: false\n", tmp_path)
         index.upsert(CORPUS)
-        with pytest.raises(ConnectionError):
+        with pytest.raises(sqlite3.OperationalError):
             m.run(CORPUS)  # claimed, not published: the worker does not commit, the batch comes again
         assert alerts_on(bus, "t.alerts.kim") == []
         assert m.run(CORPUS) == 3  # the replay publishes the claims left unpublished

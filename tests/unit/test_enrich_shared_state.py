@@ -2,7 +2,9 @@
 
 Each "machine" here is a store in a directory of its own; they share a topic. The topic is
 faked in memory (partitions by key, offsets per partition, every record kept): the real one
-is a compacted Kafka topic, exercised in tests/integration/test_shared_state_kafka.py.
+is a compacted Kafka topic, exercised in tests/integration/test_shared_state_kafka.py. The fake
+replica fails as ``enrich.shared_state.StateReplica`` does: ``newsflow.core.worker.Unavailable``,
+which the stage worker retries whole instead of dead-lettering the batch.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from enrich.registry import EntityRegistry
 from enrich.stories import StoryIndex
 from newsflow.core.bus import Message
+from newsflow.core.worker import StageWorker, Unavailable
 from fixtures.registry_entities import ent
 from fixtures.story_texts import ORIGINAL, OTHER_REPORT, SYNDICATED
 
@@ -24,7 +27,8 @@ class FakeTopic:
 
     def __init__(self, partitions: int = 3):
         self.logs: list[list[Message]] = [[] for _ in range(partitions)]
-        self.down = False
+        self.down = False  # the cluster is out of reach: reads and publishes fail
+        self.refusing = False  # reads work, publishes fail (e.g. the broker refuses the records)
 
     def replica(self) -> "FakeReplica":
         return FakeReplica(self)
@@ -40,12 +44,14 @@ class FakeReplica:
         self.lagging = False  # reads find nothing new, as when records are still on their way
 
     def publish(self, records):
-        if self.topic.down:
-            raise ConnectionError("the cluster is unreachable")
+        if self.topic.down or self.topic.refusing:
+            raise Unavailable("could not share state on state: KafkaError('the cluster is unreachable')")
         for key, fact in records:
             self.topic.append(key, json.dumps(fact).encode())
 
     def read(self, applied):
+        if self.topic.down:
+            raise Unavailable("could not read the shared state on state: KafkaTimeoutError('the cluster is unreachable')")
         if self.lagging:
             return []
         return [m for p, log in enumerate(self.topic.logs) for m in log[applied.get(p, 0):]]
@@ -181,13 +187,61 @@ def test_an_unreadable_record_is_skipped_whole_and_the_rest_applied(machines, to
 
 def test_a_batch_whose_facts_cannot_be_shared_is_rolled_back(machines, topic):
     a, _, _ = machines
-    topic.down = True
-    with pytest.raises(ConnectionError):
+    topic.refusing = True
+    with pytest.raises(Unavailable, match="could not share state"):
         a.canonicalize([[ent("Javier Milei")]])
     assert a.count() == 0, "the batch fails whole, and is retried whole"
-    topic.down = False
+    topic.refusing = False
     a.canonicalize([[ent("Javier Milei")]])
     assert a.lookup("Javier Milei")[0][3] == 1
+
+
+def test_with_the_cluster_out_of_reach_nothing_is_registered_and_catching_up_fails(machines, topic):
+    a, b, _ = machines
+    a.canonicalize([[ent("Luiz Inacio Lula")]])
+    topic.down = True
+    with pytest.raises(Unavailable, match="could not read the shared state"):
+        b.canonicalize([[ent("Gabriel Boric")]])
+    with pytest.raises(Unavailable):
+        b.catch_up()
+    assert b.count() == 0
+    topic.down = False
+    assert b.catch_up() == 1 and b.lookup("Luiz Inacio Lula")
+
+
+class Registering:
+    """A stage whose batch registers its entities, as enrich does."""
+
+    name = "registering"
+
+    def __init__(self, registry: EntityRegistry):
+        self.registry = registry
+
+    def decode(self, message):
+        return message.value.decode()
+
+    def process(self, names):
+        return self.registry.canonicalize([[ent(n)] for n in names])
+
+    def write(self, outputs):
+        pass
+
+
+def test_the_worker_retries_a_batch_the_shared_state_could_not_take_instead_of_dead_lettering_it(machines, topic, bus):
+    a, _, _ = machines
+    bus.publish_many("names", [(str(i), n.encode()) for i, n in enumerate(["Gustavo Petro", "Yoon Suk Yeol"])])
+    worker = StageWorker(Registering(a), bus, bus.consumer("g", ["names"]), deadletter_topic="dead", batch_size=10)
+    topic.down = True
+    with pytest.raises(Unavailable):
+        worker.run_batch()
+    assert worker.deadlettered == 0 and bus.topics().get("dead", 0) == 0
+    assert worker.consumer.lag() == 2, "nothing committed: the batch comes back whole"
+    worker.close()
+    topic.down = False
+    again = StageWorker(Registering(a), bus, bus.consumer("g", ["names"]), deadletter_topic="dead", batch_size=10)
+    assert again.drain() == 2 and again.deadlettered == 0 and again.consumer.lag() == 0
+    assert a.lookup("Gustavo Petro") and a.lookup("Yoon Suk Yeol")
+    again.close()
 
 
 def test_a_registry_from_before_per_machine_counts_keeps_its_counts(tmp_path, topic):

@@ -1,10 +1,11 @@
 """The embedded index (SQLite FTS5): what only this backend does.
 
 The search contract it shares with Elasticsearch (upserts, query syntax, entity, label, source
-and date filters, snippets, facets, autocomplete) is tests/integration/test_index_contract.py,
-written once for both backends; its embedded half runs without any service. Here: full text
-that folds diacritics, SQLite errors that must never leak, read-only use beside a running
-pipeline, and a thousand articles.
+and date filters, snippets, facets, autocomplete, msearch, stories) is
+tests/contracts/index_contract.py, written once for both backends and run on this one by
+tests/unit/test_index_contract_embedded.py (its odd-input table also holds this backend to
+never letting a SQLite error leak). Here: full text that folds diacritics, read-only use beside
+a running pipeline, and a thousand articles.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from index.embedded import EmbeddedIndex
 from index_corpus import NEWS, art, ent
-from newsflow.core.search import FACET_LABELS, QueryError, SearchRequest, parse_date
+from newsflow.core.search import FACET_LABELS, SearchRequest, parse_date
 
 
 @pytest.fixture
@@ -46,16 +47,6 @@ def test_full_text_ignores_diacritics(news):
     assert ids(news, "Erdogan") == ["erdogan"]
     assert ids(news, "Erdoğan") == ["erdogan"]
     assert ids(news, "turkiye") == ["erdogan"]
-
-
-@pytest.mark.parametrize("query", ["NEAR(a b)", "title:media", "a:b ^c", '"', "(", "*", "-", "OR", "AND NOT", "{x y}", "C++ e-mail"])
-def test_odd_input_never_leaks_sqlite_errors(news, query):
-    try:
-        news.search(SearchRequest(query=query))
-    except QueryError:
-        pass
-    except sqlite3.Error as exc:  # pragma: no cover - this is the failure
-        pytest.fail(f"sqlite error leaked for {query!r}: {exc}")
 
 
 # --------------------------------------------------------------------------- read-only use beside a running pipeline

@@ -203,23 +203,33 @@ def test_exclusions_fts5_cannot_express_are_clear_errors():
         fts5_parts(parse("-(a -b)"))
 
 
-@pytest.mark.parametrize(
-    "query",
-    ['U.S. Kim Jong-un', "Xi'an e-mail C++", 'a OR b NOT c', '"he said ""no"""', "NEAR(a b)", "a:b", "^a", "{a b}: c",
-     "(a OR (b (c OR -d)))", "-x -y z*", "'quoted'"],
-)
-def test_rendered_queries_are_valid_fts5(query):
+@pytest.mark.parametrize("query,want", [
+    ("U.S. Kim Jong-un", {1}),
+    ("Xi'an e-mail C++", {1}),
+    ("a OR b NOT c", {2}),
+    ('"he said ""no"""', {2}),
+    ("NEAR(a b)", {2}),  # words, not FTS5's NEAR operator
+    ("a:b", "unknown field 'a'"),
+    ("^a", {2}),  # not FTS5's initial-token operator
+    ("{a b}: c", {2}),  # not an FTS5 column filter
+    ("(a OR (b (c OR -d)))", "exclusion cannot be an alternative"),
+    ("-x -y z*", {2}),
+    ("'quoted'", {2}),
+])
+def test_rendered_queries_are_valid_fts5_and_find_what_they_say(query, want):
+    """Every query either renders to FTS5 that finds exactly its rows, or is refused with a message."""
     db = sqlite3.connect(":memory:")
     db.execute('CREATE VIRTUAL TABLE f USING fts5(title, text, title_stem, text_stem, tokenize = "unicode61 remove_diacritics 2")')
-    text = "Kim Jong-un wrote an e-mail from Xi\u2019an about C++"
-    db.execute("INSERT INTO f VALUES ('U.S. news', ?, ?, ?)", (text, stem_text("U.S. news"), stem_text(text)))
-    try:
-        inc, exc = fts5_parts(parse(query))
-    except QueryError:
-        return  # rejected with a message is fine; crashing in SQLite is not
-    if inc is not None:
-        expr = inc if exc is None else f"{inc} NOT {exc}"
-        db.execute("SELECT rowid FROM f WHERE f MATCH ?", (expr,)).fetchall()
+    for title, text in [("U.S. news", "Kim Jong-un wrote an e-mail from Xi\u2019an about C++"),
+                        ("", "He said no: a b c, near the quoted zebra.")]:
+        db.execute("INSERT INTO f VALUES (?, ?, ?, ?)", (title, text, stem_text(title), stem_text(text)))
+    if isinstance(want, str):
+        with pytest.raises(QueryError, match=want):
+            fts5_parts(parse(query))
+        return
+    inc, exc = fts5_parts(parse(query))
+    expr = inc if exc is None else f"{inc} NOT {exc}"
+    assert {r for (r,) in db.execute("SELECT rowid FROM f WHERE f MATCH ?", (expr,))} == want
 
 
 def test_punctuated_words_match_what_the_tokenizer_indexed():

@@ -57,9 +57,16 @@ class SQLiteBus:
         self.publish_many(topic, [(key, value)], headers)
 
     def publish_many(self, topic: str, records: list[tuple[str | None, bytes]], headers: dict[str, str] | None = None) -> None:
-        """Append records in one transaction: all of them or none."""
+        """Append records in one transaction: all of them or none.
+
+        A value that is not bytes raises ``TypeError`` here, as Kafka's producer does: stored, it
+        would make every later ``poll`` of the topic fail.
+        """
         if not records:
             return
+        for _, value in records:
+            if not isinstance(value, (bytes, bytearray, memoryview)):
+                raise TypeError(f"a record's value must be bytes, not {type(value).__name__}")
         hdr = json.dumps(headers) if headers else None
         now = time.time()
         with self._lock, immediate(self._conn) as conn:
