@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
+
 from newsflow.languages import detect_language
 from ingest.ensemble import choose_text
 from ingest.extractors import parse_html
@@ -174,13 +176,12 @@ def _head_metadata(tree) -> dict[str, str | list[str] | None]:
     }
 
 
-# Bylines: rel="author" links and elements whose class or itemprop names the author.
-_BYLINE_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")'
-    ' or contains(@class, "article-author") or contains(@class, "post-author") or contains(@class, "meta-author")'
-    ' or contains(@class, "authorname") or contains(@class, "author-link")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " author ")]'
-)
+# Bylines: rel="author" links and elements whose class or itemprop names the author. The XPath
+# only narrows the search (each predicate costs a pass over the page); the class is checked after.
+_BYLINE_XPATH = lxml.etree.XPath(
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "author") or contains(@class, "byline")]')
+_BYLINE_CLASS = re.compile(
+    r"byline|author-name|article-author|post-author|meta-author|authorname|author-link|(?:^|\s)author(?:\s|$)")
 # "By", "Posted by", "Written by:", "Eingestellt von", "Publié par", "Autor:" ... before the name
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:post(?:ed)?|written|published|eingestellt|geschrieben|verfasst|artikel|beitrag|publié|écrit|"
@@ -193,10 +194,25 @@ _BYLINE_DATE = re.compile(
 _MAX_BYLINE = 120
 
 
+def _short_text(el, limit: int) -> str | None:
+    # an element whose class says "author" may hold a whole author box or page: stop reading early
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece.strip())
+        if size > limit:
+            return None
+    return " ".join("".join(parts).split())
+
+
 def _byline(tree) -> str | None:
     """The first short byline of the page body, without its "By" or its date, or None."""
-    for el in tree.xpath(_BYLINE_XPATH):
-        text = " ".join("".join(el.itertext()).split())
+    for el in _BYLINE_XPATH(tree):
+        if el.get("rel") != "author" and el.get("itemprop") != "author" and not _BYLINE_CLASS.search(el.get("class") or ""):
+            continue
+        text = _short_text(el, 4 * _MAX_BYLINE)
+        if text is None:
+            continue
         text = _BYLINE_DATE.sub("", _BYLINE_PREFIX.sub("", text)).strip(" ,;|:·•—-/")
         if text and len(text) <= _MAX_BYLINE and any(c.isalpha() for c in text):
             return text
