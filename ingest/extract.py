@@ -22,6 +22,7 @@ from newsflow.languages import detect_language
 from ingest.ensemble import choose_text
 from ingest.extractors import parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
+from ingest.promos import drop_promo_lines
 
 
 @dataclass
@@ -258,7 +259,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
             gaps = fill_gaps(tree, url, need_title=not meta["title"], need_date=published is None)
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
     choice = choose_text(tree, html, url)
-    text = drop_headline(choice.text, [meta["title"], meta["h1"], gaps.title])
+    text = drop_promo_lines(drop_headline(choice.text, [meta["title"], meta["h1"], gaps.title]))
     if not text:
         return None
     for name in ("title", "author", "sitename", "image"):
