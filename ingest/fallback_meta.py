@@ -69,8 +69,8 @@ def fill_gaps(tree, url: str | None, *, need_title: bool, need_date: bool) -> Ga
         # a one-word "author" meta is usually a site or a handle (trafilatura drops it too)
         gaps.author = _clean(doc.author) if doc.author and " " in doc.author.strip() else None
         gaps.title, gaps.image = _clean(doc.title), _clean(doc.image)
-        gaps.sitename = _site_name(doc.sitename, url)
         gaps.tags = [t for t in (doc.tags or []) if t]
+    gaps.sitename = _site_name(doc.sitename if doc is not None else None, url)
     if need_title and not gaps.title:
         gaps.title = _clean(extract_title(tree))
     if need_date:
