@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ingest.charset import decode_html_checked
 from ingest.extract import extract_html
-from newsflow.samplesite import ORIGINALS
+from demo import ORIGINALS
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 FIRST = ["Maria", "Ahmed", "Li", "Olga", "James", "Fatima", "Kenji", "Sofia", "Pedro", "Amara", "Ivan", "Chloe",

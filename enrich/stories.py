@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsflow.bus.embedded import connect, immediate
-from newsflow.names import strip_accents
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.names import strip_accents
 
 if TYPE_CHECKING:
-    from enrich.shared_state import StateReplica
+    from enrich.replica import StateReplica
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
 # share few, and short enough that a light edit (a changed sentence) leaves most intact.
@@ -117,7 +117,7 @@ class StoryIndex:
 
         With a ``replica`` the state is shared with workers elsewhere through its topic.
         """
-        from enrich.shared_state import OFFSETS_SCHEMA
+        from enrich.replica import OFFSETS_SCHEMA
 
         self.threshold = threshold
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -213,7 +213,7 @@ class StoryIndex:
         """Apply what workers elsewhere added since the last call (nothing without a replica)."""
         if self._replica is None:
             return 0
-        from enrich.shared_state import catch_up
+        from enrich.replica import catch_up
 
         return catch_up(self._conn, self._replica, self._apply)
 

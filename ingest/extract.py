@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 
-from newsflow.languages import detect_language
+from newsflow.core.languages import detect_language
 from ingest.ensemble import choose_text
 from ingest.extractors import parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
