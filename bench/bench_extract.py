@@ -232,6 +232,13 @@ def passage_corpus(args) -> None:
     kb = sum(len(p.html) for p in pages) / len(pages) / 1024
     report(f"{args.corpus}: {len(pages)} pages, {kb:.0f} KB of text each on average, passages; "
            f"{args.rounds} rounds", quality, rate, sources)
+    # settings were chosen on the even-indexed pages: the odd ones are the held-out figure
+    for half, start in (("even-indexed (where choices were made)", 0), ("odd-indexed (held out)", 1)):
+        part = range(start, len(pages), 2)
+        scores = {name: passage_scores([_text(outputs[name][i]) for i in part], [pages[i] for i in part])
+                  for name in (BASE, OURS)}
+        print(f"{half} pages: F1 ours {scores[OURS][2]:.3f} (P {scores[OURS][0]:.3f}, R {scores[OURS][1]:.3f}), "
+              f"defaults {scores[BASE][2]:.3f}")
 
 
 # The baseline as a whole process: the same files, bare trafilatura, one JSON line each.

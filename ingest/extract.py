@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from trafilatura.metadata import extract_metadata
+import lxml.etree
 
 from newsflow.core.languages import detect_language
 from ingest.ensemble import choose_text
 from ingest.extractors import parse_html
+from ingest.fallback_meta import Gaps, fill_gaps
+from ingest.promos import drop_promo_lines
 
 
 @dataclass
@@ -175,20 +177,44 @@ def _head_metadata(tree) -> dict[str, str | list[str] | None]:
     }
 
 
-# Bylines: rel="author" links and elements whose class or itemprop names the author.
-_BYLINE_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")'
-    ' or contains(@class, "article-author")]'
-)
-_BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
+# Bylines: rel="author" links and elements whose class or itemprop names the author. The XPath
+# only narrows the search (each predicate costs a pass over the page); the class is checked after.
+_BYLINE_XPATH = lxml.etree.XPath(
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "author") or contains(@class, "byline")]')
+_BYLINE_CLASS = re.compile(
+    r"byline|author-name|article-author|post-author|meta-author|authorname|author-link|(?:^|\s)author(?:\s|$)")
+# "By", "Posted by", "Written by:", "Eingestellt von", "Publié par", "Autor:" ... before the name
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:post(?:ed)?|written|published|eingestellt|geschrieben|verfasst|artikel|beitrag|publié|écrit|"
+    r"post author)\s+)?(?:by|von|par|por)\s*:?\s+|^\s*(?:author|autor|auteur|autore)\s*:\s*",
+    re.IGNORECASE)
+# what follows the name: a date or time ("Updated Mar 12, 2020 @ 10:42 am", "am 29.12.2010")
+_BYLINE_DATE = re.compile(
+    r"(?:\s+(?:updated|published|veröffentlicht|am|at|on|le|um|vom|\|))*\s*[@|]?\s*"
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\d{1,4}(?:[./\s,:-]|$).*$", re.IGNORECASE)
 _MAX_BYLINE = 120
 
 
+def _short_text(el, limit: int) -> str | None:
+    # an element whose class says "author" may hold a whole author box or page: stop reading early
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece.strip())
+        if size > limit:
+            return None
+    return " ".join("".join(parts).split())
+
+
 def _byline(tree) -> str | None:
-    """The first short byline of the page body, without its "By", or None."""
-    for el in tree.xpath(_BYLINE_XPATH):
-        text = " ".join("".join(el.itertext()).split())
-        text = _BYLINE_PREFIX.sub("", text).strip(" ,;|")
+    """The first short byline of the page body, without its "By" or its date, or None."""
+    for el in _BYLINE_XPATH(tree):
+        if el.get("rel") != "author" and el.get("itemprop") != "author" and not _BYLINE_CLASS.search(el.get("class") or ""):
+            continue
+        text = _short_text(el, 4 * _MAX_BYLINE)
+        if text is None:
+            continue
+        text = _BYLINE_DATE.sub("", _BYLINE_PREFIX.sub("", text)).strip(" ,;|:·•—-/")
         if text and len(text) <= _MAX_BYLINE and any(c.isalpha() for c in text):
             return text
     return None
@@ -207,9 +233,9 @@ def drop_headline(text: str, headlines: list[str | None]) -> str:
     return text
 
 
-# Metadata comes from the page head (cheap) and a byline lookup; trafilatura's own metadata
-# pass (htmldate's date search included) runs only for a page whose head lacks a title or a
-# date, because it costs a fifth to a half of throughput.
+# Metadata comes from the page head (cheap) and a byline lookup; the cheap parts of
+# trafilatura's metadata pass (ingest.fallback_meta) run only for a page whose head lacks a
+# title or a date.
 def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """Extract an article page's main text and metadata; ``None`` when no main text is found.
 
@@ -219,36 +245,30 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     tree = parse_html(html)
     published = canonical = language = None
     meta: dict = {"title": None, "h1": None, "author": None, "sitename": None, "image": None, "tags": []}
+    gaps = Gaps()
     if tree is not None:
         canonical = declared_canonical(tree, url)
         language = _language(tree)
         published = _published(tree)
         meta = _head_metadata(tree)
-    # An author is worth a cheap byline lookup, not trafilatura's whole metadata pass (which
-    # copies the tree and costs ~20% of throughput on pages without an author meta tag).
-    if tree is not None and not meta["author"]:
-        meta["author"] = _byline(tree)
-    needs_metadata = tree is None or not (meta["title"] and published)
-    extra = {}
-    if needs_metadata:
-        # before extraction, which takes ``tree`` apart (reading metadata leaves the body alone)
-        found = extract_metadata(tree if tree is not None else html, default_url=url, extensive=False,
-                                 date_config={"extensive_search": False, "original_date": True, "url": url})
-        extra = found.as_dict() if found is not None else {}
-    # our parse of the page, handed over: trafilatura need not parse it again
+        # An author is worth a cheap byline lookup, not trafilatura's author search (which
+        # copies the whole tree: a quarter of an article's extraction time).
+        if not meta["author"]:
+            meta["author"] = _byline(tree)
+        if not (meta["title"] and published):
+            gaps = fill_gaps(tree, url, need_title=not meta["title"], need_date=published is None)
+    # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
     choice = choose_text(tree, html, url)
-    text = drop_headline(choice.text, [meta["title"], meta["h1"], extra.get("title")])
+    text = drop_promo_lines(drop_headline(choice.text, [meta["title"], meta["h1"], gaps.title]))
     if not text:
         return None
-    if needs_metadata:
-        for ours, theirs in (("title", "title"), ("author", "author"), ("sitename", "sitename"), ("image", "image")):
-            meta[ours] = meta[ours] or extra.get(theirs) or None
-        meta["tags"] = meta["tags"] or [t for t in (extra.get("tags") or []) if t]
-        language = language or extra.get("language")
+    for name in ("title", "author", "sitename", "image"):
+        meta[name] = meta[name] or getattr(gaps, name)
+    meta["tags"] = meta["tags"] or gaps.tags
     if language is None:
         language = detect_language(text)
-        if published is None and extra.get("date"):
-            published = _parse_time(extra["date"])  # a day only: midnight UTC
+    if published is None and gaps.date:
+        published = _parse_time(gaps.date)  # a day only: midnight UTC
     return ExtractedPage(
         title=" ".join((meta["title"] or "").split()),
         text=text,

@@ -103,3 +103,20 @@ def test_the_real_members_read_the_same_article():
 @pytest.mark.parametrize("raw,clean", [("  a \u00a0 b \n\n\n c  ", "a b\nc"), (None, ""), ("\n \n", "")])
 def test_tidy_gives_one_block_a_line_without_empty_lines(raw, clean):
     assert tidy(raw) == clean
+
+
+def test_a_long_fast_answer_that_resiliparse_does_not_undercut_stands_without_asking_the_third(monkeypatch):
+    # the default mode only takes over texts much shorter than another extractor's
+    long_text = "\n".join(LONG_ARTICLE * 6)
+    assert len(long_text) >= ensemble.SHORT
+    asked = _members(monkeypatch, long_text, "Completely different words from a sidebar " * 40, "unused")
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (long_text, "trafilatura-fast")
+    assert asked == ["trafilatura-fast", "resiliparse"]
+
+
+def test_a_long_fast_answer_under_half_of_resiliparses_is_decided_by_the_third(monkeypatch):
+    long_text, whole = "\n".join(LONG_ARTICLE * 6), "\n".join(f"{line} ({i})" for i, line in enumerate(LONG_ARTICLE * 20))
+    asked = _members(monkeypatch, long_text, whole, whole)
+    assert choose_text(TREE, "<html></html>").source == "trafilatura"
+    assert asked == ["trafilatura-fast", "resiliparse", "trafilatura"]

@@ -1,0 +1,43 @@
+"""Lines that promote another story are no part of the article."""
+
+import pytest
+
+from ingest.extract import extract_html
+from ingest.promos import drop_promo_lines
+from test_ingest_support import paragraphs
+
+
+@pytest.mark.parametrize("line", [
+    "Read more: Council tax bills to rise by five per cent from April",
+    "READ MORE - Lifeboat crew called out twice in one night",
+    "Lea también: Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense",
+    "MIRA: Madre se acerca a conocer los motivos de captura de su hijo",
+    "Lesen Sie auch: Die Bahn erhöht die Preise",
+    "À lire aussi » La réforme des retraites au Sénat",
+    "Mehr zum Thema:",
+])
+def test_a_promotion_line_is_dropped(line):
+    assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
+
+
+@pytest.mark.parametrize("line", [
+    "Read more about the plan on the council's website, the mayor said.",  # a sentence, no colon
+    "Lea: I think the bridge will change the town.",  # a speaker named Lea in an interview
+    "Related: " + "a long paragraph that only happens to start like a promotion " * 4,  # longer than a headline
+])
+def test_article_lines_that_only_look_like_promotions_stay(line):
+    text = f"First paragraph.\n{line}"
+    assert drop_promo_lines(text) == text
+
+
+def test_a_text_that_is_only_a_promotion_is_left_alone():
+    assert drop_promo_lines("Read more: the only line") == "Read more: the only line"
+
+
+def test_extraction_drops_a_read_more_promo_between_paragraphs():
+    paras = paragraphs("bridge")
+    body = "".join(f"<p>{p}</p>" for p in paras[:2]) + "<p><a href='/x'>Read more: Ferry fares to double</a></p>" + \
+        "".join(f"<p>{p}</p>" for p in paras[2:])
+    page = extract_html(f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{body}</article></body></html>",
+                        "https://news.example/bridge")
+    assert "Ferry fares" not in page.text and paras[0] in page.text and paras[-1] in page.text
