@@ -42,8 +42,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 def signature(items: Iterable[bytes], perms: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """The MinHash signature (uint32, one value per permutation) of the set of ``items``."""
     a, b = perms
-    hashes = np.fromiter((int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in items),
-                         dtype=np.uint32)
+    hashes = np.frombuffer(b"".join(hashlib.sha1(item).digest()[:4] for item in items), dtype="<u4").astype(np.uint32)
     if not len(hashes):
         return np.full(len(a), _MAX, dtype=np.uint32)
     mixed = _fmix32(hashes).reshape(-1, 1)

@@ -96,3 +96,21 @@ def test_offline_detection_keeps_an_unsure_language_unknown():
 def test_offline_records_keep_the_language_they_carry():
     record = article_from_record({"url": "https://x.example/fr", "text": GERMAN, "language": "fr"})
     assert record.language == "fr"
+
+
+def test_the_detector_model_loads_once_in_the_background_and_serves_every_caller():
+    import threading
+
+    from newsflow import languages
+
+    languages.preload_language_model()
+    languages.preload_language_model()  # idempotent: one loading thread, one model
+    assert languages._identifier_loading() is languages._identifier_loading()
+    results: list[str | None] = []
+    callers = [threading.Thread(target=lambda: results.append(languages.detect_language(GERMAN, 0.6)))
+               for _ in range(3)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert results == ["de", "de", "de"]
