@@ -31,11 +31,11 @@ from rich.table import Table  # noqa: E402
 from index.alerts import AlertMatcher, ElasticsearchLedger, SQLiteLedger  # noqa: E402
 from index.embedded import EmbeddedIndex  # noqa: E402
 from index.stage import IndexStage  # noqa: E402
-from newsflow.alert_rules import RulesFile  # noqa: E402
-from newsflow.bus.embedded import SQLiteBus  # noqa: E402
-from newsflow.config import Settings  # noqa: E402
+from newsflow.core.alert_rules import RulesFile  # noqa: E402
+from newsflow.core.bus.embedded import SQLiteBus  # noqa: E402
+from newsflow.core.config import Settings  # noqa: E402
 from corpora import enriched_articles  # noqa: E402 - bench/corpora.py
-from newsflow.contracts import EnrichedArticle  # noqa: E402
+from newsflow.core.contracts import EnrichedArticle  # noqa: E402
 
 PEOPLE = ["Kim Jong-un", "Putin", "Erdogan", "Xi Jinping", "Zelenskiy", "Kim Yo-jong", "Sergei Lavrov"]
 WORDS = ["missile", "talks", "shipping", "sanctions", "summit", "trade", "rail", "investors", "freight", "air"]

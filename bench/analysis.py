@@ -1,4 +1,4 @@
-"""What newsflow's own full-text analysis (``newsflow.analysis.stem_text``: fold, Snowball stem)
+"""What newsflow's own full-text analysis (``newsflow.core.analysis.stem_text``: fold, Snowball stem)
 costs per article, against what building an index document cost before it, in one run.
 
     .venv/bin/python bench/analysis.py [--articles 2000] [--runs 5]
@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from index.elasticsearch import entity_docs  # noqa: E402
-from newsflow import analysis  # noqa: E402
+from newsflow.core import analysis  # noqa: E402
 
 from corpora import enriched_articles  # noqa: E402 - bench/corpora.py (the script's own folder is on sys.path)
 

@@ -47,8 +47,8 @@ from enrich.enricher import Enricher
 from enrich.parallel import ParallelEnricher
 from enrich.registry import EntityRegistry
 from enrich.stories import StoryIndex
-from newsflow.config import load_settings
-from newsflow.contracts import Article, article_id, content_hash
+from newsflow.core.config import load_settings
+from newsflow.core.contracts import Article, article_id, content_hash
 from texts import generated, real_pages  # bench/texts.py
 
 _run = itertools.count()

@@ -36,9 +36,9 @@ from fixtures.entity_gold import GOLD, LABEL_CLASSES, GoldArticle  # noqa: E402
 
 from enrich.canonical import compose  # noqa: E402
 from enrich.enricher import Enricher  # noqa: E402
-from newsflow.config import load_settings  # noqa: E402
-from newsflow.contracts import Article, article_id, content_hash  # noqa: E402
-from newsflow.names import fold  # noqa: E402
+from newsflow.core.config import load_settings  # noqa: E402
+from newsflow.core.contracts import Article, article_id, content_hash  # noqa: E402
+from newsflow.core.names import fold  # noqa: E402
 
 _CLASS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "NORP": "NORP"}
 

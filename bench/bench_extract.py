@@ -15,7 +15,7 @@ chunk (a noisy neighbour hurts every contender alike); the best round of each co
 
 Two corpora:
 - our own pages, with known bodies, scored by word 3-shingles (precision, recall and F1 against
-  the body, averaged over pages): the sample site's ten articles (newsflow.samplesite: cookie
+  the body, averaged over pages): the sample site's ten articles (demo: cookie
   banner, navigation, newsletter box, related stories, comments, share bar, an inline
   advertisement inside <article>) and the same bodies in three other common page layouts (a
   blog/CMS theme with a sidebar and a long comment thread, a "div soup" page without semantic
@@ -44,7 +44,7 @@ import trafilatura
 from ingest.evaluation import load_corpus, passage_scores, shingle_prf
 from ingest.extract import extract_html
 from ingest.extractors import parse_html, resiliparse_text, trafilatura_text
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 # --- the corpus ----------------------------------------------------------------------------------
 

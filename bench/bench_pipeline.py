@@ -175,7 +175,7 @@ def count(env: dict[str, str]) -> int:
 
 DROP_SCRIPT = """
 from index.elasticsearch import ElasticsearchIndex
-from newsflow.config import load_settings
+from newsflow.core.config import load_settings
 ix = ElasticsearchIndex(load_settings())
 try:
     ix.drop()

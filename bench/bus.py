@@ -12,7 +12,7 @@ Target: ours >= 0.8x raw both ways.
 
 ``--sweep`` measures raw kafka-python over producer batching (compression, linger_ms,
 batch_size) and consumer fetching (max_poll_records, max_partition_fetch_bytes) and prints the
-tables the defaults in newsflow/config.py were chosen from.
+tables the defaults in newsflow/core/config.py were chosen from.
 
 End to end: ``newsflow enrich`` and ``newsflow index`` as separate services over Kafka (embedded
 index) work off a backlog of ``--e2e-articles`` articles on news.articles; the rate is
@@ -37,10 +37,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from kafka import KafkaConsumer, KafkaProducer
 
-from newsflow.bus.kafka import KafkaBus, client_config, consumer_config, producer_config
-from newsflow.config import load_settings
-from newsflow.contracts import SCHEMA_VERSION, Article, article_id, content_hash
-from newsflow.samplesite import ORIGINALS
+from newsflow.core.bus.kafka import KafkaBus, client_config, consumer_config, producer_config
+from newsflow.core.config import load_settings
+from newsflow.core.contracts import SCHEMA_VERSION, Article, article_id, content_hash
+from demo import ORIGINALS
 
 #: topics this run created, deleted at the end (the broker may be shared)
 CREATED: list[str] = []
@@ -170,7 +170,7 @@ def side_by_side(settings, recs, batch: int, runs: int) -> None:
 
 
 def sweep(settings, recs, batch: int) -> None:
-    from newsflow.bus.kafka import KafkaBus as _Bus
+    from newsflow.core.bus.kafka import KafkaBus as _Bus
 
     admin_bus = _Bus(settings)
     n = len(recs)

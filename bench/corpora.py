@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from enrich.canonical import entity_names
-from newsflow.contracts import EnrichedArticle, Entity, article_id, content_hash
-from newsflow.names import fold
-from newsflow.samplesite import ORIGINALS
+from newsflow.core.contracts import EnrichedArticle, Entity, article_id, content_hash
+from newsflow.core.names import fold
+from demo import ORIGINALS
 
 
 def enriched_articles(n: int, salience: Callable[[int], float] = lambda i: 0.5,

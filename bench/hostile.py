@@ -32,7 +32,7 @@ from pathlib import Path
 
 import brotli
 
-from newsflow.samplesite import ARTICLES, SampleSite
+from demo import ARTICLES, SampleSite
 
 
 class _Server(ThreadingHTTPServer):
@@ -116,10 +116,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 def child(feeds: list[str]) -> None:
     """One poll with fresh state; prints what was published and the problems met."""
-    from newsflow.bus.embedded import SQLiteBus
-    from newsflow.config import Settings
+    from newsflow.core.bus.embedded import SQLiteBus
+    from newsflow.core.config import Settings
     from ingest.stage import IngestStage
-    from newsflow.contracts import Article
+    from newsflow.core.contracts import Article
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), allow_private_hosts=True)

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from elasticsearch import helpers  # noqa: E402
 
 from index.elasticsearch import ElasticsearchIndex, client_from_settings, to_document  # noqa: E402
-from newsflow.config import load_settings  # noqa: E402
-from newsflow.contracts import EnrichedArticle  # noqa: E402
+from newsflow.core.config import load_settings  # noqa: E402
+from newsflow.core.contracts import EnrichedArticle  # noqa: E402
 from corpora import enriched_articles  # noqa: E402 - bench/corpora.py
 
 MODES: dict[str, str | bool] = {"refresh": True, "wait_for": "wait_for", "none": False}

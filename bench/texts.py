@@ -29,8 +29,8 @@ from pathlib import Path
 
 from ingest.charset import decode_html_checked
 from ingest.extract import extract_html
-from newsflow.languages import detect_language
-from newsflow.samplesite import ORIGINALS
+from newsflow.core.languages import detect_language
+from demo import ORIGINALS
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 FIRST = ["Maria", "Ahmed", "Li", "Olga", "James", "Fatima", "Kenji", "Sofia", "Pedro", "Amara", "Ivan", "Chloe",

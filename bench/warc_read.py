@@ -36,7 +36,7 @@ from warcio.warcwriter import WARCWriter
 from ingest.charset import decode_html
 from ingest.extract import extract_html
 from ingest.warc import iter_records
-from newsflow.samplesite import ARTICLES, SampleSite
+from demo import ARTICLES, SampleSite
 
 try:
     from fastwarc.warc import ArchiveIterator as FastIterator

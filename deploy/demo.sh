@@ -9,7 +9,7 @@ mkdir -p .cache
 rm -rf "$DATA"
 
 # port 0: the site picks a free port and prints its base URL first
-.venv/bin/python -m newsflow.samplesite --port 0 >.cache/demo-site.out 2>.cache/demo-site.err &
+.venv/bin/python -m demo --port 0 >.cache/demo-site.out 2>.cache/demo-site.err &
 SITE_PID=$!
 trap 'kill "$SITE_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

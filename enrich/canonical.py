@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from newsflow.contracts import Entity
-from newsflow.names import PERSONAL_HONORIFICS, clean_name, fold
+from newsflow.core.contracts import Entity
+from newsflow.core.names import PERSONAL_HONORIFICS, clean_name, fold
 
 from enrich.gazetteer import corrected_label, is_place, place_label, places
 from enrich.spans import Piece, clean_spans

@@ -5,8 +5,8 @@ from __future__ import annotations
 from spacy.language import Language
 
 from newsflow import __version__ as NEWSFLOW_VERSION
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle, Provenance
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle, Provenance
 
 from enrich.canonical import TITLE_SEPARATOR, canonical_entities, compose, entity_names
 from enrich.keyphrases import keyphrases

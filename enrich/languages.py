@@ -22,8 +22,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.config import Settings
-from newsflow.languages import primary_subtag
+from newsflow.core.config import Settings
+from newsflow.core.languages import primary_subtag
 
 from enrich.model import ModelInfo, load_model, model_info
 

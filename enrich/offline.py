@@ -24,9 +24,9 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle, article_id, content_hash
-from newsflow.languages import detect_language, preload_language_model
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle, article_id, content_hash
+from newsflow.core.languages import detect_language, preload_language_model
 
 from enrich.enricher import Enricher
 

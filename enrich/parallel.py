@@ -21,8 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle
 
 # One Enricher per worker process, built by the pool's initializer.
 _worker_enricher = None

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newsflow.config import Settings
-from newsflow.contracts import Article, EnrichedArticle
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, EnrichedArticle
 
 
 def re_enrich_transform(settings: Settings) -> tuple[Callable[[list[EnrichedArticle]], list[EnrichedArticle]], Callable[[], None]]:

@@ -3,7 +3,7 @@
 ``enrich.canonical`` settles who is who inside one article ("Putin" there is the article's
 "Vladimir Putin"). Across articles the registry does, in this order, for every entity:
 
-1. Aliases (``newsflow.aliases``): "U.S.", "USA", "America" -> United States; "Zelenskyy" ->
+1. Aliases (``newsflow.core.aliases``): "U.S.", "USA", "America" -> United States; "Zelenskyy" ->
    Volodymyr Zelensky. Curated and ISO data, the same table searches resolve names with.
 1b. Labels from evidence: a one-word ORG or NORP that is the first or last word of exactly one
    known person ("Putin" tagged ORG) is that person; otherwise a key the corpus labels
@@ -40,15 +40,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsflow.aliases import resolve as resolve_alias
-from newsflow.contracts import Entity
-from newsflow.bus.embedded import connect, immediate
-from newsflow.names import fold
+from newsflow.core.aliases import resolve as resolve_alias
+from newsflow.core.contracts import Entity
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.names import fold
 
 from enrich.gazetteer import PLACE_LABELS, is_place
 
 if TYPE_CHECKING:
-    from enrich.shared_state import StateReplica
+    from enrich.replica import StateReplica
 
 _fold = functools.lru_cache(maxsize=65_536)(fold)  # the same spellings recur in every batch
 # the alias table is fixed for the life of the process; folding the key again was 6% of canonicalize
@@ -158,7 +158,7 @@ class EntityRegistry:
 
         With a ``replica`` the registry is shared with workers elsewhere through its topic.
         """
-        from enrich.shared_state import OFFSETS_SCHEMA
+        from enrich.replica import OFFSETS_SCHEMA
 
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -371,7 +371,7 @@ class EntityRegistry:
         """Apply what workers elsewhere added since the last call (nothing without a replica)."""
         if self._replica is None:
             return 0
-        from enrich.shared_state import catch_up
+        from enrich.replica import catch_up
 
         return catch_up(self._conn, self._replica, self._apply)
 

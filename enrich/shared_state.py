@@ -33,14 +33,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsflow.bus import Message
-from newsflow.bus.embedded import immediate
-from newsflow.worker import Unavailable
+from newsflow.core.bus import Message
+from newsflow.core.sqlite import immediate
+from newsflow.core.worker import Unavailable
 
 if TYPE_CHECKING:
     from enrich.registry import EntityRegistry
     from enrich.stories import StoryIndex
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class StateReplica:
         # kafka-python is the distributed extra: imported only when the bus is Kafka
         from kafka.errors import KafkaError
 
-        from newsflow.bus.kafka import COMPACTED, KafkaBus, KafkaTopicReader
+        from newsflow.core.bus.kafka import COMPACTED, KafkaBus, KafkaTopicReader
 
         self._kafka_error = KafkaError
         self.topic = settings.topic(topic)
@@ -76,7 +76,7 @@ class StateReplica:
     def publish(self, records: list[tuple[str, dict[str, Any]]]) -> None:
         """Publish ``(key, fact)`` records and wait until the cluster has them.
 
-        Raises ``newsflow.worker.Unavailable`` when the cluster cannot take them.
+        Raises ``newsflow.core.worker.Unavailable`` when the cluster cannot take them.
         """
         if not records:
             return
@@ -89,7 +89,7 @@ class StateReplica:
     def read(self, applied: dict[int, int]) -> list[Message]:
         """Records published after ``applied`` ({partition: next offset}), to the current end.
 
-        Raises ``newsflow.worker.Unavailable`` when the topic cannot be read.
+        Raises ``newsflow.core.worker.Unavailable`` when the topic cannot be read.
         """
         try:
             return self._reader.read(applied)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsflow.bus import Bus, Message
-from newsflow.contracts import SCHEMA_VERSION, Article, EnrichedArticle
+from newsflow.core.bus import Bus, Message
+from newsflow.core.contracts import SCHEMA_VERSION, Article, EnrichedArticle
 
 if TYPE_CHECKING:
     from enrich.enricher import Enricher
     from enrich.parallel import ParallelEnricher
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 GROUP = "enrich"
 STORIES_DB = "stories.db"
@@ -18,7 +18,7 @@ ENTITIES_DB = "entities.db"
 
 
 class EnrichStage:
-    """Processor for ``newsflow.worker.StageWorker``: decode Article, enrich a batch, publish."""
+    """Processor for ``newsflow.core.worker.StageWorker``: decode Article, enrich a batch, publish."""
 
     name = "enrich"
 

@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsflow.bus.embedded import connect, immediate
-from newsflow.names import strip_accents
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.names import strip_accents
 
 from enrich.minhash import lsh_layout, permutations
 from enrich.minhash import signature as minhash
 
 if TYPE_CHECKING:
-    from enrich.shared_state import StateReplica
+    from enrich.replica import StateReplica
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
 # share few, and short enough that a light edit (a changed sentence) leaves most intact.
@@ -119,7 +119,7 @@ class StoryIndex:
 
         With a ``replica`` the state is shared with workers elsewhere through its topic.
         """
-        from enrich.shared_state import OFFSETS_SCHEMA
+        from enrich.replica import OFFSETS_SCHEMA
 
         self.threshold = threshold
         self.bands, self.rows = lsh_layout(threshold, NUM_PERM)
@@ -214,7 +214,7 @@ class StoryIndex:
         """Apply what workers elsewhere added since the last call (nothing without a replica)."""
         if self._replica is None:
             return 0
-        from enrich.shared_state import catch_up
+        from enrich.replica import catch_up
 
         return catch_up(self._conn, self._replica, self._apply)
 

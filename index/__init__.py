@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
-    from newsflow.search import Index
+    from newsflow.core.config import Settings
+    from newsflow.core.search import Index
 
 
 def open_index(settings: "Settings", *, readonly: bool = False) -> "Index":

@@ -36,17 +36,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from index.rows import entity_rows
-from newsflow.aliases import canonical_name
-from newsflow.alert_rules import AlertRule, RulesFile
-from newsflow.bus import Bus
-from newsflow.bus.embedded import connect, immediate
-from newsflow.contracts import Alert, EnrichedArticle
-from newsflow.names import fold
-from newsflow.query import parse, terms
-from newsflow.search import Index, SearchHit, SearchRequest
+from newsflow.core.aliases import canonical_name
+from newsflow.core.alert_rules import AlertRule, RulesFile
+from newsflow.core.bus import Bus
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.contracts import Alert, EnrichedArticle
+from newsflow.core.names import fold
+from newsflow.core.query import parse, terms
+from newsflow.core.search import Index, SearchHit, SearchRequest
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -34,11 +34,11 @@ from index.es_mapping import ADDED_IN_2, MAPPING_VERSION, MAPPINGS, template_bod
 from index.es_query import entity_evidence_agg, entity_filter, facet_aggs, label_filter, split
 from index.rows import EntityRow, entity_rows, source_key
 from index.snippets import matcher, snippet
-from newsflow.analysis import iso_code, stem_text
-from newsflow.contracts import EnrichedArticle, Entity
-from newsflow.names import fold
-from newsflow.search_plan import SearchPlan, author_keys, search_plan
-from newsflow.search import (
+from newsflow.core.analysis import iso_code, stem_text
+from newsflow.core.contracts import EnrichedArticle, Entity
+from newsflow.core.names import fold
+from newsflow.core.search_plan import SearchPlan, author_keys, search_plan
+from newsflow.core.search import (
     FACET_LABELS,
     EntityRef,
     FacetValue,

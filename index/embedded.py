@@ -6,7 +6,7 @@ Tables:
   searches filter and sort on). Its rowid keys the two others.
 - ``fts``: FTS5 over (title, text, title_stem, text_stem), ``unicode61 remove_diacritics 2``
   (Erdoğan = Erdogan): the exact words (phrases, prefixes) and newsflow's stems of them in the
-  article's language (words, so ``missile`` finds *missiles*; ``newsflow.analysis``).
+  article's language (words, so ``missile`` finds *missiles*; ``newsflow.core.analysis``).
 - ``entities``: rows per (article, entity), by ``kind``:
   ``name``    key = the entity's key (``fold(name)``), one per entity;
   ``surface`` key = ``fold()`` of each surface form that differs from the key;
@@ -35,13 +35,13 @@ from collections.abc import Iterator
 from index import rows
 from index.rows import source_key
 from index.snippets import matcher, snippet
-from newsflow.analysis import iso_code, stem_text
-from newsflow.bus.embedded import connect, immediate
-from newsflow.contracts import EnrichedArticle, Entity
-from newsflow.names import fold
-from newsflow.query import fts5_parts
-from newsflow.search import FACET_LABELS, EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult
-from newsflow.search_plan import SearchPlan, author_keys, search_plan
+from newsflow.core.analysis import iso_code, stem_text
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.contracts import EnrichedArticle, Entity
+from newsflow.core.names import fold
+from index.fts5 import fts5_parts
+from newsflow.core.search import FACET_LABELS, EntityRef, FacetValue, QueryError, SearchHit, SearchRequest, SearchResult
+from newsflow.core.search_plan import SearchPlan, author_keys, search_plan
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS articles (
     published_ts REAL,                      -- Unix seconds (UTC), for range filters and sorting
     story_id     TEXT    NOT NULL,
     indexed_at   TEXT    NOT NULL,
-    language     TEXT,                      -- ISO 639-1 (newsflow.analysis.language_code)
+    language     TEXT,                      -- ISO 639-1 (newsflow.core.analysis.language_code)
     authors_key  TEXT                       -- folded author names, each between \x1f marks
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published_ts);

@@ -6,7 +6,7 @@ analysers, no ``asciifolding``, no ``mapping`` char filter) and in production. S
 - ``title`` and ``text`` use the built-in ``standard`` analyser (Unicode word breaks, lower
   case, no stop words, no stemming, **no diacritic folding**: the exact phrase ``"Erdogan"``
   does not find ``Erdoğan`` in the text, unlike the embedded index);
-- ``title_stem`` and ``text_stem`` hold newsflow's own analysis (``newsflow.analysis``: folded,
+- ``title_stem`` and ``text_stem`` hold newsflow's own analysis (``newsflow.core.analysis``: folded,
   Snowball stems of the article's language) with the ``whitespace`` analyser, so words find
   their inflections and ignore diacritics with the same tokens as the embedded index;
 - names and keys are ``keyword`` fields, some with the built-in ``lowercase`` normalizer;
@@ -49,7 +49,7 @@ MAPPINGS: dict = {
         "title": {"type": "text", "analyzer": "standard",
                   "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
         "text": {"type": "text", "analyzer": "standard"},
-        # newsflow's stems of title and text (newsflow.analysis), already folded and split:
+        # newsflow's stems of title and text (newsflow.core.analysis), already folded and split:
         # the whitespace analyser (server core) keeps exactly those tokens, as FTS5 does
         "title_stem": {"type": "text", "analyzer": "whitespace"},
         "text_stem": {"type": "text", "analyzer": "whitespace"},

@@ -1,4 +1,4 @@
-"""The user query AST (``newsflow.query``) and the search filters as Elasticsearch query DSL.
+"""The user query AST (``newsflow.core.query``) and the search filters as Elasticsearch query DSL.
 
 Full text mirrors the embedded index: every word, phrase or prefix matches in the title
 (boosted like ``TITLE_WEIGHT``) or in the text (``title:`` only the title); a word by its stems
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from newsflow.analysis import query_stems
-from newsflow.query import And, Node, Not, Or, Phrase, Term
+from newsflow.core.analysis import query_stems
+from newsflow.core.query import And, Node, Not, Or, Phrase, Term
 
 TITLE_BOOST = 4.0  # index.embedded.TITLE_WEIGHT / TEXT_WEIGHT
-# exact fields (phrases, prefixes) and stem fields (words; newsflow.analysis), by query field
+# exact fields (phrases, prefixes) and stem fields (words; newsflow.core.analysis), by query field
 _EXACT = {None: [f"title^{TITLE_BOOST:g}", "text"], "title": ["title"]}
 _STEMS = {None: [f"title_stem^{TITLE_BOOST:g}", "text_stem"], "title": ["title_stem"]}
 _ONE_WORD = re.compile(r"^\w+$")

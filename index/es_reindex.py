@@ -34,7 +34,7 @@ from elasticsearch import exceptions as es_exc
 
 from index.es_mapping import MAPPINGS, template_body
 from index.elasticsearch import to_source_json
-from newsflow.contracts import EnrichedArticle, utcnow
+from newsflow.core.contracts import EnrichedArticle, utcnow
 
 log = logging.getLogger(__name__)
 

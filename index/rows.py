@@ -10,8 +10,8 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newsflow.contracts import Entity
-from newsflow.names import fold
+from newsflow.core.contracts import Entity
+from newsflow.core.names import fold
 
 # Enrich repeats the same spellings across a stream of articles: folding them is most of the
 # cost of building the rows, so keep the recent ones.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsflow.analysis import fold_word, language_code, query_stems, stem_tokens, words
-from newsflow.query import Field, Node, Not, Phrase, Term
+from newsflow.core.analysis import fold_word, language_code, query_stems, stem_tokens, words
+from newsflow.core.query import Field, Node, Not, Phrase, Term
 
 SNIPPET_TOKENS = 30
 LEAD_CHARS = 200  # snippet length when there is no full-text query

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsflow.bus import Message
-from newsflow.contracts import EnrichedArticle
-from newsflow.metrics import StageMetrics
-from newsflow.search import Index, RejectedArticles
+from newsflow.core.bus import Message
+from newsflow.core.contracts import EnrichedArticle
+from newsflow.core.metrics import StageMetrics
+from newsflow.core.search import Index, RejectedArticles
 
 if TYPE_CHECKING:
     from index.alerts import AlertMatcher
@@ -16,7 +16,7 @@ GROUP = "index"
 
 
 class IndexStage:
-    """Processor for ``newsflow.worker.StageWorker``: decode EnrichedArticle, upsert by id."""
+    """Processor for ``newsflow.core.worker.StageWorker``: decode EnrichedArticle, upsert by id."""
 
     name = "index"
 

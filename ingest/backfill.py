@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from newsflow.bus import Bus
-from newsflow.config import Settings
-from newsflow.contracts import Article, article_id, content_hash, utcnow
+from newsflow.core.bus import Bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, article_id, content_hash, utcnow
 from ingest.archives import Archive
 from ingest.charset import decode_html_checked
 from ingest.extract import ExtractedPage, extract_html

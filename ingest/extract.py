@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from trafilatura.metadata import extract_metadata
 
-from newsflow.languages import detect_language
+from newsflow.core.languages import detect_language
 from ingest.ensemble import choose_text
 from ingest.extractors import parse_html
 

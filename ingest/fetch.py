@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 from ingest.charset import decode_html  # noqa: F401  (re-exported: fetch, then decode)
 
 try:  # brotli is optional: advertised and decoded only when installed

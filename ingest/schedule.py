@@ -20,7 +20,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 
 SPEED_UP = 0.5
 SLOW_DOWN = 1.5

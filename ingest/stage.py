@@ -41,9 +41,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-from newsflow.bus import Bus
-from newsflow.config import Settings
-from newsflow.contracts import Article, article_id, content_hash, utcnow
+from newsflow.core.bus import Bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, article_id, content_hash, utcnow
 from ingest import schedule
 from ingest.dispatch import dispatch_in_background
 from ingest.extract import ExtractedPage, extract_html
@@ -59,7 +59,7 @@ from ingest.state import FeedState, IngestState, Seen
 from ingest.urls import article_canonical, http_canonical, source_of
 
 if TYPE_CHECKING:
-    from newsflow.metrics import StageMetrics
+    from newsflow.core.metrics import StageMetrics
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from newsflow.bus.embedded import connect, immediate
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
+from newsflow.core.sqlite import connect, immediate
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (

@@ -40,8 +40,8 @@ from urllib.parse import urljoin
 import httpx
 from lxml import etree
 
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
 from ingest.feeds import FeedError
 from ingest.fetch import FetchError, Fetcher
 from ingest.stage import IngestStage

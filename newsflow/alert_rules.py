@@ -37,7 +37,7 @@ import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from newsflow.search import QueryError, SearchRequest
+from newsflow.core.search import QueryError, SearchRequest
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class AlertRule(BaseModel):
     @field_validator("query")
     @classmethod
     def _query(cls, v: str) -> str:
-        from newsflow.query import fts5_parts, plan
+        from index.fts5 import fts5_parts, plan
 
         try:
             fts5_parts(plan(v).text)  # the validator both index backends use (fields are filters)

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from newsflow.names import fold
+from newsflow.core.names import fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 import Stemmer
 
-from newsflow.names import _FOLD_EXTRA  # the letters NFKD leaves alone (ø, ß, ...): one table for fold and stems
+from newsflow.core.names import _FOLD_EXTRA  # the letters NFKD leaves alone (ø, ß, ...): one table for fold and stems
 
 # ISO 639-1 code of an article's language -> Snowball algorithm (PyStemmer names).
 SNOWBALL = {

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from newsflow.cli_base import settings_for
+from newsflow.cli.base import settings_for
 
 
 @contextmanager
@@ -70,9 +70,9 @@ def backfill(srcs, since, until, sources, languages, limit, to_index, allow_priv
     from ingest.backfill import Backfill, Filters
     from ingest.fetch import Fetcher, FetchError
     from ingest.state import IngestState
-    from newsflow.bus import open_bus
+    from newsflow.core.bus import open_bus
     from newsflow.runner import Pipeline, stop_on_signals
-    from newsflow.search import QueryError, parse_date
+    from newsflow.core.search import QueryError, parse_date
 
     settings = settings_for(data_dir=data_dir, allow_private_hosts=allow_private_hosts or None)
     try:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from newsflow.backfill_cli import backfill
-from newsflow.cli_base import DEBUG_KEY, FrontDoor, data_dir_option, refuse_example_secrets, require_data, require_topic
-from newsflow.cli_base import settings_for as _settings
-from newsflow.cli_deadletter import deadletter
-from newsflow.config import Settings
-from newsflow.search_cli import search
+from newsflow.cli.backfill import backfill
+from newsflow.cli.base import DEBUG_KEY, FrontDoor, data_dir_option, refuse_example_secrets, require_data, require_topic
+from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.deadletter import deadletter
+from newsflow.core.config import Settings
+from newsflow.cli.search import search
 
 rules_option = click.option(
     "--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
@@ -27,7 +27,7 @@ def _check_rules(settings: Settings) -> None:
     """Refuse to start on a rules file that does not validate (exit 1, every problem with its line)."""
     if settings.alert_rules is None:
         return
-    from newsflow.alert_rules import RulesError, load_rules
+    from newsflow.core.alert_rules import RulesError, load_rules
 
     try:
         load_rules(settings.alert_rules, settings.entity_labels)
@@ -104,7 +104,7 @@ def run(feeds, more_feeds, once, allow_private_hosts, progress, metrics_port, ru
 
 
 # --------------------------------------------------------------------------- search
-cli.add_command(search)  # newsflow.search_cli: query words, sort, dates, export
+cli.add_command(search)  # newsflow.cli.search: query words, sort, dates, export
 
 
 # --------------------------------------------------------------------------- serve
@@ -307,14 +307,14 @@ def _setup_topics(settings: Settings, wait: float) -> None:
     from kafka import KafkaAdminClient
     from kafka import errors as kerr
 
-    from newsflow.bus.kafka import COMPACTED, KafkaBus, client_config
+    from newsflow.core.bus.kafka import COMPACTED, KafkaBus, client_config
 
     topics = [settings.topic(t) for t in (settings.topic_articles, settings.topic_enriched, settings.topic_deadletter)]
     # where enrich workers share the entity registry and the stories (enrich/shared_state.py)
     state_topics = [settings.topic(t) for t in (settings.topic_entity_state, settings.topic_story_state)]
     if settings.alert_rules:
         # alert topics exist before the first alert, so consumers can subscribe from the start
-        from newsflow.alert_rules import RulesError, load_rules
+        from newsflow.core.alert_rules import RulesError, load_rules
 
         try:
             rules = load_rules(settings.alert_rules, known_labels=settings.entity_labels)
@@ -576,7 +576,7 @@ def topic_read(name, from_beginning, follow, until_idle, idle, as_json, data_dir
     """
     if follow and until_idle:
         raise click.UsageError("--follow and --until-idle exclude each other")
-    from newsflow.bus import open_bus
+    from newsflow.core.bus import open_bus
     from newsflow.render import format_record
 
     settings = _settings(data_dir=data_dir)
@@ -622,7 +622,7 @@ def alerts() -> None:
 @click.argument("rules_file", metavar="RULES", type=click.Path(dir_okay=False, path_type=Path))
 def alerts_check(rules_file) -> None:
     """Validate a rules file; explain every problem with its line (exit 1 if there is one)."""
-    from newsflow.alert_rules import RulesError, load_rules
+    from newsflow.core.alert_rules import RulesError, load_rules
 
     settings = _settings()
     try:
@@ -647,8 +647,8 @@ def alerts_test(rules_file, since, limit, as_json, data_dir) -> None:
     """Dry run: which indexed articles each rule of RULES would have matched (nothing is published)."""
     from index import open_index
     from index.alerts import dry_run
-    from newsflow.alert_rules import RulesError, load_rules
-    from newsflow.search import QueryError, parse_date
+    from newsflow.core.alert_rules import RulesError, load_rules
+    from newsflow.core.search import QueryError, parse_date
 
     settings = _settings(data_dir=data_dir)
     try:
@@ -693,7 +693,7 @@ def alerts_test(rules_file, since, limit, as_json, data_dir) -> None:
 @data_dir_option
 def alerts_webhook(topic_name, url, secret, group, until_idle, idle, data_dir) -> None:
     """POST every alert of a topic to URL, retrying with backoff; commit only after a 2xx."""
-    from newsflow.bus import open_bus
+    from newsflow.core.bus import open_bus
     from newsflow.runner import stop_on_signals
     from newsflow.webhook import WebhookSink
 
@@ -714,7 +714,7 @@ def alerts_webhook(topic_name, url, secret, group, until_idle, idle, data_dir) -
     click.echo(f"webhook {url}: {sink.delivered} delivered, {sink.deadlettered} dead-lettered, {sink.attempts} requests")
 
 
-cli.add_command(backfill)  # newsflow/backfill_cli.py
+cli.add_command(backfill)  # newsflow/cli/backfill.py
 cli.add_command(deadletter)
 
 

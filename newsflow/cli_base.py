@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from newsflow.alert_rules import RulesError, load_rules
-from newsflow.config import Settings, load_settings
-from newsflow.errors import UsageFailure, explain
-from newsflow.logs import setup_logging
+from newsflow.core.alert_rules import RulesError, load_rules
+from newsflow.core.config import Settings, load_settings
+from newsflow.core.errors import UsageFailure, explain
+from newsflow.core.logs import setup_logging
 
 DEBUG_KEY, SETTINGS_KEY = "newsflow.debug", "newsflow.settings"  # in click's context meta, shared by subcommands
 
@@ -81,7 +81,7 @@ def _debugging(meta: dict) -> bool:
 
 
 class FrontDoor(click.Group):
-    """The command group with the error layer (``newsflow.errors``): a configuration or connection
+    """The command group with the error layer (``newsflow.core.errors``): a configuration or connection
     failure is one line on stderr and exit 2 (usage, configuration) or 1 (runtime); ``--debug``
     or ``NEWSFLOW_LOG_LEVEL=DEBUG`` keeps the traceback."""
 

@@ -6,10 +6,10 @@ import json
 
 import click
 
-from newsflow.bus import open_bus
-from newsflow.cli_base import data_dir_option, require_data, settings_for
+from newsflow.core.bus import open_bus
+from newsflow.cli.base import data_dir_option, require_data, settings_for
 from newsflow.deadletters import read_letters, replay
-from newsflow.search import QueryError, parse_date
+from newsflow.core.search import QueryError, parse_date
 
 stage_option = click.option("--stage", default=None, metavar="STAGE",
                             help="Only dead letters of this stage (enrich, index, webhook).")

@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     # worker processes per enrich stage on this machine (spaCy uses one core per process)
     enrich_workers: int = Field(default=1, ge=1, le=64)
     # seconds a stage may linger for more records to fill a batch, counted from the oldest
-    # record in hand: a backlog is never held back (newsflow.worker)
+    # record in hand: a backlog is never held back (newsflow.core.worker)
     enrich_max_wait: float = Field(default=0.05, ge=0.0)
 
     # index

@@ -101,7 +101,7 @@ class Entity(BaseModel):
 
     name: str  # canonical display form, e.g. "Kim Jong Un"
     label: str  # spaCy label: PERSON, ORG, GPE, ...
-    key: str  # folded match key (newsflow.names.fold), what indexes filter on
+    key: str  # folded match key (newsflow.core.names.fold), what indexes filter on
     surface_forms: list[str] = Field(default_factory=list)  # spellings seen in the text
     count: int = 1  # mentions in the article
     salience: float = 0.0  # 0..1, higher = more central to the article

@@ -21,9 +21,9 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from newsflow.bus import Bus, Message
-from newsflow.config import Settings
-from newsflow.contracts import DeadLetter, utcnow
+from newsflow.core.bus import Bus, Message
+from newsflow.core.config import Settings
+from newsflow.core.contracts import DeadLetter, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from multiprocessing.synchronize import Event
 from typing import Any
 
 from enrich.stage import GROUP, EnrichStage
-from newsflow.bus import open_bus
-from newsflow.config import Settings
-from newsflow.logs import setup_logging
-from newsflow.worker import StageWorker
+from newsflow.core.bus import open_bus
+from newsflow.core.config import Settings
+from newsflow.core.logs import setup_logging
+from newsflow.core.worker import StageWorker
 
 log = logging.getLogger(__name__)
 

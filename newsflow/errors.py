@@ -18,10 +18,10 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from newsflow.config import ConfigError
+from newsflow.core.config import ConfigError
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 USAGE = 2
 RUNTIME = 1
@@ -83,7 +83,7 @@ def _one_line(text: str) -> str:
 def _kafka(exc: BaseException, settings: "Settings | None") -> Failure | None:
     where = settings.kafka_bootstrap if settings is not None else "the configured bootstrap servers"
     fix = "check NEWSFLOW_KAFKA_BOOTSTRAP (and the NEWSFLOW_KAFKA_SECURITY_PROTOCOL/SASL settings) and that the broker runs"
-    if _is(exc, "newsflow.bus.kafka", "KafkaConnectError"):
+    if _is(exc, "newsflow.core.bus.kafka", "KafkaConnectError"):
         text = describe(exc).removeprefix("KafkaConnectError: ")
         return Failure(f"{text}; {fix}", RUNTIME)
     if _is(exc, "kafka.errors", "KafkaTimeoutError"):

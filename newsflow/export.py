@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from newsflow.search import SearchHit
+from newsflow.core.search import SearchHit
 
 FORMATS = ("csv", "jsonl")
 CSV_COLUMNS = ("published_at", "source", "title", "url", "language", "story_id", "entities", "score")

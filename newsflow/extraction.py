@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 
 
 def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from newsflow.search_plan import search_plan
-from newsflow.search import HISTOGRAM_INTERVALS, SORTS, Index, QueryError, SearchRequest, SearchResult, parse_date
+from newsflow.core.search_plan import search_plan
+from newsflow.core.search import HISTOGRAM_INTERVALS, SORTS, Index, QueryError, SearchRequest, SearchResult, parse_date
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 MAX_LIMIT = 1000  # SearchRequest.limit's bound
 # Deeper pages are not for people (and Elasticsearch stops at 10,000): narrow the search instead.

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from newsflow.contracts import Article, utcnow
+from newsflow.core.contracts import Article, utcnow
 
 #: seconds from publication (or fetching) to searchable: a minute to a week
 FRESHNESS_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600, 6 * 3600, 12 * 3600, 86400,

@@ -6,7 +6,7 @@
 Syntax:
 
 - bare words are all required (implicit AND): ``putin summit``; a word also finds its
-  inflections (``missile`` = *missiles*; see ``newsflow.analysis``)
+  inflections (``missile`` = *missiles*; see ``newsflow.core.analysis``)
 - ``"exact phrase"`` (straight or curly double quotes): exact words, no inflections
 - ``OR``, ``AND``, ``NOT`` in upper case are operators; lower-case ``and``/``or``/``not`` are words
 - a leading ``-`` on a word, phrase or group excludes it: ``putin -trump``, ``-"state media"``
@@ -44,8 +44,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from newsflow.analysis import query_stems
-from newsflow.search import QueryError
+from newsflow.core.analysis import query_stems
+from newsflow.core.search import QueryError
 
 MAX_DEPTH = 20  # nesting of parentheses / NOT; FTS5's own parser gives up far earlier than Python would
 

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsflow.bus import Message
-from newsflow.search import SearchResult
+from newsflow.core.bus import Message
+from newsflow.core.search import SearchResult
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 

@@ -3,7 +3,7 @@
 The three stages run at once: ingest polls feeds in the calling thread (fetches in its own
 threads), enrich runs in a process of its own (``newsflow.enrich_process``; spaCy gets a core
 while fetches wait on the network) and index consumes in a thread as soon as enriched records
-appear. Each stage takes what is waiting, up to its batch size (``newsflow.worker``), so the
+appear. Each stage takes what is waiting, up to its batch size (``newsflow.core.worker``), so the
 first article fetched is searchable seconds later, not after the whole poll.
 
 With ``once`` ingest polls each feed once; enrich then drains its topic and exits, then index
@@ -23,13 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsflow.bus import open_bus
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
+from newsflow.core.bus import open_bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
 from newsflow.enrich_process import BatchDone, CaughtUp, EnrichProcess, Failed, Started
-from newsflow.metrics import StageMetrics
+from newsflow.core.metrics import StageMetrics
 from newsflow.progress import StreamProgress
-from newsflow.worker import StageWorker
+from newsflow.core.worker import StageWorker
 
 if TYPE_CHECKING:
     from ingest.stage import IngestReport

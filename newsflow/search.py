@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field, field_validator
 
 if TYPE_CHECKING:
-    from newsflow.contracts import EnrichedArticle
+    from newsflow.core.contracts import EnrichedArticle
 
 # Facets always present in a result, in this order (others follow when the backend has them).
 FACET_LABELS = ("PERSON", "ORG", "GPE")
@@ -106,7 +106,7 @@ class SearchRequest(BaseModel):
     @classmethod
     def _canonical(cls, v: list[str]) -> list[str]:
         # the names enrich gives aliased entities: "U.S." finds what says "United States"
-        from newsflow.aliases import canonical_name
+        from newsflow.core.aliases import canonical_name
 
         return [canonical_name(name) for name in v]
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import click
 
 from index import open_index
-from newsflow.cli_base import data_dir_option, require_data, settings_for
+from newsflow.cli.base import data_dir_option, require_data, settings_for
 from newsflow.export import FORMATS, lines
 from newsflow.frontdoor import build_request
 from newsflow.render import print_search_result
-from newsflow.search import HISTOGRAM_INTERVALS, SORTS, QueryError
+from newsflow.core.search import HISTOGRAM_INTERVALS, SORTS, QueryError
 
 
 class QueryWordsCommand(click.Command):

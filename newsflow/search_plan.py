@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsflow.aliases import canonical_name
-from newsflow.analysis import iso_code
-from newsflow.names import fold
-from newsflow.query import Node, fts5_parts, plan
-from newsflow.search import QueryError, SearchRequest
+from newsflow.core.aliases import canonical_name
+from newsflow.core.analysis import iso_code
+from newsflow.core.names import fold
+from newsflow.core.query import Node, fts5_parts, plan
+from newsflow.core.search import QueryError, SearchRequest
 
 
 @dataclass(frozen=True)

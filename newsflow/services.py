@@ -18,13 +18,13 @@ from typing import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newsflow.bus import Bus, open_bus
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
-from newsflow.errors import describe, explain
-from newsflow.metrics import StageMetrics
+from newsflow.core.bus import Bus, open_bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
+from newsflow.core.errors import describe, explain
+from newsflow.core.metrics import StageMetrics
 from newsflow.runner import stop_on_signals
-from newsflow.worker import Processor, StageWorker
+from newsflow.core.worker import Processor, StageWorker
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class ConsumingService:
     def __init__(self, settings: Settings, bus: Bus, processor: Processor, group: str, topic: str, batch_size: int,
                  metrics: StageMetrics, closers: tuple[Callable[[], None], ...] = (), max_wait: float = 0.0):
         self.settings, self.bus, self.processor, self.closers = settings, bus, processor, closers
-        self.max_wait = max_wait  # newsflow.worker: linger for a fuller batch while records are this fresh
+        self.max_wait = max_wait  # newsflow.core.worker: linger for a fuller batch while records are this fresh
         self.group, self.topic, self.batch_size, self.metrics = group, topic, batch_size, metrics
         self.health = Health(processor.name)
         # made in run(), inside the retry loop: a broker that is down at start (or while the

@@ -41,9 +41,9 @@ import time
 import httpx
 from tenacity import RetryError, Retrying, retry_if_exception, stop_when_event_set, wait_exponential
 
-from newsflow.bus import Bus, Message
-from newsflow.config import Settings
-from newsflow.contracts import DeadLetter
+from newsflow.core.bus import Bus, Message
+from newsflow.core.config import Settings
+from newsflow.core.contracts import DeadLetter
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,9 @@ import time
 import traceback
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
-from newsflow.bus import Bus, Consumer, Message
-from newsflow.contracts import DeadLetter
-from newsflow.metrics import StageMetrics
+from newsflow.core.bus import Bus, Consumer, Message
+from newsflow.core.contracts import DeadLetter
+from newsflow.core.metrics import StageMetrics
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newsflow.samplesite import SampleSite
+from demo import SampleSite
 
 
 class CLI:

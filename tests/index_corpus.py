@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from enrich.canonical import entity_names
-from newsflow.contracts import EnrichedArticle, Entity, content_hash
-from newsflow.names import fold
+from newsflow.core.contracts import EnrichedArticle, Entity, content_hash
+from newsflow.core.names import fold
 
 
 def ent(name: str, label: str = "PERSON", *surface: str, count: int = 1, salience: float = 0.5) -> Entity:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from enrich.canonical import entity_names
 from index_corpus import ent
-from newsflow.contracts import EnrichedArticle, Entity, Provenance, content_hash
+from newsflow.core.contracts import EnrichedArticle, Entity, Provenance, content_hash
 
 
 def art(aid: str, title: str, text: str, *, source: str = "harbor-ledger.example", published: str | None = None,

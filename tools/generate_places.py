@@ -33,7 +33,7 @@ import pycountry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsflow.names import fold  # noqa: E402
+from newsflow.core.names import fold  # noqa: E402
 
 OUT = ROOT / "enrich" / "data" / "places.txt"
 MIN_CITY_POPULATION = 100_000

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +68,11 @@ class Bus(Protocol):
 def open_bus(settings: "Settings") -> Bus:
     """The bus the settings choose."""
     if settings.bus == "embedded":
-        from newsflow.bus.embedded import SQLiteBus
+        from newsflow.core.bus.embedded import SQLiteBus
 
         return SQLiteBus(settings.ensure_data_dir() / "bus.db")
     if settings.bus == "kafka":
-        from newsflow.bus.kafka import KafkaBus
+        from newsflow.core.bus.kafka import KafkaBus
 
         return KafkaBus(settings)
     raise NotImplementedError(f"bus {settings.bus!r} is not available in this build")

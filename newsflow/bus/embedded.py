@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsflow.bus import Message
+from newsflow.core.bus import Message
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

@@ -38,10 +38,10 @@ with warnings.catch_warnings():
     from kafka import errors as kerr
     from kafka.structs import OffsetAndMetadata, TopicPartition
 
-from newsflow.bus import Message
+from newsflow.core.bus import Message
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def connecting(settings: "Settings", make):
         return make()
     except (kerr.KafkaTimeoutError, kerr.SaslAuthenticationFailedError, kerr.UnsupportedSaslMechanismError,
             kerr.AuthorizationError) as exc:
-        from newsflow.bus.kafka_diagnose import diagnose
+        from newsflow.core.bus.kafka_diagnose import diagnose
 
         raise KafkaConnectError(diagnose(settings, exc)) from exc
 

@@ -15,7 +15,7 @@ import struct
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsflow.config import Settings
+    from newsflow.core.config import Settings
 
 _SASL_HANDSHAKE, _SASL_AUTHENTICATE = 17, 36
 _CLIENT_ID = b"newsflow-diagnose"

@@ -1,13 +1,13 @@
 """The bundled sample news site, "The Harbor Ledger": ten fictional articles, RSS/Atom/OPML feeds,
 a syndicated copy and realistic page chrome, served on loopback for ``make demo`` and tests.
 
-    from newsflow.samplesite import SampleSite, ARTICLES, BOILERPLATE_PHRASES
+    from demo import SampleSite, ARTICLES, BOILERPLATE_PHRASES
 
     with SampleSite() as site:          # port 0: a free port
         site.feed_urls                  # [".../feeds/rss.xml", ".../feeds/atom.xml"]
         site.requests["/feeds/rss.xml"] # how often a path was requested
 
-Run it by hand with ``python -m newsflow.samplesite [--port 8765] [--delay 0]``.
+Run it by hand with ``python -m demo [--port 8765] [--delay 0]``.
 """
 
 from .articles import (

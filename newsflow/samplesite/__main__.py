@@ -1,4 +1,4 @@
-"""``python -m newsflow.samplesite [--host 127.0.0.1] [--port 8765] [--delay 0]``: serve the sample
+"""``python -m demo [--host 127.0.0.1] [--port 8765] [--delay 0]``: serve the sample
 site until Ctrl-C and print its feed URLs (used by ``make demo``)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from .server import SampleSite
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newsflow.samplesite", description=__doc__.split(":")[0])
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split(":")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 = any free port)")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each article page")

@@ -3,7 +3,7 @@
 The files under ``site/`` are committed; this module is how they were made. After editing an
 article or the chrome, regenerate with::
 
-    python -m newsflow.samplesite._build
+    python -m demo._build
 
 ``tests/unit/test_samplesite.py`` checks that the files on disk match what this module renders.
 URLs are written with the ``{{BASE}}`` placeholder, which the server replaces when serving.

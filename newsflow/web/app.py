@@ -30,12 +30,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from pydantic import BaseModel
 
 from newsflow import __version__
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle
-from newsflow.errors import backend_error_types, describe, unavailable_reason
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle
+from newsflow.core.errors import backend_error_types, describe, unavailable_reason
 from newsflow.export import MEDIA_TYPES, lines
 from newsflow.frontdoor import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, build_request, check_label
-from newsflow.search import FacetValue, Index, QueryError, SearchResult
+from newsflow.core.search import FacetValue, Index, QueryError, SearchResult
 from newsflow.web.page import (
     DATE_PRESETS,
     PAGE_SIZE,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
-from newsflow.search import FacetValue, SearchHit
+from newsflow.core.search import FacetValue, SearchHit
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -116,7 +116,7 @@ class PageState:
         return bool(self.entities or self.label or self.source or self.lang or self.since or self.until)
 
 
-# the page's date controls: --since spans (newsflow.search.parse_date)
+# the page's date controls: --since spans (newsflow.core.search.parse_date)
 DATE_PRESETS = (("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days"))
 SORT_NAMES = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
 # entity labels as people read them (spaCy's OntoNotes labels)

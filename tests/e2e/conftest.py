@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cli_support import CLI, run_once
-from newsflow.samplesite import SampleSite
+from demo import SampleSite
 
 pytestmark = pytest.mark.e2e
 

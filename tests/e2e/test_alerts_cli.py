@@ -9,7 +9,7 @@ import pytest
 
 from cli_support import run_once
 from fixtures.http_receiver import Receiver
-from newsflow.samplesite import ORIGINALS
+from demo import ORIGINALS
 from newsflow.webhook import SIGNATURE_HEADER, verify_signature
 
 pytestmark = pytest.mark.e2e

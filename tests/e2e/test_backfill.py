@@ -11,7 +11,7 @@ import pytest
 
 from cli_support import run_once
 from fixtures.warc_archives import ArchiveServer, capture, variants, write_warc
-from newsflow.samplesite import ARTICLES, ORIGINALS
+from demo import ARTICLES, ORIGINALS
 
 pytestmark = pytest.mark.e2e
 

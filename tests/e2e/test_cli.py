@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from cli_support import free_port, run_three_services
-from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS
+from demo import BOILERPLATE_PHRASES, ORIGINALS
 
 pytestmark = pytest.mark.e2e
 

@@ -13,12 +13,12 @@ from cli_support import CLI
 from index.embedded import EmbeddedIndex
 from index.stage import GROUP, IndexStage
 from index_corpus import NEWS
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.config import load_settings
-from newsflow.contracts import DeadLetter
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.config import load_settings
+from newsflow.core.contracts import DeadLetter
 from newsflow.deadletters import input_topic
-from newsflow.search import RejectedArticles, SearchRequest
-from newsflow.worker import StageWorker
+from newsflow.core.search import RejectedArticles, SearchRequest
+from newsflow.core.worker import StageWorker
 
 REFUSED = NEWS[0]  # "summit"
 

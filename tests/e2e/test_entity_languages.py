@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from cli_support import CLI, run_once
-from newsflow.samplesite import ARTICLES, FOREIGN, INTERNATIONAL_RSS_PATH, ORIGINALS, RSS_PATH, SampleSite
+from demo import ARTICLES, FOREIGN, INTERNATIONAL_RSS_PATH, ORIGINALS, RSS_PATH, SampleSite
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from cli_support import free_port
-from newsflow.samplesite import ORIGINALS
+from demo import ORIGINALS
 
 
 def scrape(port: int) -> dict[tuple[str, tuple], float]:

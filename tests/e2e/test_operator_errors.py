@@ -98,7 +98,7 @@ def test_read_only_commands_refuse_a_data_dir_that_does_not_exist(cli, tmp_path,
 
 
 def test_topic_read_refuses_a_mistyped_topic_and_suggests_the_real_one(cli):
-    from newsflow.bus.embedded import SQLiteBus
+    from newsflow.core.bus.embedded import SQLiteBus
 
     bus = SQLiteBus(cli.data_dir / "bus.db")
     bus.publish("news.articles", "a", b"{}")
@@ -108,7 +108,7 @@ def test_topic_read_refuses_a_mistyped_topic_and_suggests_the_real_one(cli):
 
 
 def test_topic_read_says_what_it_waits_for(cli):
-    from newsflow.bus.embedded import SQLiteBus
+    from newsflow.core.bus.embedded import SQLiteBus
 
     SQLiteBus(cli.data_dir / "bus.db").close()
     proc = run(cli, "topic", "read", "news.articles", "--until-idle", "--idle", "0.5")

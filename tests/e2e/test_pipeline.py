@@ -1,6 +1,6 @@
 """The whole pipeline, as a user runs it: ``newsflow run --once`` on a local news site, then search.
 
-The site (newsflow.samplesite) lists ten articles in an RSS and an Atom feed that overlap,
+The site (demo) lists ten articles in an RSS and an Atom feed that overlap,
 one link with tracking parameters, one with a fragment, and a syndicated copy of one
 article on another path, in pages full of chrome that must not reach the index.
 """
@@ -16,8 +16,8 @@ import time
 import pytest
 
 from cli_support import run_once
-from newsflow.names import fold
-from newsflow.samplesite import BOILERPLATE_PHRASES, ORIGINALS
+from newsflow.core.names import fold
+from demo import BOILERPLATE_PHRASES, ORIGINALS
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import pytest
 
 from cli_support import free_port
 from fixtures.websub_hub import Hub
-from newsflow.samplesite import ORIGINALS, RSS_PATH, SITE_ROOT, SampleSite
+from demo import ORIGINALS, RSS_PATH, SITE_ROOT, SampleSite
 
 pytestmark = pytest.mark.e2e
 

@@ -18,12 +18,12 @@ from index.alerts import AlertMatcher, Claim, ElasticsearchLedger, dry_run, matc
 from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
 from index.stage import IndexStage
-from newsflow.alert_rules import RulesFile, parse_rules
-from newsflow.bus.kafka import KafkaBus
-from newsflow.config import Settings
-from newsflow.contracts import Alert
+from newsflow.core.alert_rules import RulesFile, parse_rules
+from newsflow.core.bus.kafka import KafkaBus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Alert
 from newsflow.webhook import SIGNATURE_HEADER, WebhookSink, verify_signature
-from newsflow.worker import StageWorker
+from newsflow.core.worker import StageWorker
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ from elasticsearch import Elasticsearch
 
 from cli_support import CLI, run_once
 from index.elasticsearch import ElasticsearchIndex
-from newsflow.config import load_settings
-from newsflow.samplesite import ORIGINALS, SampleSite
+from newsflow.core.config import load_settings
+from demo import ORIGINALS, SampleSite
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ import pytest
 from index.elasticsearch import ElasticsearchIndex, entity_docs
 from index.embedded import entity_rows
 from index_corpus import CORPUS, art, ent
-from newsflow.config import Settings
-from newsflow.search import FACET_LABELS, QueryError, RejectedArticles, SearchRequest
+from newsflow.core.config import Settings
+from newsflow.core.search import FACET_LABELS, QueryError, RejectedArticles, SearchRequest
 
 pytestmark = pytest.mark.integration
 

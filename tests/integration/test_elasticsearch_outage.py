@@ -28,10 +28,10 @@ from elasticsearch import ApiError, Elasticsearch
 
 from index.elasticsearch import ElasticsearchIndex
 from index.stage import GROUP, IndexStage
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle, content_hash
-from newsflow.metrics import StageMetrics
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, content_hash
+from newsflow.core.metrics import StageMetrics
 from newsflow.services import ConsumingService
 
 SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "local" / "elasticsearch.sh"

@@ -14,10 +14,10 @@ import pytest
 from cli_support import CLI
 from index.elasticsearch import ElasticsearchIndex
 from index.es_reindex import Reindexer, ReindexError
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle, Entity, content_hash
-from newsflow.names import fold
-from newsflow.search import SearchRequest
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, Entity, content_hash
+from newsflow.core.names import fold
+from newsflow.core.search import SearchRequest
 
 
 def article(i: int, title: str | None = None) -> EnrichedArticle:

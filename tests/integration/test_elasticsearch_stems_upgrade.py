@@ -13,9 +13,9 @@ from index.elasticsearch import ElasticsearchIndex, to_source_json
 from index.es_mapping import ADDED_IN_2, MAPPINGS, SETTINGS
 from index.es_reindex import Reindexer
 from index_corpus import art
-from newsflow.config import Settings
-from newsflow.contracts import utcnow
-from newsflow.search import SearchRequest
+from newsflow.core.config import Settings
+from newsflow.core.contracts import utcnow
+from newsflow.core.search import SearchRequest
 
 
 def version_1_mapping() -> dict:

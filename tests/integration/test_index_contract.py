@@ -25,9 +25,9 @@ import pytest
 from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
 from index_corpus import CORPUS, FACETED, NEWS, PEOPLE, art, ent
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle
-from newsflow.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle
+from newsflow.core.search import FACET_LABELS, Index, QueryError, SearchRequest, parse_date
 
 
 def es_settings(url: str) -> Settings:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from cli_support import CLI, run_once, run_three_services
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 

@@ -16,9 +16,9 @@ from collections import defaultdict
 import pytest
 
 from cli_support import CLI, run_once, run_three_services
-from newsflow.bus import Bus, Consumer, open_bus
-from newsflow.config import Settings
-from newsflow.samplesite import ORIGINALS, SampleSite
+from newsflow.core.bus import Bus, Consumer, open_bus
+from newsflow.core.config import Settings
+from demo import ORIGINALS, SampleSite
 
 # kafka-python 3.0.12 loads its protocol schemas with importlib.resources.read_text
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
@@ -40,7 +40,7 @@ def make_settings(kafka_bootstrap):
 
 @pytest.fixture
 def bus(make_settings):
-    from newsflow.bus.kafka import KafkaBus
+    from newsflow.core.bus.kafka import KafkaBus
 
     b = open_bus(make_settings(kafka_partitions=3))
     assert isinstance(b, KafkaBus)
@@ -183,8 +183,8 @@ def test_two_members_of_a_group_share_the_partitions_and_lose_nothing(bus):
 
 CRASHING_CONSUMER = """
 import os, signal, sys
-from newsflow.config import Settings
-from newsflow.bus import open_bus
+from newsflow.core.config import Settings
+from newsflow.core.bus import open_bus
 bus = open_bus(Settings(bus="kafka", kafka_bootstrap=sys.argv[1], kafka_partitions=3, topic_prefix=sys.argv[4]))
 c = bus.consumer(sys.argv[2], [sys.argv[3]])
 c.poll(10)
@@ -311,8 +311,8 @@ def test_flush_raises_when_a_record_was_refused(bus, kafka_bootstrap):
 
 
 def test_a_poison_record_is_dead_lettered_and_the_rest_flows(bus):
-    from newsflow.contracts import DeadLetter
-    from newsflow.worker import StageWorker
+    from newsflow.core.contracts import DeadLetter
+    from newsflow.core.worker import StageWorker
 
     src, out, dead = topic(bus), topic(bus), topic(bus)
 

@@ -18,10 +18,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from cli_support import CLI, Service, free_port, run_three_services
-from newsflow.bus import open_bus
-from newsflow.config import Settings
-from newsflow.contracts import SCHEMA_VERSION, Article, article_id, content_hash
-from newsflow.samplesite import ORIGINALS, SampleSite
+from newsflow.core.bus import open_bus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import SCHEMA_VERSION, Article, article_id, content_hash
+from demo import ORIGINALS, SampleSite
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from cli_support import CLI, free_port
-from newsflow.bus import open_bus
-from newsflow.bus.kafka import KafkaConnectError
-from newsflow.config import Settings
+from newsflow.core.bus import open_bus
+from newsflow.core.bus.kafka import KafkaConnectError
+from newsflow.core.config import Settings
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")
 

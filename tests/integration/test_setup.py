@@ -16,8 +16,8 @@ import pytest
 from cli_support import CLI
 from index.elasticsearch import ElasticsearchIndex
 from index.es_mapping import MAPPING_VERSION
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle, content_hash
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, content_hash
 
 PARTITIONS = 3
 
@@ -116,7 +116,7 @@ def test_setup_on_a_cluster_without_security_skips_the_kibana_system_password(de
 
 
 def test_setup_creates_the_alert_topics_of_the_rules_file(deployment, tmp_path):
-    pytest.importorskip("newsflow.alert_rules")
+    pytest.importorskip("newsflow.core.alert_rules")
     settings, cli = deployment
     rules = tmp_path / "alerts.yml"
     rules.write_text("rules:\n  - name: harbour\n    query: harbour\n  - name: ports\n    query: port\n    topic: custom.ports\n")
@@ -129,7 +129,7 @@ def test_setup_creates_the_alert_topics_of_the_rules_file(deployment, tmp_path):
 
 
 def test_setup_with_a_broken_rules_file_fails_with_the_line_and_creates_nothing_for_it(deployment, tmp_path):
-    pytest.importorskip("newsflow.alert_rules")
+    pytest.importorskip("newsflow.core.alert_rules")
     settings, cli = deployment
     rules = tmp_path / "alerts.yml"
     rules.write_text("rules:\n  - name: harbour\n    nonsense: 1\n")

@@ -12,11 +12,11 @@ import pytest
 
 from cli_support import CLI, free_port
 from enrich.registry import EntityRegistry
-from enrich.shared_state import StateReplica
+from enrich.replica import StateReplica
 from enrich.stories import StoryIndex
 from fixtures.registry_entities import ent
 from fixtures.story_texts import ORIGINAL, SYNDICATED
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 from test_kafka_faults import corpus, group_members, publish, stage_counters, stop_all, wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:read_text is deprecated:DeprecationWarning")

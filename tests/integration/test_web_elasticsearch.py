@@ -13,8 +13,8 @@ import pytest
 
 from index.elasticsearch import ElasticsearchIndex
 from index.embedded import EmbeddedIndex
-from newsflow.config import Settings
-from newsflow.search import SearchRequest, parse_date
+from newsflow.core.config import Settings
+from newsflow.core.search import SearchRequest, parse_date
 from newsflow.web.app import create_app
 from web_corpus import CORPUS
 

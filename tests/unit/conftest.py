@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.bus.embedded import SQLiteBus
+from newsflow.core.bus.embedded import SQLiteBus
 from test_ingest_support import Site
 
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from newsflow.alert_rules import MAX_SEARCHES_PER_RULE, RulesError, RulesFile, load_rules, parse_rules
+from newsflow.core.alert_rules import MAX_SEARCHES_PER_RULE, RulesError, RulesFile, load_rules, parse_rules
 
 LABELS = ["PERSON", "ORG", "GPE"]
 
@@ -118,7 +118,7 @@ def test_a_changed_file_is_reloaded_and_a_broken_one_keeps_the_previous_rules(tm
     assert [r.name for r in rules.current().rules] == ["one", "two"]
     assert rules.generation == 2
 
-    with caplog.at_level(logging.ERROR, logger="newsflow.alert_rules"):
+    with caplog.at_level(logging.ERROR, logger="newsflow.core.alert_rules"):
         path.write_text("rules:\n  - name: three\n    query: '\"broken'\n")
         assert [r.name for r in rules.current().rules] == ["one", "two"]
         assert [r.name for r in rules.current().rules] == ["one", "two"]  # checked again: still refused, logged once

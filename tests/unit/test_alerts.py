@@ -11,12 +11,12 @@ import pytest
 from index.alerts import AlertMatcher, SQLiteLedger, match_batch
 from index.embedded import EmbeddedIndex
 from index.stage import IndexStage
-from newsflow.alert_rules import RulesFile, parse_rules
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.config import Settings
+from newsflow.core.alert_rules import RulesFile, parse_rules
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.config import Settings
 from fixtures.alert_corpus import CORPUS, KIM, art
-from newsflow.contracts import Alert
-from newsflow.search import Index, RejectedArticles, SearchRequest
+from newsflow.core.contracts import Alert
+from newsflow.core.search import Index, RejectedArticles, SearchRequest
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.aliases import alias_table, canonical_name, resolve
-from newsflow.names import fold
-from newsflow.search import SearchRequest
+from newsflow.core.aliases import alias_table, canonical_name, resolve
+from newsflow.core.names import fold
+from newsflow.core.search import SearchRequest
 
 
 @pytest.mark.parametrize("spelling,canonical", [

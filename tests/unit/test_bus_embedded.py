@@ -10,8 +10,8 @@ import sys
 import textwrap
 import time
 
-from newsflow.bus import Bus, Consumer
-from newsflow.bus.embedded import SQLiteBus
+from newsflow.core.bus import Bus, Consumer
+from newsflow.core.bus.embedded import SQLiteBus
 
 
 def test_it_is_a_bus_and_its_consumers_are_consumers(tmp_path):
@@ -101,7 +101,7 @@ def test_several_processes_can_publish_at_once_without_losing_or_reusing_offsets
 CONSUMER_SCRIPT = textwrap.dedent(
     """
     import sys, time
-    from newsflow.bus.embedded import SQLiteBus
+    from newsflow.core.bus.embedded import SQLiteBus
     bus = SQLiteBus(sys.argv[1])
     c = bus.consumer("g", ["t"])
     with open(sys.argv[2], "a") as out:

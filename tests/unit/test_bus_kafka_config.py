@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsflow.bus import open_bus
-from newsflow.bus.kafka import KafkaBus, client_config, producer_config
-from newsflow.config import Settings
+from newsflow.core.bus import open_bus
+from newsflow.core.bus.kafka import KafkaBus, client_config, producer_config
+from newsflow.core.config import Settings
 
 
 def test_open_bus_returns_the_kafka_bus_without_connecting():
@@ -46,7 +46,7 @@ def test_the_sasl_password_is_a_secret_in_the_settings_and_plain_only_for_the_cl
 
 
 def test_a_broker_that_does_not_answer_is_named_in_a_clear_error():
-    from newsflow.bus.kafka_diagnose import diagnose
+    from newsflow.core.bus.kafka_diagnose import diagnose
 
     s = Settings(kafka_bootstrap="127.0.0.1:1", kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="PLAIN",
                  kafka_sasl_username="u", kafka_sasl_password="hunter2")

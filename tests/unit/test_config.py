@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.config import ConfigError, load_settings
+from newsflow.core.config import ConfigError, load_settings
 
 
 def test_defaults_are_the_embedded_single_machine_deployment(monkeypatch, tmp_path):

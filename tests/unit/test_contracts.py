@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 from pydantic import ValidationError
 
-from newsflow.contracts import SCHEMA_VERSION, Alert, Article, EnrichedArticle, Entity, article_id, content_hash
+from newsflow.core.contracts import SCHEMA_VERSION, Alert, Article, EnrichedArticle, Entity, article_id, content_hash
 
 
 def make_article(**kw) -> Article:

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -27,7 +27,7 @@ SCHEMA = ROOT / "tests" / "schemas" / "compose_spec.json"
 
 ONE_SHOT = {"setup"}
 OUR_SERVICES = {"setup", "ingest", "enrich", "index"}
-# read by newsflow.config directly (the TOML file), not a field of Settings
+# read by newsflow.core.config directly (the TOML file), not a field of Settings
 EXTRA_NEWSFLOW_NAMES = {"NEWSFLOW_CONFIG"}
 
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
@@ -276,7 +276,7 @@ def test_every_newsflow_name_in_the_compose_file_and_env_example_is_a_setting(co
 
 
 def test_env_example_documents_every_setting():
-    """A setting added to newsflow/config.py needs its line in deploy/.env.example (commented, with its default)."""
+    """A setting added to newsflow/core/config.py needs its line in deploy/.env.example (commented, with its default)."""
     text = ENV_EXAMPLE.read_text(encoding="utf-8")
     documented = set(re.findall(r"NEWSFLOW_[A-Z0-9_]+", text))
     missing = _settings_env_names() - EXTRA_NEWSFLOW_NAMES - documented
@@ -303,7 +303,7 @@ def test_the_feeds_file_is_a_valid_feed_list():
 
 
 def test_the_example_alert_rules_file_is_valid():
-    alert_rules = pytest.importorskip("newsflow.alert_rules")
+    alert_rules = pytest.importorskip("newsflow.core.alert_rules")
     rules = alert_rules.load_rules(DEPLOY / "config" / "alerts.yml", known_labels=Settings().entity_labels)
     assert len(rules) >= 1
     assert "/etc/newsflow/alerts.yml" in ENV_EXAMPLE.read_text(encoding="utf-8")

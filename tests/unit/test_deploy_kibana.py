@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from index.es_mapping import template_body
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 from newsflow.kibana import KibanaClient, KibanaError, saved_object_files
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ import yaml
 from prometheus_client import CollectorRegistry
 
 from index.embedded import EmbeddedIndex
-from newsflow.config import load_settings
-from newsflow.metrics import StageMetrics
+from newsflow.core.config import load_settings
+from newsflow.core.metrics import StageMetrics
 from newsflow.web.app import create_app
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

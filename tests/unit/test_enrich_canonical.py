@@ -12,9 +12,9 @@ from spacy.tokens import Doc
 
 from enrich.canonical import canonical_entities, compose, entity_names, is_headline_case, salience
 from enrich.model import load_model
-from newsflow.config import DEFAULT_LABELS
-from newsflow.contracts import Entity
-from newsflow.names import fold
+from newsflow.core.config import DEFAULT_LABELS
+from newsflow.core.contracts import Entity
+from newsflow.core.names import fold
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 
 from enrich.enricher import MAX_TEXT_CHARS, Enricher, cap
 from enrich.model import ModelNotInstalledError, load_model, model_info
-from newsflow.config import DEFAULT_LABELS, Settings
-from newsflow.contracts import Article, EnrichedArticle, article_id, content_hash
+from newsflow.core.config import DEFAULT_LABELS, Settings
+from newsflow.core.contracts import Article, EnrichedArticle, article_id, content_hash
 
 
 def make_article(text: str, title: str = "", url: str = "https://example.com/a") -> Article:

@@ -14,8 +14,8 @@ from enrich.canonical import canonical_entities, compose, is_structured_line
 from enrich.gazetteer import corrected_label, places
 from enrich.model import load_model
 from enrich.registry import EntityRegistry
-from newsflow.config import DEFAULT_LABELS
-from newsflow.contracts import Entity
+from newsflow.core.config import DEFAULT_LABELS
+from newsflow.core.contracts import Entity
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pytest
 from enrich.enricher import Enricher
 from enrich.languages import ModelRouter, model_map
 from enrich.offline import article_from_record
-from newsflow.config import load_settings
-from newsflow.contracts import Article, article_id, content_hash
+from newsflow.core.config import load_settings
+from newsflow.core.contracts import Article, article_id, content_hash
 
 GERMAN = ("Bundeskanzler Olaf Scholz ist am Montag nach Paris gereist, um mit dem französischen Präsidenten "
           "Emmanuel Macron über die Zukunft der Verteidigungspolitik zu sprechen. Frankreich und Deutschland "
@@ -101,7 +101,7 @@ def test_offline_records_keep_the_language_they_carry():
 def test_the_detector_model_loads_once_in_the_background_and_serves_every_caller():
     import threading
 
-    from newsflow import languages
+    from newsflow.core import languages
 
     languages.preload_language_model()
     languages.preload_language_model()  # idempotent: one loading thread, one model

@@ -8,8 +8,8 @@ import pytest
 
 from enrich.enricher import Enricher
 from enrich.offline import BadRecord, article_from_record, enrich_jsonl
-from newsflow.config import DEFAULT_LABELS, Settings
-from newsflow.contracts import EnrichedArticle, article_id, content_hash
+from newsflow.core.config import DEFAULT_LABELS, Settings
+from newsflow.core.contracts import EnrichedArticle, article_id, content_hash
 
 
 def settings(**overrides) -> Settings:

@@ -9,9 +9,9 @@ import pytest
 
 from enrich.enricher import Enricher
 from enrich.parallel import ParallelEnricher, chunks
-from newsflow.config import Settings
-from newsflow.contracts import Article, article_id, content_hash
-from newsflow.samplesite import ORIGINALS
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, article_id, content_hash
+from demo import ORIGINALS
 
 
 def articles(prefix: str = "a") -> list[Article]:

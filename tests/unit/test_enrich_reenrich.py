@@ -8,8 +8,8 @@ from enrich.reenrich import re_enrich_transform
 from enrich.registry import EntityRegistry
 from enrich.stage import ENTITIES_DB
 from fixtures.registry_entities import ent
-from newsflow.config import Settings
-from newsflow.contracts import EnrichedArticle, content_hash
+from newsflow.core.config import Settings
+from newsflow.core.contracts import EnrichedArticle, content_hash
 
 TEXT = ("Alvarez said on Tuesday that the vote was a compromise. The harbour authority will pay for a "
         "survey of the spawning grounds, Alvarez told reporters outside the town hall.")

@@ -14,7 +14,7 @@ import pytest
 
 from enrich.registry import EntityRegistry
 from enrich.stories import StoryIndex
-from newsflow.bus import Message
+from newsflow.core.bus import Message
 from fixtures.registry_entities import ent
 from fixtures.story_texts import ORIGINAL, OTHER_REPORT, SYNDICATED
 

@@ -8,7 +8,7 @@ import pytest
 
 from enrich.stories import MIN_WORDS, StoryIndex, shingles, signature, similarity
 from fixtures.story_texts import ORIGINAL, OTHER_REPORT, SYNDICATED
-from newsflow.samplesite import ORIGINALS
+from demo import ORIGINALS
 
 # The sample site's articles: news-like texts, several about the same people and events.
 BODIES = [a.text for a in ORIGINALS]

@@ -7,7 +7,7 @@ import spacy
 
 import enrich.languages as languages
 from enrich.languages import DEFAULT_LANGUAGE, ModelRouter
-from newsflow.config import load_settings
+from newsflow.core.config import load_settings
 
 
 def _batch(router: ModelRouter, text: str) -> None:

@@ -10,9 +10,9 @@ from enrich.registry import EntityRegistry
 from enrich.stories import StoryIndex
 from fixtures.variant_articles import SEARCHES, VARIANT_ARTICLES
 from index.embedded import EmbeddedIndex
-from newsflow.config import Settings
-from newsflow.contracts import Article, article_id, content_hash
-from newsflow.search import SearchRequest
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Article, article_id, content_hash
+from newsflow.core.search import SearchRequest
 
 
 def article(spec: dict) -> Article:

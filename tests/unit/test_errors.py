@@ -6,9 +6,9 @@ import pytest
 from elastic_transport import ConnectionError as ESConnectionError
 from kafka import errors as kerr
 
-from newsflow.bus.kafka import KafkaConnectError
-from newsflow.config import ConfigError, load_settings
-from newsflow.errors import RUNTIME, USAGE, UsageFailure, backend_error_types, describe, explain, unavailable_reason
+from newsflow.core.bus.kafka import KafkaConnectError
+from newsflow.core.config import ConfigError, load_settings
+from newsflow.core.errors import RUNTIME, USAGE, UsageFailure, backend_error_types, describe, explain, unavailable_reason
 
 
 @pytest.fixture

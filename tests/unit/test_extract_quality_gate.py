@@ -16,7 +16,7 @@ import trafilatura
 
 from ingest.evaluation import load_corpus, passage_scores, shingle_prf
 from ingest.extract import extract_html
-from newsflow.samplesite import ORIGINALS, SampleSite
+from demo import ORIGINALS, SampleSite
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 

@@ -15,7 +15,7 @@ import pytest
 
 from index.embedded import EmbeddedIndex
 from index_corpus import NEWS, art, ent
-from newsflow.search import FACET_LABELS, QueryError, SearchRequest, parse_date
+from newsflow.core.search import FACET_LABELS, QueryError, SearchRequest, parse_date
 
 
 @pytest.fixture

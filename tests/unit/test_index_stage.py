@@ -1,7 +1,7 @@
 """The index stage keeps the last version of an id per batch and dead-letters what the index refuses."""
 
-from newsflow.contracts import EnrichedArticle, article_id, content_hash
-from newsflow.search import RejectedArticles
+from newsflow.core.contracts import EnrichedArticle, article_id, content_hash
+from newsflow.core.search import RejectedArticles
 
 from index.stage import IndexStage
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from index.embedded import EmbeddedIndex
-from newsflow.search import SearchRequest
+from newsflow.core.search import SearchRequest
 from web_corpus import CORPUS, art
 
 

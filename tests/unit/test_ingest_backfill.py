@@ -18,9 +18,9 @@ from ingest.backfill import Backfill, Filters
 from ingest.fetch import Fetcher
 from ingest.stage import IngestStage
 from ingest.state import IngestState
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.contracts import article_id
-from newsflow.samplesite import ARTICLES, ORIGINALS, SYNDICATED_COPY, SampleSite
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.contracts import article_id
+from demo import ARTICLES, ORIGINALS, SYNDICATED_COPY, SampleSite
 from test_ingest_support import test_settings
 
 

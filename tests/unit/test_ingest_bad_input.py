@@ -13,8 +13,8 @@ from html import escape
 import pytest
 
 import ingest.fetch as fetch_mod
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.metrics import StageMetrics
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.metrics import StageMetrics
 from ingest.stage import IngestStage
 from test_ingest_stage import read_topic, rss, serve_article, serve_feed
 from test_ingest_support import Site, article_html, paragraphs, redirect, test_settings

@@ -17,7 +17,7 @@ import zstandard
 import ingest.fetch as fetch_mod
 from ingest.feeds import parse_feed
 from ingest.stage import IngestStage
-from newsflow.contracts import article_id
+from newsflow.core.contracts import article_id
 from test_ingest_bad_input import Run, feed_with
 from test_ingest_stage import rss, serve_article, serve_feed
 from test_ingest_support import article_html, paragraphs, redirect

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ingest.fetch import Fetcher
 from ingest.stage import IngestReport, IngestStage
-from newsflow.bus.embedded import SQLiteBus
+from newsflow.core.bus.embedded import SQLiteBus
 from test_ingest_stage import read_topic, rss, serve_article, serve_feed
 from test_ingest_support import Site, paragraphs, test_settings
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.contracts import utcnow
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.contracts import utcnow
 from ingest import schedule
 from ingest.fetch import Fetcher, HostGate
 from ingest.robots import RobotsCache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from newsflow.metrics import StageMetrics
+from newsflow.core.metrics import StageMetrics
 from newsflow.services import IngestService
 from test_ingest_stage import rss, serve_article, serve_feed
 from test_ingest_support import test_settings

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import pytest
 from click.testing import CliRunner
 
-from newsflow.bus.embedded import SQLiteBus
+from newsflow.core.bus.embedded import SQLiteBus
 from newsflow.cli import cli
-from newsflow.contracts import article_id
+from newsflow.core.contracts import article_id
 from ingest.feeds import FeedError, discover_feeds
 from ingest.sitemaps import newest_children, parse_sitemap
 from ingest.stage import IngestStage
@@ -187,7 +187,7 @@ def test_an_edit_whose_page_cannot_be_read_keeps_the_old_version(site, bus, tmp_
 
 
 def test_articles_from_before_revisions_existed_parse_as_revision_one():
-    from newsflow.contracts import Article
+    from newsflow.core.contracts import Article
 
     old = {"id": "x", "url": "https://e.com/a", "canonical_url": "https://e.com/a", "source": "e.com", "text": "t", "content_hash": "h"}
     art = Article.model_validate(old)

@@ -8,8 +8,8 @@ from html import escape
 
 import pytest
 
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.contracts import Article, article_id
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.contracts import Article, article_id
 from ingest.stage import IngestStage
 from ingest.state import IngestState
 from test_ingest_support import Site, article_html, paragraphs, redirect, test_settings

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 
 
 @dataclass

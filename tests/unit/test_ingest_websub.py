@@ -19,8 +19,8 @@ from fixtures.topics import published_articles
 from fixtures.websub_hub import Hub
 from ingest.websub import discover, valid_signature
 from newsflow.cli import cli
-from newsflow.contracts import utcnow
-from newsflow.metrics import StageMetrics
+from newsflow.core.contracts import utcnow
+from newsflow.core.metrics import StageMetrics
 from newsflow.services import IngestService, serve_http
 from test_ingest_support import article_html, paragraphs, test_settings
 

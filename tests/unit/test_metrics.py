@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from index_corpus import art
-from newsflow.metrics import StageMetrics
+from newsflow.core.metrics import StageMetrics
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsflow.names import clean_name, fold, strip_titles
+from newsflow.core.names import clean_name, fold, strip_titles
 
 
 @pytest.mark.parametrize(

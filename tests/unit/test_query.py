@@ -6,11 +6,11 @@ import sqlite3
 
 import pytest
 
-from newsflow.query import (
+from newsflow.core.query import (
     MAX_DEPTH, And, Field, Not, Or, Phrase, QuerySyntaxError, Term, fts5_parts, parse, plan, terms, to_fts5,
 )
-from newsflow.analysis import stem_text
-from newsflow.search import QueryError
+from newsflow.core.analysis import stem_text
+from newsflow.core.search import QueryError
 
 
 def T(text: str, prefix: bool = False) -> Term:

@@ -8,7 +8,7 @@ import threading
 from types import SimpleNamespace
 
 from newsflow.enrich_process import BatchDone, CaughtUp
-from newsflow.metrics import StageMetrics
+from newsflow.core.metrics import StageMetrics
 from newsflow.progress import StreamProgress
 from newsflow.runner import Pipeline, RunReport
 

@@ -1,4 +1,4 @@
-"""The bundled sample news site (newsflow.samplesite): content, server, feeds, and extraction.
+"""The bundled sample news site (demo): content, server, feeds, and extraction.
 
 The site is what `make demo` and the end-to-end tests run the pipeline on, so these tests pin
 down the properties they rely on: the feeds overlap, links point back at the server, the
@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from ingest.extract import extract_html
-from newsflow.contracts import content_hash
-from newsflow.samplesite import (
+from newsflow.core.contracts import content_hash
+from demo import (
     ARTICLES,
     BOILERPLATE_PHRASES,
     COMMON_BOILERPLATE_PHRASES,
@@ -35,7 +35,7 @@ from newsflow.samplesite import (
     by_path,
     by_slug,
 )
-from newsflow.samplesite import _build
+from demo import _build
 
 ORIGINAL_PATHS = [a.path for a in ORIGINALS]
 
@@ -77,9 +77,9 @@ def test_site_files_are_what_the_generator_renders():
         for p in SITE_ROOT.rglob("*")
         if p.is_file()
     }
-    assert sorted(on_disk) == sorted(expected), "run: python -m newsflow.samplesite._build"
+    assert sorted(on_disk) == sorted(expected), "run: python -m demo._build"
     stale = [rel for rel, text in expected.items() if on_disk[rel] != text]
-    assert not stale, f"site/ is out of date for {stale}; run: python -m newsflow.samplesite._build"
+    assert not stale, f"site/ is out of date for {stale}; run: python -m demo._build"
 
 
 def test_article_catalogue():
@@ -245,7 +245,7 @@ def test_root_can_be_a_copy(tmp_path, client):
 
 def test_module_cli_serves_and_prints_feed_urls(client):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newsflow.samplesite", "--port", "0"],
+        [sys.executable, "-m", "demo", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -21,7 +21,7 @@ with warnings.catch_warnings():  # starlette 1.x's TestClient still runs on http
     from fastapi.testclient import TestClient
 
 from index.embedded import EmbeddedIndex
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 from newsflow.frontdoor import build_request
 from newsflow.web.app import create_app
 from web_corpus import CORPUS

@@ -16,7 +16,7 @@ from schemathesis.checks import (
 )
 
 from index.embedded import EmbeddedIndex
-from newsflow.config import Settings
+from newsflow.core.config import Settings
 from newsflow.web.app import create_app
 from web_corpus import CORPUS
 

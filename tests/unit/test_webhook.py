@@ -8,9 +8,9 @@ import threading
 import pytest
 
 from fixtures.http_receiver import Receiver
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.config import Settings
-from newsflow.contracts import Alert, DeadLetter
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.config import Settings
+from newsflow.core.contracts import Alert, DeadLetter
 from newsflow.webhook import SIGNATURE_HEADER, WebhookSink, sign, verify_signature
 
 

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from newsflow.bus.embedded import SQLiteBus
-from newsflow.contracts import DeadLetter
-from newsflow.worker import StageWorker, Unavailable
+from newsflow.core.bus.embedded import SQLiteBus
+from newsflow.core.contracts import DeadLetter
+from newsflow.core.worker import StageWorker, Unavailable
 
 
 class Doubler:
