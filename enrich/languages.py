@@ -51,10 +51,22 @@ def model_map(settings: Settings) -> dict[str, str]:
     return models
 
 
+# Languages whose spaCy data generates tens of thousands of tokenizer exceptions on import
+# (French 3.5-5 s, Indonesian 3 s here; the others take well under a second): a process that
+# meets one such page without a model for it would pay seconds for a tokenizer that only feeds
+# the summary and the keyphrases. Those need words and sentence ends, which spaCy's
+# multi-language tokenizer gives too ("aujourd'hui" comes out in three tokens, which RAKE
+# drops as too short either way).
+COSTLY_BLANK_LANGUAGES = frozenset({"fr", "id"})
+
+
 @functools.lru_cache(maxsize=None)
 def blank_pipeline(language: str) -> Language:
     """A tokenizer-only pipeline for ``language`` (spaCy's multi-language one if spaCy has no
-    data for it), for the summary and keyphrases of an article no model covers."""
+    data for it, or data costly to load: ``COSTLY_BLANK_LANGUAGES``), for the summary and
+    keyphrases of an article no model covers."""
+    if language in COSTLY_BLANK_LANGUAGES:
+        return spacy.blank("xx")
     try:
         return spacy.blank(language)
     except (ImportError, KeyError, ValueError):

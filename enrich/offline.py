@@ -26,7 +26,7 @@ from rich.text import Text
 
 from newsflow.core.config import Settings
 from newsflow.core.contracts import Article, EnrichedArticle, article_id, content_hash
-from newsflow.core.languages import detect_language
+from newsflow.core.languages import detect_language, preload_language_model
 
 from enrich.enricher import Enricher
 from enrich.parallel import ParallelEnricher
@@ -129,6 +129,8 @@ def enrich_jsonl(
                 return enrich_jsonl(in_path, out_path, settings, progress, enricher=parallel, console=console)
             finally:
                 parallel.close()
+    # records without a language need the detector's model: it unpacks while spaCy loads
+    preload_language_model()
     enricher = enricher or Enricher(settings)
     batch_size = max(1, settings.enrich_batch_size)
     total = _count_lines(in_path)

@@ -1,6 +1,7 @@
 """Stories: near-duplicate groups of articles (syndicated copies, lightly edited updates).
 
-Each article's body becomes a set of word shingles and a MinHash signature (``datasketch``);
+Each article's body becomes a set of word shingles and a MinHash signature (``enrich.minhash``:
+datasketch's, without its import of scipy);
 locality-sensitive hashing splits the signature into bands, and two articles that share a
 band are candidates. A candidate joins a story only when the estimated Jaccard similarity of
 the two shingle sets reaches the threshold, so articles that merely share a band by chance
@@ -12,7 +13,7 @@ Assignment runs in one ``BEGIN IMMEDIATE`` transaction per batch, so two workers
 found two stories for copies of one text. With the Kafka bus, workers on other machines share
 it through a compacted topic (``enrich.replica``). The LSH lookup itself is done here on SQLite
 rather than with ``datasketch.MinHashLSH``, whose storage is either in-process or needs
-Redis/Cassandra; its band/row optimiser still chooses the layout.
+Redis/Cassandra; its band/row optimiser (``enrich.minhash.lsh_layout``) chooses the layout.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from newsflow.core.sqlite import connect, immediate
 from newsflow.core.names import strip_accents
 
+from enrich.minhash import lsh_layout, permutations
+from enrich.minhash import signature as minhash
 from enrich.replica import OFFSETS_SCHEMA, StateReplica, catch_up
-
 
 # Word shingles of this many words. Three words are specific enough that unrelated articles
 # share few, and short enough that a light edit (a changed sentence) leaves most intact.
@@ -50,7 +51,9 @@ MIN_WORDS = 20
 MAX_CANDIDATES = 200
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TEMPLATE = MinHash(num_perm=NUM_PERM)  # seed 1: the same permutations in every process and run
+# drawn once (drawing them per article cost a third of the signature); seed 1: the same
+# permutations in every process and run
+_PERMUTATIONS = permutations(NUM_PERM)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_members (
@@ -92,11 +95,8 @@ def signature(text: str) -> np.ndarray | None:
     words = _words(text)
     if len(words) < MIN_WORDS:
         return None
-    # the permutations are drawn once: drawing them per article cost a third of the signature
-    m = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
-    m.update_batch([s.encode("utf-8") for s in _shingles_of(words, SHINGLE_WORDS)])
     # the affine32 scheme (datasketch 2's default) gives 32-bit values: half the bytes to store
-    return m.hashvalues.astype(np.uint32)
+    return minhash((s.encode("utf-8") for s in _shingles_of(words, SHINGLE_WORDS)), _PERMUTATIONS)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -118,8 +118,7 @@ class StoryIndex:
         With a ``replica`` the state is shared with workers elsewhere through its topic.
         """
         self.threshold = threshold
-        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.bands, self.rows = lsh.b, lsh.r
+        self.bands, self.rows = lsh_layout(threshold, NUM_PERM)
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = connect(path)  # WAL, shared by the worker processes of the machine

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -57,9 +59,14 @@ class Started:
 
 @dataclass(frozen=True)
 class CaughtUp:
-    """An idle poll after work: ``lag`` records wait now (the lag metric's value at rest)."""
+    """An idle poll after work: ``lag`` records wait now (the lag metric's value at rest).
+
+    ``final``: asked to finish, the process found its topic drained and publishes nothing more
+    (everything it enriched is published and committed); it exits next.
+    """
 
     lag: int
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,22 @@ class Failed:
 
 
 def _main(values: dict[str, Any], stop: Event, finish: Event, events: "multiprocessing.Queue") -> None:
+    code = 0
+    try:
+        _serve(values, stop, finish, events)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    # Everything is committed, closed and reported by now. The interpreter's own teardown would
+    # spend a second freeing spaCy's objects one by one while `run --once` waits for this exit.
+    logging.shutdown()
+    events.close()
+    events.join_thread()  # the reports are in the pipe
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _serve(values: dict[str, Any], stop: Event, finish: Event, events: "multiprocessing.Queue") -> None:
     settings = Settings(**values)
     setup_logging(settings.log_level, settings.log_format)
     stopping = False
@@ -107,7 +130,7 @@ def _main(values: dict[str, Any], stop: Event, finish: Event, events: "multiproc
                                      time.perf_counter() - started, lag))
             elif stale or finishing:
                 # caught up: report the lag at rest, not the last one sampled while busy
-                events.put(CaughtUp(worker.consumer.lag()))
+                events.put(CaughtUp(worker.consumer.lag(), final=finishing))
                 last_lag, stale = time.monotonic(), False
                 if finishing:
                     break

@@ -7,6 +7,8 @@ none, since the language chooses the spaCy model (``spacy_models``).
 from __future__ import annotations
 
 import functools
+import threading
+from concurrent.futures import Future
 
 import py3langid
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -35,9 +37,35 @@ def detect_language(text: str, min_confidence: float = 0.0) -> str | None:
     return code if probability >= min_confidence else None
 
 
+_loading_lock = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
+def _identifier_loading() -> Future:
+    # a thread of its own: py3langid's model is 68 MB of LZMA (1.7 s to decompress here), and
+    # LZMA releases the GIL, so it can unpack while the caller loads spaCy
+    future: Future = Future()
+
+    def load() -> None:
+        try:
+            future.set_result(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+        except BaseException as exc:  # noqa: BLE001 - raised again by whoever asks for the model
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="langid-load", daemon=True).start()
+    return future
+
+
+def preload_language_model() -> None:
+    """Start loading the model ``detect_language(..., min_confidence)`` uses, in the background,
+    so that it is ready (or nearly) by the first call. Idempotent."""
+    with _loading_lock:  # lru_cache alone may run the function twice when threads race
+        _identifier_loading()
+
+
 def _normalised_identifier():
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    preload_language_model()
+    return _identifier_loading().result()
 
 
 def primary_subtag(language: str | None) -> str | None:

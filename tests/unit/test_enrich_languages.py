@@ -57,6 +57,20 @@ def test_a_german_article_gets_no_entities_but_a_summary_and_its_reason(enricher
     assert "'de'" in out.enrichment.no_entities_reason
 
 
+def test_a_french_article_without_a_french_model_gets_a_summary_from_a_tokenizer_cheap_to_load():
+    # spaCy's own French data takes seconds to import; without a model only words and
+    # sentence ends are needed, and the multi-language tokenizer gives them
+    router = ModelRouter(load_settings())
+    assert router.route("fr").nlp.lang == "xx" and router.route("de").nlp.lang == "de"
+    e = Enricher(load_settings())
+    try:
+        (out,) = e.enrich([article(FRENCH, "fr", "Macron reçoit Scholz")])
+    finally:
+        e.close()
+    assert out.entities == [] and out.enrichment.language == "fr" and out.enrichment.model == "none"
+    assert out.summary == FRENCH
+
+
 def test_a_french_article_is_read_by_the_french_model_with_our_labels(enricher):
     english = article("Vladimir Putin met Kim Jong Un in Vladivostok.", "en")
     french, english_out = enricher.enrich([article(FRENCH, "fr"), english])  # one batch, two models
@@ -82,3 +96,21 @@ def test_offline_detection_keeps_an_unsure_language_unknown():
 def test_offline_records_keep_the_language_they_carry():
     record = article_from_record({"url": "https://x.example/fr", "text": GERMAN, "language": "fr"})
     assert record.language == "fr"
+
+
+def test_the_detector_model_loads_once_in_the_background_and_serves_every_caller():
+    import threading
+
+    from newsflow.core import languages
+
+    languages.preload_language_model()
+    languages.preload_language_model()  # idempotent: one loading thread, one model
+    assert languages._identifier_loading() is languages._identifier_loading()
+    results: list[str | None] = []
+    callers = [threading.Thread(target=lambda: results.append(languages.detect_language(GERMAN, 0.6)))
+               for _ in range(3)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert results == ["de", "de", "de"]
