@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator
 
@@ -9,6 +10,7 @@ from ingest.extract import extract_html
 from ingest.fetch import Fetcher, FetchError, decode_html
 from ingest.urls import source_of
 from newsflow.core.config import Settings
+from newsflow.core.languages import preload_language_model
 
 
 def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
@@ -17,10 +19,13 @@ def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
     An input is an http(s) URL (fetched with the same guards as ingest) or a local HTML file.
     A failure yields ``{"input": ..., "error": ...}`` instead of stopping the others.
     """
-    with Fetcher(settings) as fetcher:
+    preload_language_model()  # unpacks while the first pages parse: a page without lang needs it
+    with ExitStack() as stack:
+        fetcher: Fetcher | None = None  # made for the first URL: local files need no HTTP client
         for item in inputs:
             try:
                 if item.startswith(("http://", "https://")):
+                    fetcher = fetcher or stack.enter_context(Fetcher(settings))
                     result = fetcher.fetch(item, kind="page")
                     html, url = decode_html(result.body, result.charset), result.final_url
                 else:

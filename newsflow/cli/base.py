@@ -3,14 +3,12 @@ error layer around the command group, and the check that a read-only command's d
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 from pathlib import Path
 
 import click
 
-from newsflow.core.alert_rules import RulesError, load_rules
 from newsflow.core.config import Settings, load_settings
 from newsflow.core.errors import UsageFailure, explain
 from newsflow.core.logs import setup_logging
@@ -21,25 +19,11 @@ data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Where the embedded bus, index and state live (env NEWSFLOW_DATA_DIR, default ./newsflow-data).",
 )
-rules_option = click.option(
-    "--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-    help="Alert rules (YAML) to run over every indexed batch, reloaded when the file changes (env NEWSFLOW_ALERT_RULES).",
-)
 workers_option = click.option(
     "--workers", type=click.IntRange(1, 64), default=None,
     help="Enrich worker processes on this machine (env NEWSFLOW_ENRICH_WORKERS; default 1).")
 health_port_option = click.option(
     "--port", "port", type=int, default=None, help="Serve /healthz and /metrics on this port (env NEWSFLOW_METRICS_PORT).")
-
-
-def check_rules(settings: Settings) -> None:
-    """Refuse to start on a rules file that does not validate (exit 1, every problem with its line)."""
-    if settings.alert_rules is None:
-        return
-    try:
-        load_rules(settings.alert_rules, settings.entity_labels)
-    except RulesError as exc:
-        raise click.ClickException(f"alert rules refused:\n{exc}") from None
 
 
 def settings_for(**overrides) -> Settings:
@@ -64,23 +48,6 @@ def require_data(settings: Settings, filename: str | None = None, what: str = ""
     if filename is not None and not (where / filename).is_file():
         raise UsageFailure(f"data dir {where} holds no {what} ({filename}); check --data-dir / NEWSFLOW_DATA_DIR, "
                            f"or fill it with `newsflow run`")
-
-
-def require_topic(bus, settings: Settings, name: str) -> None:
-    """Refuse (exit 2) a topic that is neither on the bus nor one this deployment writes (its stage
-    and dead-letter topics, the alert topics of its rules): a mistyped name would wait forever."""
-    existing = bus.topic_names()
-    expected = {settings.topic(t) for t in (settings.topic_articles, settings.topic_enriched, settings.topic_deadletter)}
-    if settings.alert_rules is not None and settings.alert_rules.is_file():
-        try:
-            expected |= {settings.topic(rule.topic_name) for rule in load_rules(settings.alert_rules, settings.entity_labels).rules}
-        except RulesError:
-            pass  # a broken rules file is reported by the commands that run it
-    if name in existing or name in expected:
-        return
-    close = difflib.get_close_matches(name, sorted(existing | expected), n=1)
-    hint = f"did you mean {close[0]}?" if close else f"topics: {', '.join(sorted(existing)) or 'none yet'}"
-    raise UsageFailure(f"no topic {name} on the {settings.bus} bus; {hint}")
 
 
 #: how every secret of deploy/.env.example starts: a deployment still using one was not configured

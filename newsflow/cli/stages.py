@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from newsflow import wiring
-from newsflow.cli.base import LazyGroup, check_rules, data_dir_option, health_port_option, rules_option
+from newsflow.cli.base import LazyGroup, data_dir_option, health_port_option
 from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.rules import check_rules, rules_option
 from newsflow.cli.run import feed_urls
 from newsflow.services import run_service
 
