@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
+
+from ingest.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,6 @@ MAX_LISTED = 20_000
 
 _OPML_ROOT = re.compile(rb"^(?:<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*<opml\b", re.I | re.S)
 _BOM_SPACE = b"\xef\xbb\xbf \t\r\n"
-
-
-class ListFetcher(Protocol):
-    """What reading a list by URL needs of ``ingest.fetch.Fetcher``."""
-
-    def fetch(self, url: str, kind: str = "page") -> object: ...
 
 
 def is_http_url(value: str) -> bool:
@@ -50,6 +45,8 @@ def looks_like_opml(body: bytes, content_type: str | None = None) -> bool:
 
 def looks_like_url_list(body: bytes) -> bool:
     """Whether a document is a text list of feed URLs (every line a URL, a comment or blank)."""
+    if body.lstrip(_BOM_SPACE)[:1] in (b"<", b"{"):  # XML or JSON: a feed, not worth decoding
+        return False
     lines = [line.strip() for line in body[:1_000_000].decode("utf-8-sig", errors="replace").splitlines()]
     urls = [line for line in lines if line and not line.startswith("#")]
     return bool(urls) and all(is_http_url(line) for line in urls)
@@ -110,14 +107,14 @@ def parse_feed_list(data: bytes, where: str, content_type: str | None = None) ->
     return urls
 
 
-def read_feed_list(fetcher: ListFetcher, url: str) -> list[str]:
+def read_feed_list(fetcher: Fetcher, url: str) -> list[str]:
     """Fetch a list of feeds by URL through ``fetcher`` and return the feeds it names.
 
     Raises ``ingest.fetch.FetchError`` when it cannot be fetched and ``ValueError`` when it is
     not a list of feeds (a feed's own URL, for instance: that one belongs in ``--feeds`` as is).
     """
     got = fetcher.fetch(url, "feed")
-    body, content_type = got.body, got.content_type  # type: ignore[attr-defined]
+    body, content_type = got.body, got.content_type
     if not is_feed_list(body, content_type):
         raise ValueError(f"feed source {url!r}: not an OPML file or a text list of feed URLs "
                          f"(got {content_type or 'no Content-Type'}); a feed URL is given as is")
@@ -129,7 +126,7 @@ def is_list_url(src: str) -> bool:
     return is_http_url(src) and urlsplit(src).path.lower().endswith(LIST_SUFFIXES)
 
 
-def load_feed_sources(srcs: list[str], fetcher: ListFetcher | None = None) -> list[str]:
+def load_feed_sources(srcs: list[str], fetcher: Fetcher | None = None) -> list[str]:
     """Expand feed sources into feed URLs, de-duplicated in first-seen order.
 
     Each source is an http(s) feed URL, a text file of URLs (one per line, ``#`` comments and
