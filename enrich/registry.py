@@ -31,7 +31,6 @@ resolves it with the registry as it is then.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import time
@@ -48,9 +47,6 @@ from newsflow.core.names import cached_fold, fold
 from enrich.gazetteer import PLACE_LABELS, is_place
 from enrich.replica import OFFSETS_SCHEMA, StateReplica, catch_up
 
-
-# the alias table is fixed for the life of the process; folding the key again was 6% of canonicalize
-_alias_of = functools.lru_cache(maxsize=65_536)(resolve_alias)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -213,7 +209,7 @@ class EntityRegistry:
         return self._one("SELECT DISTINCT key FROM person_parts WHERE part = ?", e.key)
 
     def _resolve(self, e: Entity) -> Entity:
-        alias = _alias_of(e.key)
+        alias = resolve_alias(e.key)
         if alias is not None:
             return e.model_copy(update={"name": alias.name, "key": alias.key, "label": alias.label})
         person = self._person_for_word(e)
@@ -241,7 +237,7 @@ class EntityRegistry:
     def known_label(self, key: str) -> str | None:
         """The label of a known entity with this key (an alias, a name seen in two articles or
         more, or the one full name a person's word belongs to), else None."""
-        alias = _alias_of(key)
+        alias = resolve_alias(key)
         if alias is not None:
             return alias.label
         row = self._conn.execute(

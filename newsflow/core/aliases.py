@@ -16,7 +16,7 @@ from importlib import resources
 
 import pycountry
 
-from newsflow.core.names import fold
+from newsflow.core.names import cached_fold, fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,8 @@ def alias_table() -> dict[str, Alias]:
 
 def resolve(name_or_key: str) -> Alias | None:
     """The canonical entity of a name (any spelling), or None when it has no alias."""
-    return alias_table().get(fold(name_or_key))
+    # the same spellings recur in every batch the registry resolves: fold each once
+    return alias_table().get(cached_fold(name_or_key))
 
 
 def canonical_name(name: str) -> str:
