@@ -10,6 +10,8 @@ from newsflow.core.contracts import Article, EnrichedArticle, record_headers
 if TYPE_CHECKING:
     from enrich.enricher import Enricher
     from enrich.parallel import ParallelEnricher
+    from enrich.registry import EntityRegistry
+    from enrich.stories import StoryIndex
     from newsflow.core.config import Settings
 
 GROUP = "enrich"
@@ -25,6 +27,7 @@ class EnrichStage:
     def __init__(self, settings: "Settings", bus: Bus, enricher: "Enricher | None" = None):
         self.settings = settings
         self._enricher = enricher
+        self._stores: "tuple[StoryIndex, EntityRegistry] | None" = None  # opened ahead of the enricher
         self.bus = bus
         self.out_topic = settings.topic(settings.topic_enriched)
 
@@ -48,11 +51,37 @@ class EnrichStage:
                 self._enricher = ParallelEnricher(self.settings, self.settings.enrich_workers, stories, registry)
             else:
                 from enrich.enricher import Enricher
-                from enrich.shared_state import open_stores
 
-                story_index, entity_registry = open_stores(self.settings, stories, registry)
+                self._stores = story_index, entity_registry = self._stores or self._open_stores()
                 self._enricher = Enricher(self.settings, stories=story_index, registry=entity_registry)
+                self._stores = None  # the enricher owns them now (till then close() closes them)
         return self._enricher
+
+    def _open_stores(self) -> "tuple[StoryIndex, EntityRegistry]":
+        from enrich.shared_state import open_stores
+
+        data = self.settings.ensure_data_dir()
+        return open_stores(self.settings, data / STORIES_DB, data / ENTITIES_DB)
+
+    def open_stores(self) -> None:
+        """Open the stories and the entity registry now, caught up with what workers elsewhere
+        shared (over Kafka: their topics created if missing, then read to the end).
+
+        Network waits, so ``newsflow run``'s enrich process does this in a thread while spaCy
+        loads; the enricher built next uses these stores. With worker processes
+        (``enrich_workers`` > 1) each worker opens its own, and this does nothing.
+        """
+        if self._enricher is not None or self._stores is not None or self.settings.enrich_workers > 1:
+            return
+        stores = self._open_stores()
+        try:
+            for store in stores:
+                store.catch_up()
+        except BaseException:
+            for store in stores:
+                store.close()
+            raise
+        self._stores = stores
 
     def close(self) -> None:
         """Close the enricher: its stores and their shared topics, its worker processes.
@@ -61,8 +90,11 @@ class EnrichStage:
         enricher again.
         """
         enricher, self._enricher = self._enricher, None
+        stores, self._stores = self._stores, None
         if enricher is not None:
             enricher.close()
+        for store in stores or ():
+            store.close()
 
     def process(self, items: list[Article]) -> list[EnrichedArticle]:
         """Enrich the batch in one spaCy pass."""

@@ -21,12 +21,13 @@ import signal
 import sys
 import time
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
 from typing import Any
 
 from enrich.stage import GROUP, EnrichStage
-from newsflow.core.bus import open_bus
+from newsflow.core.bus import Bus, Consumer, open_bus
 from newsflow.core.config import Settings
 from newsflow.core.logs import setup_logging
 from newsflow.core.worker import StageWorker
@@ -106,21 +107,23 @@ def _serve(values: dict[str, Any], stop: Event, finish: Event, events: "multipro
     parent = multiprocessing.parent_process()
     bus = open_bus(settings)
     stage = EnrichStage(settings, bus)
-    worker = StageWorker(
-        stage, bus, bus.consumer(GROUP, [settings.topic(settings.topic_articles)]),
-        deadletter_topic=settings.topic(settings.topic_deadletter), batch_size=settings.enrich_batch_size,
-        max_wait=settings.enrich_max_wait,
-    )
+    worker: StageWorker | None = None
     try:
-        stage.enricher  # load spaCy now, while ingest fetches, not when the first article waits
-        events.put(Started(worker.consumer.lag()))
+        consumer, lag = _start(settings, bus, stage)
+        worker = StageWorker(
+            stage, bus, consumer,
+            deadletter_topic=settings.topic(settings.topic_deadletter), batch_size=settings.enrich_batch_size,
+            max_wait=settings.enrich_max_wait,
+        )
+        events.put(Started(lag))
         last_lag, stale = time.monotonic(), False
         while not (stopping or stop.is_set() or (parent is not None and not parent.is_alive())):
             # read before polling: once ingest is done, an empty poll means the topic is drained
             finishing = finish.is_set()
             before_dead, before_written = worker.deadlettered, worker.written
             started = time.perf_counter()
-            n = worker.run_batch(timeout=IDLE_POLL)
+            # finishing, nothing more is published: an empty poll need not wait for records
+            n = worker.run_batch(timeout=0.0 if finishing else IDLE_POLL)
             if n:
                 lag = None
                 stale = True
@@ -138,8 +141,45 @@ def _serve(values: dict[str, Any], stop: Event, finish: Event, events: "multipro
         events.put(Failed(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
         raise SystemExit(1) from None
     finally:
-        worker.close()
+        if worker is not None:
+            worker.close()  # the consumer, then the stage
+        else:
+            stage.close()
         bus.close()
+
+
+def _connect(settings: Settings, bus: Bus) -> tuple[Consumer, int]:
+    """The stage's group member, joined (over Kafka), and the records waiting for it."""
+    consumer = bus.consumer(GROUP, [settings.topic(settings.topic_articles)])
+    try:
+        join = getattr(consumer, "join", None)  # a group protocol to go through (Kafka's)
+        if join is not None:
+            join(settings.enrich_batch_size)
+        return consumer, consumer.lag()
+    except BaseException:
+        consumer.close()
+        raise
+
+
+def _start(settings: Settings, bus: Bus, stage: EnrichStage) -> tuple[Consumer, int]:
+    """Load spaCy (now, while ingest fetches, not when the first article waits) and, meanwhile,
+    in threads, connect: the group join and the stores' shared topics are network waits (over
+    Kafka about two seconds of start-up), spaCy's import and model load hold the GIL."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="enrich-start") as pool:
+        connecting = pool.submit(_connect, settings, bus)
+        stores = pool.submit(stage.open_stores)
+        try:
+            stage.enricher
+            stores.result()
+        except BaseException:
+            connecting.add_done_callback(_close_consumer)
+            raise
+        return connecting.result()
+
+
+def _close_consumer(connected: "Future[tuple[Consumer, int]]") -> None:
+    if connected.exception() is None:
+        connected.result()[0].close()
 
 
 class EnrichProcess:
@@ -156,8 +196,9 @@ class EnrichProcess:
         )
 
     def start(self) -> None:
-        """Start the process (it loads the model, then consumes)."""
-        self.process.start()
+        """Start the process (it loads the model, then consumes); once only, later calls do nothing."""
+        if self.process.pid is None:
+            self.process.start()
 
     def finish(self) -> None:
         """Exit once everything published so far is enriched (``--once``)."""

@@ -96,12 +96,14 @@ class Pipeline:
     """
 
     def __init__(self, settings: Settings, *, bus: Bus, index: Index, ingest: IngestStage, indexer: StageWorker,
-                 alerts: AlertMatcher | None, metrics: StageMetrics, show_progress: bool = True):
+                 alerts: AlertMatcher | None, metrics: StageMetrics, show_progress: bool = True,
+                 enrich: EnrichProcess | None = None):
+        """``enrich``: the enrich process, possibly started already (its start-up takes seconds)."""
         self.settings = settings
         self.metrics = metrics
         self.progress = StreamProgress(enabled=show_progress)
         self.bus, self.index, self.ingest, self.indexer, self.alerts = bus, index, ingest, indexer, alerts
-        self.enrich = EnrichProcess(settings)
+        self.enrich = enrich or EnrichProcess(settings)
         self._failures: list[str] = []
         self._lock = threading.Lock()  # the report is updated from the stage threads
 
@@ -195,8 +197,11 @@ class Pipeline:
             last_lag, stale = time.monotonic(), False
             while not stop.is_set():
                 finishing = enrich_done.is_set()  # read first: a later empty poll then means drained
+                if finishing:
+                    # nothing more is coming: neither linger for more records nor wait on an empty poll
+                    self.indexer.max_wait = 0.0
                 before_dead = self.indexer.deadlettered
-                n = self.indexer.run_batch(timeout=POLL_IDLE)
+                n = self.indexer.run_batch(timeout=0.0 if finishing else POLL_IDLE)
                 if n:
                     with self._lock:
                         report.indexed += n

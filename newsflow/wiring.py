@@ -22,6 +22,7 @@ from newsflow.core.config import Settings
 from newsflow.core.metrics import StageMetrics
 from newsflow.core.search import Index
 from newsflow.core.worker import StageWorker
+from newsflow.enrich_process import EnrichProcess
 from newsflow.runner import Pipeline
 from newsflow.services import ConsumingService, IngestService
 
@@ -46,15 +47,40 @@ def index_worker(settings: Settings, bus: Bus, index: Index, metrics: StageMetri
     return worker, alerts
 
 
+def ensure_stage_topics(settings: Settings, bus: Bus) -> None:
+    """Create the stage topics that are missing, in one request (one wait for their leaders).
+
+    Enrich's shared-state topics are the enrich process's to create: it does so in a thread
+    while spaCy loads, off the path to the first fetch.
+    """
+    bus.ensure_topics([settings.topic(t) for t in (settings.topic_articles, settings.topic_enriched,
+                                                   settings.topic_deadletter)])
+
+
 def pipeline(settings: Settings, *, show_progress: bool = True, metrics: StageMetrics | None = None) -> Pipeline:
-    """Every stage of ``newsflow run`` over one bus and one index (enrich in a process of its own)."""
-    metrics = metrics or StageMetrics()
-    bus = open_bus(settings)
-    index = open_index(settings)
-    ingest = IngestStage(settings, bus, metrics=metrics)
-    indexer, alerts = index_worker(settings, bus, index, metrics)
+    """Every stage of ``newsflow run`` over one bus and one index (enrich in a process of its own).
+
+    The enrich process starts first: its imports and spaCy's model load (seconds) run while this
+    process creates the stage topics and connects the other stages, not after.
+    """
+    enrich = EnrichProcess(settings)
+    enrich.start()
+    try:
+        metrics = metrics or StageMetrics()
+        bus = open_bus(settings)
+        try:
+            ensure_stage_topics(settings, bus)
+            index = open_index(settings)
+            ingest = IngestStage(settings, bus, metrics=metrics)
+            indexer, alerts = index_worker(settings, bus, index, metrics)
+        except BaseException:
+            bus.close()
+            raise
+    except BaseException:
+        enrich.close()
+        raise
     return Pipeline(settings, bus=bus, index=index, ingest=ingest, indexer=indexer, alerts=alerts,
-                    metrics=metrics, show_progress=show_progress)
+                    metrics=metrics, show_progress=show_progress, enrich=enrich)
 
 
 def ingest_service(settings: Settings, feeds: list[str]) -> Build:
