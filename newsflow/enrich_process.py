@@ -105,6 +105,8 @@ def _serve(values: dict[str, Any], stop: Event, finish: Event, events: "multipro
     for s in (signal.SIGINT, signal.SIGTERM):
         signal.signal(s, on_signal)
     parent = multiprocessing.parent_process()
+    if stop.is_set():  # the runner gave up before this process got going (its wiring failed)
+        return
     bus = open_bus(settings)
     stage = EnrichStage(settings, bus)
     worker: StageWorker | None = None

@@ -9,6 +9,7 @@ module (with the front doors that call it) is where they meet.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from enrich.stage import GROUP as ENRICH_GROUP
 from enrich.stage import EnrichStage
@@ -65,20 +66,18 @@ def pipeline(settings: Settings, *, show_progress: bool = True, metrics: StageMe
     """
     enrich = EnrichProcess(settings)
     enrich.start()
-    try:
+    with ExitStack() as undo:  # what is open so far, closed if a later part cannot be built
+        undo.callback(enrich.close)
         metrics = metrics or StageMetrics()
         bus = open_bus(settings)
-        try:
-            ensure_stage_topics(settings, bus)
-            index = open_index(settings)
-            ingest = IngestStage(settings, bus, metrics=metrics)
-            indexer, alerts = index_worker(settings, bus, index, metrics)
-        except BaseException:
-            bus.close()
-            raise
-    except BaseException:
-        enrich.close()
-        raise
+        undo.callback(bus.close)
+        ensure_stage_topics(settings, bus)
+        index = open_index(settings)
+        undo.callback(index.close)
+        ingest = IngestStage(settings, bus, metrics=metrics)
+        undo.callback(ingest.close)
+        indexer, alerts = index_worker(settings, bus, index, metrics)
+        undo.pop_all()
     return Pipeline(settings, bus=bus, index=index, ingest=ingest, indexer=indexer, alerts=alerts,
                     metrics=metrics, show_progress=show_progress, enrich=enrich)
 

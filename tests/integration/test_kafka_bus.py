@@ -115,6 +115,38 @@ def test_topics_are_created_with_the_configured_partitions(bus):
     c.close()
 
 
+def test_ensure_topics_creates_the_missing_ones_together_and_leaves_existing_ones(bus, make_settings):
+    old, new = topic(bus), [topic(bus) for _ in range(3)]
+    bus.ensure_topics([old])
+    other = open_bus(make_settings(kafka_partitions=3))  # knows none of them: asks the cluster
+    try:
+        other.ensure_topics([old, *new, new[0]])
+        assert {old, *new} <= other.topic_names()
+        for t in new:
+            other.publish(t, "k", t.encode())  # usable at once: every partition has a leader
+        other.flush()
+        c = other.consumer(f"g-{_uid()}", new)
+        assert sorted(m.value.decode() for m in drain(c, 3)) == sorted(new)
+        assert all(c._consumer.partitions_for_topic(t) == {0, 1, 2} for t in new)
+        c.close()
+    finally:
+        other.close()
+
+
+def test_a_member_that_joins_ahead_of_its_first_poll_loses_no_record(bus):
+    t = topic(bus)
+    bus.publish_many(t, [(f"k{i}", f"v{i}".encode()) for i in range(5)])
+    bus.flush()
+    c = bus.consumer(f"g-{_uid()}", [t])
+    try:
+        c.join(max_records=500)
+        assert c._consumer.assignment()  # the group gave it its partitions before any poll
+        assert sorted(m.value for m in drain(c, 5)) == [f"v{i}".encode() for i in range(5)]
+        assert c.poll(10, timeout=0.2) == []
+    finally:
+        c.close()
+
+
 def test_flush_raises_when_a_record_was_refused(bus, kafka_bootstrap):
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
