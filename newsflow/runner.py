@@ -190,6 +190,11 @@ class Pipeline:
     def _index_loop(self, report: RunReport, stop: threading.Event, enrich_done: threading.Event) -> None:
         """Index what enrich publishes until stopped, or, once enrich is done, until drained."""
         try:
+            # Elasticsearch's template, index and alias (about half a second): now, while enrich
+            # starts, not in the first batch's bulk (the embedded index has nothing to prepare)
+            prepare = getattr(self.index, "ensure", None)
+            if prepare is not None:
+                prepare()
             # here, not in run(): a consumer (kafka-python's above all) is used by one thread only
             lag = self.indexer.consumer.lag()
             self.metrics.lag.labels("index").set(lag)
