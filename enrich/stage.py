@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from newsflow.core.bus import Bus, Message
@@ -28,6 +29,7 @@ class EnrichStage:
         self.settings = settings
         self._enricher = enricher
         self._stores: "tuple[StoryIndex, EntityRegistry] | None" = None  # opened ahead of the enricher
+        self._stores_lock = threading.Lock()
         self.bus = bus
         self.out_topic = settings.topic(settings.topic_enriched)
 
@@ -52,9 +54,10 @@ class EnrichStage:
             else:
                 from enrich.enricher import Enricher
 
-                self._stores = story_index, entity_registry = self._stores or self._open_stores()
-                self._enricher = Enricher(self.settings, stories=story_index, registry=entity_registry)
-                self._stores = None  # the enricher owns them now (till then close() closes them)
+                with self._stores_lock:  # stores being opened ahead (open_stores) are waited for, not doubled
+                    self._stores = story_index, entity_registry = self._stores or self._open_stores()
+                    self._enricher = Enricher(self.settings, stories=story_index, registry=entity_registry)
+                    self._stores = None  # the enricher owns them now (till then close() closes them)
         return self._enricher
 
     def _open_stores(self) -> "tuple[StoryIndex, EntityRegistry]":
@@ -71,17 +74,18 @@ class EnrichStage:
         loads; the enricher built next uses these stores. With worker processes
         (``enrich_workers`` > 1) each worker opens its own, and this does nothing.
         """
-        if self._enricher is not None or self._stores is not None or self.settings.enrich_workers > 1:
-            return
-        stores = self._open_stores()
-        try:
-            for store in stores:
-                store.catch_up()
-        except BaseException:
-            for store in stores:
-                store.close()
-            raise
-        self._stores = stores
+        with self._stores_lock:
+            if self._enricher is not None or self._stores is not None or self.settings.enrich_workers > 1:
+                return
+            stores = self._open_stores()
+            try:
+                for store in stores:
+                    store.catch_up()
+            except BaseException:
+                for store in stores:
+                    store.close()
+                raise
+            self._stores = stores
 
     def close(self) -> None:
         """Close the enricher: its stores and their shared topics, its worker processes.

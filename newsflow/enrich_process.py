@@ -157,6 +157,9 @@ def _connect(settings: Settings, bus: Bus) -> tuple[Consumer, int]:
         join = getattr(consumer, "join", None)  # a group protocol to go through (Kafka's)
         if join is not None:
             join(settings.enrich_batch_size)
+        connect = getattr(bus, "connect", None)  # a producer to open (Kafka's)
+        if connect is not None:
+            connect([settings.topic(settings.topic_enriched)])
         return consumer, consumer.lag()
     except BaseException:
         consumer.close()

@@ -133,6 +133,17 @@ def test_ensure_topics_creates_the_missing_ones_together_and_leaves_existing_one
         other.close()
 
 
+def test_a_bus_connected_ahead_has_its_topics_and_publishes_as_before(bus):
+    t = topic(bus)
+    bus.connect([t])
+    assert t in bus.topic_names()
+    bus.publish(t, "k", b"v")
+    bus.flush()
+    c = bus.consumer(f"g-{_uid()}", [t])
+    assert [m.value for m in drain(c)] == [b"v"]
+    c.close()
+
+
 def test_a_member_that_joins_ahead_of_its_first_poll_loses_no_record(bus):
     t = topic(bus)
     bus.publish_many(t, [(f"k{i}", f"v{i}".encode()) for i in range(5)])

@@ -4,6 +4,9 @@ with the stage whatever happened."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 import enrich.enricher
@@ -65,6 +68,25 @@ def test_stores_opened_ahead_are_caught_up_and_are_the_ones_the_enricher_uses(tm
     enricher = s.enricher
     assert (enricher.stories, enricher.registry) == opened[0]
     assert len(opened) == 1  # not opened a second time
+    s.close()
+    assert all(store.closed == 1 for store in opened[0])
+
+
+def test_an_enricher_asked_for_while_the_stores_are_still_opening_waits_for_them(tmp_path, opened, monkeypatch):
+    slow_open = enrich.shared_state.open_stores
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)  # the shared topics answering slowly
+        return slow_open(*args, **kwargs)
+
+    monkeypatch.setattr(enrich.shared_state, "open_stores", slow)
+    s = stage(tmp_path)
+    ahead = threading.Thread(target=s.open_stores)
+    ahead.start()
+    time.sleep(0.05)
+    enricher = s.enricher
+    ahead.join()
+    assert len(opened) == 1 and (enricher.stories, enricher.registry) == opened[0]
     s.close()
     assert all(store.closed == 1 for store in opened[0])
 

@@ -209,6 +209,15 @@ class KafkaBus:
                     self._producer = connecting(self.settings, lambda: KafkaProducer(**producer_config(self.settings)))
         return self._producer
 
+    def connect(self, topics: list[str]) -> None:
+        """Open the producer and learn the partitions of ``topics`` now (creating missing ones),
+        not on the first publish: a process with other start-up work (loading a model) overlaps
+        the round trips with it (a third of a second before a first batch could be published)."""
+        self.ensure_topics(topics)
+        producer = self._get_producer()
+        for topic in topics:
+            producer.partitions_for(topic)
+
     def _on_send_error(self, exc: BaseException) -> None:
         with self._lock:
             self._errors.append(exc)
