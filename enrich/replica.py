@@ -58,9 +58,7 @@ class StateReplica:
         self._unavailable = self._bus.unavailable_errors
         try:
             self._bus.ensure_topics([self.topic], COMPACTED)
-            connect = getattr(self._bus, "connect", None)  # Kafka's producer: opened now, not in a batch
-            if connect is not None:
-                connect([self.topic])
+            self._bus.connect([self.topic])  # Kafka's producer: opened now, not in a batch
             self._reader = self._bus.reader(self.topic)
         except self._unavailable as exc:
             self._bus.close()

@@ -269,6 +269,9 @@ class EmbeddedIndex:
                 "ORDER BY published_ts IS NULL, published_ts, id LIMIT ?", (story_id, max(0, limit))).fetchall()
         return [EnrichedArticle.model_validate_json(doc) for (doc,) in rows]
 
+    def ensure(self) -> None:
+        """Nothing to prepare: opening the index created its tables."""
+
     def count(self) -> int:
         """Number of articles indexed."""
         with self._lock:

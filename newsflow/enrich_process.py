@@ -154,12 +154,8 @@ def _connect(settings: Settings, bus: Bus) -> tuple[Consumer, int]:
     """The stage's group member, joined (over Kafka), and the records waiting for it."""
     consumer = bus.consumer(GROUP, [settings.topic(settings.topic_articles)])
     try:
-        join = getattr(consumer, "join", None)  # a group protocol to go through (Kafka's)
-        if join is not None:
-            join(settings.enrich_batch_size)
-        connect = getattr(bus, "connect", None)  # a producer to open (Kafka's)
-        if connect is not None:
-            connect([settings.topic(settings.topic_enriched)])
+        consumer.join(settings.enrich_batch_size)  # Kafka's group protocol; a no-op elsewhere
+        bus.connect([settings.topic(settings.topic_enriched)])  # Kafka's producer and metadata
         return consumer, consumer.lag()
     except BaseException:
         consumer.close()

@@ -192,9 +192,7 @@ class Pipeline:
         try:
             # Elasticsearch's template, index and alias (about half a second): now, while enrich
             # starts, not in the first batch's bulk (the embedded index has nothing to prepare)
-            prepare = getattr(self.index, "ensure", None)
-            if prepare is not None:
-                prepare()
+            self.index.ensure()
             # here, not in run(): a consumer (kafka-python's above all) is used by one thread only
             lag = self.indexer.consumer.lag()
             self.metrics.lag.labels("index").set(lag)

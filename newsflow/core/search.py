@@ -212,5 +212,9 @@ class Index(Protocol):
     def count(self) -> int:
         """Number of articles indexed."""
 
+    def ensure(self) -> None:
+        """Prepare the index for writing now (Elasticsearch: template, index and alias), not in the
+        first upsert; idempotent. A no-op where opening the index prepared it (the embedded one)."""
+
     def close(self) -> None:
         """Release resources."""

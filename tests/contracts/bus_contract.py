@@ -79,6 +79,22 @@ class BusContract:
         assert again.poll(10) == [] and again.lag() == 0, "a committed group resumes after its commit"
         again.close()
 
+    def test_connecting_and_joining_ahead_change_nothing_but_when_the_round_trips_happen(self, bus):
+        t, g = self.topic(bus), name("g")
+        bus.publish(t, "early", b"0")
+        bus.flush()
+        bus.connect([t])
+        bus.connect([t])  # twice: the second finds everything open
+        c = bus.consumer(g, [t])
+        c.join(10)
+        c.join(10)
+        bus.publish(t, "late", b"1")
+        bus.flush()
+        assert sorted(m.key for m in drain(c)) == ["early", "late"], "a record fetched while joining is not lost"
+        c.commit()
+        assert c.lag() == 0
+        c.close()
+
     def test_provisioned_topics_exist_and_a_reader_replays_them_outside_any_group(self, bus):
         t, g = self.topic(bus), name("g")
         bus.ensure_topics([t])

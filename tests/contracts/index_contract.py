@@ -167,6 +167,14 @@ class IndexContract:
         assert [h.id for h in index.export(SearchRequest(query="harbour"))] == ["a"]
         assert [(v.name, v.count) for v in index.entity_names("port")] == [("Port Authority", 1)]
 
+    def test_preparing_ahead_is_idempotent_and_leaves_the_index_usable(self, index):
+        index.ensure()
+        index.ensure()
+        assert index.count() == 0
+        index.upsert([art("a", "Harbour reopens", "The harbour reopened on Monday.")])
+        index.ensure()  # after a write too: nothing recreated, nothing lost
+        assert index.count() == 1 and ids(index, "harbour") == ["a"]
+
     @pytest.mark.parametrize("query,want", ODD_INPUT, ids=[q for q, _ in ODD_INPUT])
     def test_odd_input_is_searched_or_refused_with_a_message(self, news, query, want):
         """Never a client or SQLite error: any exception but ``QueryError`` fails the test."""

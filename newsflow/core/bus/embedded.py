@@ -92,6 +92,10 @@ class SQLiteBus:
         """Nothing to create: a topic of the log exists from its first record. ``configs`` do not
         apply either (the log keeps every record, so a compacted topic's latest ones too)."""
 
+    def connect(self, topics: list[str]) -> None:
+        """Nothing to open: publishing is a local SQLite write (topics are created as for any publish)."""
+        self.ensure_topics(topics)
+
     def reader(self, topic: str) -> "SQLiteTopicReader":
         """A reader of ``topic`` outside any consumer group (its one partition is 0)."""
         return SQLiteTopicReader(self.path, topic)
@@ -170,6 +174,9 @@ class SQLiteConsumer:
             ).fetchone()
             total += n
         return total
+
+    def join(self, max_records: int = 500) -> None:
+        """Nothing to join: one file, one reader of its position."""
 
     def close(self) -> None:
         """Close the connection; uncommitted records will be read again by the next consumer."""

@@ -89,6 +89,10 @@ class MemoryBus:
             for topic in topics:
                 self._log(topic)
 
+    def connect(self, topics: list[str]) -> None:
+        """Nothing to open in memory; the topics are created as ``ensure_topics`` would."""
+        self.ensure_topics(topics)
+
     def reader(self, topic: str) -> "MemoryTopicReader":
         """A reader of every partition of ``topic`` outside any consumer group."""
         with self._cond:
@@ -225,6 +229,11 @@ class MemoryConsumer:
             committed = self.bus._groups[self.group].committed
             return sum(len(log) - committed.get((topic, p), self._origin((topic, p)))
                        for topic in self.topics for p, log in enumerate(self.bus._logs[topic]))
+
+    def join(self, max_records: int = 500) -> None:
+        """Nothing to wait for: partitions are assigned on the spot at the next ``poll``."""
+        with self.bus._cond:
+            self._check_open()
 
     def close(self) -> None:
         """Leave the group without committing: what was polled since the last commit goes to the next member."""

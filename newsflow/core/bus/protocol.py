@@ -42,6 +42,11 @@ class Consumer(Protocol):
     def lag(self) -> int:
         """Records not yet committed by this group."""
 
+    def join(self, max_records: int = 500) -> None:
+        """Join the group now (bounded wait) rather than in the first ``poll``, so a process with
+        other start-up work overlaps the two; records fetched on the way go to the next ``poll``.
+        A no-op where joining costs nothing (the embedded and in-memory buses)."""
+
     def close(self) -> None:
         """Release resources. Uncommitted records will be delivered again."""
 
@@ -78,6 +83,11 @@ class Bus(Protocol):
 
     def reader(self, topic: str) -> TopicReader:
         """A reader of ``topic`` outside any consumer group."""
+
+    def connect(self, topics: list[str]) -> None:
+        """Open the publishing side for ``topics`` now (creating missing ones), not on the first
+        publish, so a process with other start-up work overlaps the round trips with it. A no-op
+        where publishing needs no connection (the embedded and in-memory buses)."""
 
     def publish(self, topic: str, key: str | None, value: bytes, headers: dict[str, str] | None = None) -> None:
         """Append one record. Durable once ``flush()`` returns."""
