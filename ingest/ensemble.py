@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.extractors import resiliparse_text, trafilatura_text
+from ingest.leads import recover_lead
+from ingest.promos import drop_credit_lines
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,9 @@ class Choice:
     """The text an article gets and the extractor that produced it."""
 
     text: str
-    source: str  # "trafilatura-fast", "trafilatura" or "resiliparse"
+    # "trafilatura-fast", "trafilatura" or "resiliparse"; "trafilatura-fast+resiliparse" or
+    # "trafilatura+resiliparse" when resiliparse's lead paragraphs were added (ingest.leads)
+    source: str
 
 
 def _safely(extractor, *args, **kwargs) -> str:
@@ -77,14 +81,20 @@ def choose_text(tree, html: str, url: str | None = None) -> Choice:
     page = tree if tree is not None else html
     first = _safely(trafilatura_text, page, url, fast=True)
     second = _safely(resiliparse_text, html)
-    if first and jaccard(shingles(first), shingles(second)) >= AGREE:
-        return Choice(first, "trafilatura-fast")
-    if first and len(first) >= SHORT and len(first) >= len(second) / 2:
-        # a long answer that resiliparse does not undercut: the default mode gives the same text
-        return Choice(first, "trafilatura-fast")
+    if first and (jaccard(shingles(first), shingles(second)) >= AGREE
+                  # a long answer that resiliparse does not undercut: the default mode gives the same text
+                  or (len(first) >= SHORT and len(first) >= len(second) / 2)):
+        return _with_lead(first, "trafilatura-fast", second)
     third = _safely(trafilatura_text, page, url)
     if third:
-        return Choice(third, "trafilatura")
+        return _with_lead(third, "trafilatura", second)
     if first:
-        return Choice(first, "trafilatura-fast")
-    return Choice(second, "resiliparse")
+        return _with_lead(first, "trafilatura-fast", second)
+    return Choice(drop_credit_lines(second), "resiliparse")
+
+
+def _with_lead(text: str, source: str, witness: str) -> Choice:
+    """trafilatura's ``text`` with the lead paragraphs resiliparse found before it (the source
+    then names both) and without picture credits."""
+    merged = recover_lead(text, witness)
+    return Choice(drop_credit_lines(merged), source if merged == text else f"{source}+resiliparse")

@@ -65,7 +65,10 @@ def test_the_headline_is_in_no_text_of_our_own_pages(pages, ours):
 
 
 def test_sample_site_articles_are_extracted_whole_and_clean():
+    # the standfirst above the body is the article's own lead (the real-page corpus counts leads
+    # as wanted, and enrichment weighs what the lead names): the whole article is both
     with SampleSite() as site:
-        scores = [shingle_prf(extract_html(site.page(a.path), site.base_url + a.path).text, a.text) for a in ORIGINALS]
+        scores = [shingle_prf(extract_html(site.page(a.path), site.base_url + a.path).text, f"{a.summary}\n{a.text}")
+                  for a in ORIGINALS]
     assert statistics.mean(f1 for _p, _r, f1 in scores) >= 0.98
     assert min(f1 for _p, _r, f1 in scores) >= 0.95

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.extract import extract_html
-from ingest.promos import drop_promo_lines
+from ingest.promos import drop_credit_lines, drop_promo_lines
 from test_ingest_support import paragraphs
 
 
@@ -41,3 +41,29 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     page = extract_html(f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{body}</article></body></html>",
                         "https://news.example/bridge")
     assert "Ferry fares" not in page.text and paras[0] in page.text and paras[-1] in page.text
+
+
+@pytest.mark.parametrize("drop,line", [
+    (drop_promo_lines, "Weitere Themen"),  # a related-links heading
+    (drop_promo_lines, "Related"),
+    (drop_promo_lines, "Le puede interesar: JEP abrirá tres nuevos macrocasos"),
+    (drop_credit_lines, "Foto: Jane Roe / Agency"),
+    (drop_credit_lines, "© Oli Scarff/Getty Images"),
+    (drop_credit_lines, "(© FEI/Christophe Taniere)"),
+    (drop_credit_lines, "Crédits photos : Bestimage"),
+    (drop_credit_lines, "Titelbild: Geyres Christophe/ABACA/picture-alliance"),
+])
+def test_related_links_headings_and_picture_credits_are_dropped(drop, line):
+    assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
+
+
+@pytest.mark.parametrize("line", [
+    "The photo shows the old quarter from the harbour wall, as it looked before the works began.",  # no label
+    "Foto: " + "a long paragraph that happens to start with a credit label " * 3,  # longer than a caption
+])
+def test_article_lines_that_only_mention_a_picture_stay(line):
+    assert drop_credit_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
+
+
+def test_a_text_that_is_only_a_credit_is_left_alone():
+    assert drop_credit_lines("© Example News") == "© Example News"
