@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ingest.extractors import resiliparse_text, trafilatura_text
 from ingest.leads import recover_lead
-from ingest.promos import drop_credit_lines
+from ingest.promos import drop_call_to_action_lines, drop_credit_lines
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +90,16 @@ def choose_text(tree, html: str, url: str | None = None) -> Choice:
         return _with_lead(third, "trafilatura", second)
     if first:
         return _with_lead(first, "trafilatura-fast", second)
-    return Choice(drop_credit_lines(second), "resiliparse")
+    return Choice(_without_asides(second), "resiliparse")
+
+
+def _without_asides(text: str) -> str:
+    # picture credits and calls to action sit between the paragraphs, where both extractors keep them
+    return drop_call_to_action_lines(drop_credit_lines(text))
 
 
 def _with_lead(text: str, source: str, witness: str) -> Choice:
     """trafilatura's ``text`` with the lead paragraphs resiliparse found before it (the source
-    then names both) and without picture credits."""
+    then names both), without picture credits and calls to action."""
     merged = recover_lead(text, witness)
-    return Choice(drop_credit_lines(merged), source if merged == text else f"{source}+resiliparse")
+    return Choice(_without_asides(merged), source if merged == text else f"{source}+resiliparse")

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.extract import extract_html
-from ingest.promos import drop_credit_lines, drop_promo_lines
+from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_promo_lines
 from test_ingest_support import paragraphs
 
 
@@ -52,8 +52,14 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "(© FEI/Christophe Taniere)"),
     (drop_credit_lines, "Crédits photos : Bestimage"),
     (drop_credit_lines, "Titelbild: Geyres Christophe/ABACA/picture-alliance"),
+    (drop_call_to_action_lines, "Subscribe now to our eNATION edition for the full story."),
+    (drop_call_to_action_lines, "Do you want to be informed of our actions? Sign up here"),
+    (drop_call_to_action_lines, "For the latest stories download the Nationnews apps for iOS and Android."),
+    (drop_call_to_action_lines, "¡Mira lo que tiene nuestro canal de YouTube!"),
+    (drop_call_to_action_lines, "Du musst eingeloggt sein um Kommentare zu schreiben!"),
+    (drop_call_to_action_lines, "Abonnieren Sie jetzt den Themen-Newsletter «Wohnen»."),
 ])
-def test_related_links_headings_and_picture_credits_are_dropped(drop, line):
+def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
     assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
 
 
@@ -67,3 +73,12 @@ def test_article_lines_that_only_mention_a_picture_stay(line):
 
 def test_a_text_that_is_only_a_credit_is_left_alone():
     assert drop_credit_lines("© Example News") == "© Example News"
+
+
+@pytest.mark.parametrize("line", [
+    "Representatives for both companies did not respond to requests for comment.",  # news, not a call
+    "The council will ask residents to sign up for the new bin collection, the mayor said, and expects most to do so "
+    "before the summer.",  # longer than a call to action
+])
+def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
+    assert drop_call_to_action_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
