@@ -46,6 +46,8 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
 @pytest.mark.parametrize("drop,line", [
     (drop_promo_lines, "Weitere Themen"),  # a related-links heading
     (drop_promo_lines, "Related"),
+    (drop_promo_lines, "Lesen Sie auch die folgenden Beiträge:"),
+    (drop_promo_lines, "Lea más: Juan Carlos Ortega propone legalizar la comercialización de marihuana"),
     (drop_promo_lines, "Le puede interesar: JEP abrirá tres nuevos macrocasos"),
     (drop_credit_lines, "Foto: Jane Roe / Agency"),
     (drop_credit_lines, "© Oli Scarff/Getty Images"),
