@@ -41,8 +41,9 @@ def _span_position(passage: str, ours: str, witness: str) -> str:
     if at is None:
         return "across lines"
     if not shared:
-        return "nothing shared"
-    return "before" if at < shared[0] else "after" if at > shared[-1] else "inside"
+        return "no line shared"
+    where = "before" if at < shared[0] else "after" if at > shared[-1] else "inside"
+    return f"{where} the shared lines"
 
 
 def _line_position(passage: str, text: str) -> tuple[str, str]:
@@ -71,7 +72,7 @@ def analyse(pages: list[EvalPage], listing: bool) -> None:
             found = [name for name, text in members.items() if passage in text] or ["no member"]
             group = f"found by {'+'.join(found)}"
             if "resiliparse" in found:
-                group += f", {_span_position(passage, ours, members['resiliparse'])} the shared lines"
+                group += f", {_span_position(passage, ours, members['resiliparse'])}"
             missed[group] += 1
             if listing:
                 print(f"MISSED {page.key} [{group}] {passage[:100]!r}")
