@@ -126,7 +126,8 @@ def corpus(seeds: Path | None) -> list[tuple[str, bytes, str, str]]:
     pages = []
     with SampleSite() as site:
         for a in ORIGINALS:
-            pages.append(("samplesite", site.page(a.path).encode("utf-8"), f"https://bench.example{a.path}", a.text))
+            pages.append(("samplesite", site.page(a.path).encode("utf-8"), f"https://bench.example{a.path}",
+                          f"{a.summary}\n{a.text}"))  # the standfirst is the article's lead
     texts = [(a.title, list(a.paragraphs)) for a in ORIGINALS]
     if seeds is not None:
         texts += _seed_articles(seeds)

@@ -19,3 +19,14 @@ def test_benchmark_runs_and_prints_its_ratio_to_the_baseline(script, args):
     proc = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "ratio" in proc.stdout
+
+
+def test_the_error_analysis_groups_what_extraction_misses_and_keeps_on_a_passage_corpus():
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+    proc = subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), "--corpus", str(corpus), "--list"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "33 pages: F1" in out  # the shipped pages
+    assert "wanted passages missed:" in out and "unwanted passages kept:" in out
+    assert "MISSED " in out and "KEPT " in out  # each one listed with its page and line

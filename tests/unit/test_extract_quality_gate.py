@@ -3,9 +3,10 @@
 In the spirit of trafilatura's own eval gate. The corpus (tests/fixtures/extraction, see its
 README) holds real pages from trafilatura's evaluation corpus and pages written for newsflow,
 with passages the text must and must not contain; the sample site's articles have known
-bodies. The floors sit a little under what was measured when they were set (F1 0.893, P 0.847,
-R 0.943 against F1 0.873 for bare trafilatura on the passages; 1.000 on the sample site), so that only a real
-regression trips them. On the 990-page corpus behind it, see bench/bench_extract.py --corpus.
+bodies. The floors sit a little under what was measured when they were set (F1 0.923, P 0.887,
+R 0.962 against F1 0.873 for bare trafilatura on the passages, after the lead recovery and the
+credit and call-to-action trimming; 1.000 on the sample site, standfirst included), so that only
+a real regression trips them. On the 990-page corpus behind it, see bench/bench_extract.py --corpus.
 """
 
 import statistics
@@ -42,8 +43,8 @@ def test_the_corpus_is_all_there(pages):
 
 def test_passage_f1_stays_above_its_floor(pages, ours):
     precision, recall, f1 = passage_scores(_texts(ours), pages)
-    assert f1 >= 0.875, (precision, recall, f1)
-    assert precision >= 0.825 and recall >= 0.92, (precision, recall, f1)
+    assert f1 >= 0.91, (precision, recall, f1)
+    assert precision >= 0.87 and recall >= 0.95, (precision, recall, f1)
 
 
 def test_newsflow_is_not_worse_than_bare_trafilatura_on_the_same_pages(pages, ours):
@@ -65,7 +66,10 @@ def test_the_headline_is_in_no_text_of_our_own_pages(pages, ours):
 
 
 def test_sample_site_articles_are_extracted_whole_and_clean():
+    # the standfirst above the body is the article's own lead (the real-page corpus counts leads
+    # as wanted, and enrichment weighs what the lead names): the whole article is both
     with SampleSite() as site:
-        scores = [shingle_prf(extract_html(site.page(a.path), site.base_url + a.path).text, a.text) for a in ORIGINALS]
+        scores = [shingle_prf(extract_html(site.page(a.path), site.base_url + a.path).text, f"{a.summary}\n{a.text}")
+                  for a in ORIGINALS]
     assert statistics.mean(f1 for _p, _r, f1 in scores) >= 0.98
     assert min(f1 for _p, _r, f1 in scores) >= 0.95

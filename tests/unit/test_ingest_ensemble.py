@@ -120,3 +120,27 @@ def test_a_long_fast_answer_under_half_of_resiliparses_is_decided_by_the_third(m
     asked = _members(monkeypatch, long_text, whole, whole)
     assert choose_text(TREE, "<html></html>").source == "trafilatura"
     assert asked == ["trafilatura-fast", "resiliparse", "trafilatura"]
+
+
+LEAD = ("The harbour bridge was approved on Tuesday after two years of argument in the regional council, "
+        "and the first steel arrives in April.")
+
+
+def test_a_lead_paragraph_resiliparse_has_before_the_shared_lines_is_added_and_named_in_the_source(monkeypatch):
+    text = "\n".join(LONG_ARTICLE)
+    _members(monkeypatch, text, "Home News Sport\n" + LEAD + "\n" + text, "unused")
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (LEAD + "\n" + text, "trafilatura-fast+resiliparse")
+
+
+def test_the_default_modes_answer_gets_the_lead_too(monkeypatch):
+    truncated, whole = "\n".join(LONG_ARTICLE[:2]), "\n".join(LONG_ARTICLE)
+    _members(monkeypatch, truncated, LEAD + "\n" + whole, whole)
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == (LEAD + "\n" + whole, "trafilatura+resiliparse")
+
+
+def test_picture_credits_are_dropped_from_the_chosen_text(monkeypatch):
+    text = "\n".join(LONG_ARTICLE)
+    _members(monkeypatch, LONG_ARTICLE[0] + "\nFoto: Jane Roe / Agency\n" + "\n".join(LONG_ARTICLE[1:]), text, "unused")
+    assert choose_text(TREE, "<html></html>").text == text

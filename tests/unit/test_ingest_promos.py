@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.extract import extract_html
-from ingest.promos import drop_promo_lines
+from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_promo_lines
 from test_ingest_support import paragraphs
 
 
@@ -41,3 +41,46 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     page = extract_html(f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{body}</article></body></html>",
                         "https://news.example/bridge")
     assert "Ferry fares" not in page.text and paras[0] in page.text and paras[-1] in page.text
+
+
+@pytest.mark.parametrize("drop,line", [
+    (drop_promo_lines, "Weitere Themen"),  # a related-links heading
+    (drop_promo_lines, "Related"),
+    (drop_promo_lines, "Lesen Sie auch die folgenden Beiträge:"),
+    (drop_promo_lines, "Lea más: Juan Carlos Ortega propone legalizar la comercialización de marihuana"),
+    (drop_promo_lines, "Le puede interesar: JEP abrirá tres nuevos macrocasos"),
+    (drop_credit_lines, "Foto: Jane Roe / Agency"),
+    (drop_credit_lines, "© Oli Scarff/Getty Images"),
+    (drop_credit_lines, "(© FEI/Christophe Taniere)"),
+    (drop_credit_lines, "Crédits photos : Bestimage"),
+    (drop_credit_lines, "Titelbild: Geyres Christophe/ABACA/picture-alliance"),
+    (drop_call_to_action_lines, "Subscribe now to our eNATION edition for the full story."),
+    (drop_call_to_action_lines, "Do you want to be informed of our actions? Sign up here"),
+    (drop_call_to_action_lines, "For the latest stories download the Nationnews apps for iOS and Android."),
+    (drop_call_to_action_lines, "¡Mira lo que tiene nuestro canal de YouTube!"),
+    (drop_call_to_action_lines, "Du musst eingeloggt sein um Kommentare zu schreiben!"),
+    (drop_call_to_action_lines, "Abonnieren Sie jetzt den Themen-Newsletter «Wohnen»."),
+])
+def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
+    assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
+
+
+@pytest.mark.parametrize("line", [
+    "The photo shows the old quarter from the harbour wall, as it looked before the works began.",  # no label
+    "Foto: " + "a long paragraph that happens to start with a credit label " * 3,  # longer than a caption
+])
+def test_article_lines_that_only_mention_a_picture_stay(line):
+    assert drop_credit_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
+
+
+def test_a_text_that_is_only_a_credit_is_left_alone():
+    assert drop_credit_lines("© Example News") == "© Example News"
+
+
+@pytest.mark.parametrize("line", [
+    "Representatives for both companies did not respond to requests for comment.",  # news, not a call
+    "The council will ask residents to sign up for the new bin collection, the mayor said, and expects most to do so "
+    "before the summer.",  # longer than a call to action
+])
+def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
+    assert drop_call_to_action_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"

@@ -346,8 +346,8 @@ def test_extraction_keeps_the_story_and_drops_the_chrome(site, client, article):
     assert article.unique_phrase in text
     for p in article.paragraphs:
         assert p in text
-    # nothing but the body paragraphs
-    assert text.split("\n") == list(article.paragraphs)
+    # nothing but the standfirst (the article's lead, set above the body) and the body paragraphs
+    assert text.split("\n") == [article.summary, *article.paragraphs]
     lowered = (text + "\n" + (page.title or "")).lower()
     leaks = [p for p in BOILERPLATE_PHRASES if p.lower() in lowered]
     assert not leaks, leaks
