@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ingest.extract import extract_html
 from ingest.fetch import Fetcher, FetchError, decode_html
-from ingest.urls import source_of
+from ingest.source_name import source_of
 from newsflow.core.config import Settings
 from newsflow.core.languages import preload_language_model
 
