@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import lxml.etree
 import lxml.html
 
@@ -51,3 +54,12 @@ def test_trafilatura_gives_the_same_text_as_on_a_tree_of_lxml_htmls_own_element_
             assert trafilatura_text(ours, "https://x.example/a", fast=fast) == trafilatura_text(
                 theirs, "https://x.example/a", fast=fast)
     assert "Subscribe" not in extract_html(FORM_PAGE, "https://x.example/a").text
+
+
+def test_the_extract_command_imports_neither_the_public_suffix_list_nor_httpxs_command_line_client():
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", "import newsflow.cli.extract, httpx; httpx.Client"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    loaded = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert "ingest.fetch" in loaded  # a URL is fetched by the same process
+    assert not {"tldextract", "rich", "pygments"} & loaded  # rich and pygments: what httpx._main imports
