@@ -6,8 +6,10 @@ from the cache it takes about 0.02 s (the 28 MB probability table and the 39 MB 
 of its tokenizer are mapped, not read: a page touches a few of their pages).
 
 The cache lives in ``$XDG_CACHE_HOME/newsflow`` (``~/.cache/newsflow`` by default), in a
-folder named after py3langid's model file (its size and modification time: a reinstall or an
-upgrade of py3langid makes a new one, and the old one is removed). It is written into a
+folder named after py3langid's version and its model file's size: the virtualenvs of one user
+share it, an upgrade makes a new one, and a cache no process has written for 30 days is removed
+when another is written (not sooner: two virtualenvs with different versions would otherwise
+remove each other's cache at every start). It is written into a
 temporary folder and renamed into place, so a reader never sees half a cache. A cache that cannot
 be written (read-only home, full disk) or read (truncated, damaged) costs one log line and the
 original model's load time, never a wrong answer: the arrays are the ones py3langid's own loader
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
 import numpy as np
+import py3langid
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 from py3langid.modelio import load_model
 
@@ -32,7 +36,9 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 _PREFIX = "langid-model-"
 # a temporary folder this old was left by a process that died while writing (a few seconds' work)
-_STALE_SECONDS = 3600
+_ABANDONED_SECONDS = 3600
+# a cache of another model this old is taken for one no installation uses any more
+_UNUSED_SECONDS = 30 * 86400
 # the stdlib array type py3langid uses for an unsigned integer of each size (py3langid.modelio)
 _TYPECODE = {2: "H", 4: "I", 8: "L"}
 
@@ -49,9 +55,10 @@ def source_model() -> Path:
 
 
 def cache_folder(source: Path, root: Path) -> Path:
-    """The cache folder for this copy of the model file (``OSError`` when it is missing)."""
-    stat = source.stat()
-    return root / f"{_PREFIX}v{CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}"
+    """The cache folder for this model file (``OSError`` when it is missing): named after
+    py3langid's version and the file's size, so that every installation of one version shares it."""
+    version = re.sub(r"[^\w.]+", "_", str(getattr(py3langid, "__version__", "unknown")))
+    return root / f"{_PREFIX}v{CACHE_FORMAT}-{version}-{source.stat().st_size}"
 
 
 def load_identifier(norm_probs: bool = True, root: Path | None = None) -> LanguageIdentifier:
@@ -129,14 +136,14 @@ def _write(folder: Path, model: tuple) -> None:
 
 
 def _sweep(keep: Path) -> None:
-    # caches of other model files (py3langid upgraded or reinstalled, an older layout) and
-    # temporary folders of writers that died: 65 MB each
+    # caches of other model files (an older py3langid or cache layout) and temporary folders of
+    # writers that died: 65 MB each
     for other in keep.parent.glob(f"*{_PREFIX}*"):
         if other.name == keep.name:
             continue
         try:
-            if other.name.endswith(".tmp") and time.time() - other.stat().st_mtime < _STALE_SECONDS:
-                continue  # perhaps another process writing right now
+            age = time.time() - other.stat().st_mtime
         except OSError:
             continue
-        shutil.rmtree(other, ignore_errors=True)
+        if age > (_ABANDONED_SECONDS if other.name.endswith(".tmp") else _UNUSED_SECONDS):
+            shutil.rmtree(other, ignore_errors=True)

@@ -97,18 +97,20 @@ def test_an_unwritable_cache_logs_one_line_and_still_answers(tmp_path, caplog, o
     assert len(warnings) == 1 and "cannot write the language model cache" in warnings[0].getMessage()
 
 
-def test_a_new_cache_removes_older_ones_and_abandoned_writes_but_not_a_write_in_progress(tmp_path):
-    older = tmp_path / "langid-model-v1-123-456"
+def test_a_new_cache_removes_long_unused_ones_and_abandoned_writes_but_not_a_write_in_progress(tmp_path):
+    unused = tmp_path / "langid-model-v1-0.3.0-123"
+    other_version = tmp_path / "langid-model-v1-0.5.0-456"  # another virtualenv's, in use
     abandoned = tmp_path / ".langid-model-v1-1-2.999.tmp"
     in_progress = tmp_path / ".langid-model-v1-1-2.998.tmp"
     unrelated = tmp_path / "something-else"
-    for folder in (older, abandoned, in_progress, unrelated):
+    for folder in (unused, other_version, abandoned, in_progress, unrelated):
         folder.mkdir()
-    an_hour_ago = time.time() - 2 * 3600
-    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+    for folder, days in ((unused, 31), (abandoned, 1)):
+        then = time.time() - days * 86400
+        os.utime(folder, (then, then))
     load_identifier(root=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [cache_folder(source_model(), tmp_path).name, in_progress.name, unrelated.name])
+        [cache_folder(source_model(), tmp_path).name, other_version.name, in_progress.name, unrelated.name])
 
 
 def test_the_cache_is_per_user_and_follows_xdg_cache_home(monkeypatch, tmp_path):
@@ -119,9 +121,16 @@ def test_the_cache_is_per_user_and_follows_xdg_cache_home(monkeypatch, tmp_path)
     assert cache_root() == tmp_path / "home" / ".cache" / "newsflow"
 
 
-def test_the_cache_is_named_after_the_model_file_it_was_made_from(tmp_path):
+def test_the_cache_is_named_after_the_py3langid_version_and_model_file_so_virtualenvs_share_it(tmp_path, monkeypatch):
     model = tmp_path / "model.npz.xz"
     model.write_bytes(b"x" * 10)
     before = cache_folder(model, tmp_path / "cache")
-    model.write_bytes(b"y" * 11)  # an upgrade of py3langid: another model file
+    copy = tmp_path / "another-venv" / "model.npz.xz"
+    copy.parent.mkdir()
+    copy.write_bytes(b"x" * 10)
+    assert cache_folder(copy, tmp_path / "cache") == before
+    model.write_bytes(b"y" * 11)  # another model file
+    assert cache_folder(model, tmp_path / "cache") != before
+    model.write_bytes(b"x" * 10)
+    monkeypatch.setattr(langid_model.py3langid, "__version__", "9.9.9")  # an upgrade
     assert cache_folder(model, tmp_path / "cache") != before
