@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 
 import numpy as np
@@ -40,6 +41,19 @@ def original() -> dict[bool, LanguageIdentifier]:
     return {norm: LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=norm) for norm in (True, False)}
 
 
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """A cache root holding a complete cache (each test that damages one gets its own copy)."""
+    root = tmp_path_factory.mktemp("langid-cache")
+    load_identifier(root=root)
+    return root
+
+
+def copy_of(written, tmp_path):
+    shutil.copytree(written, tmp_path / "cache")
+    return tmp_path / "cache"
+
+
 def answers(identifier: LanguageIdentifier) -> list:
     out = []
     for text in TEXTS:
@@ -55,20 +69,19 @@ def test_the_cached_model_answers_exactly_as_py3langids_own(tmp_path, original):
         assert answers(first) == answers(cached) == answers(original[norm])
 
 
-def test_a_second_load_reads_the_cache_without_unpacking_py3langids_file(tmp_path, monkeypatch, original):
-    load_identifier(root=tmp_path)
+def test_a_second_load_reads_the_cache_without_unpacking_py3langids_file(written, monkeypatch, original):
 
     def unpack(path):
         raise AssertionError(f"unpacked {path} although a cache exists")
 
     monkeypatch.setattr(langid_model, "load_model", unpack)
-    assert answers(load_identifier(root=tmp_path)) == answers(original[True])
+    assert answers(load_identifier(root=written)) == answers(original[True])
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "missing file", "arrays that do not fit"])
-def test_a_damaged_cache_logs_one_line_answers_correctly_and_is_written_again(tmp_path, caplog, original, damage):
-    load_identifier(root=tmp_path)
-    folder = cache_folder(source_model(), tmp_path)
+def test_a_damaged_cache_logs_one_line_answers_correctly_and_is_written_again(written, tmp_path, caplog, original, damage):
+    root = copy_of(written, tmp_path)
+    folder = cache_folder(source_model(), root)
     if damage == "truncated":
         with open(folder / "nextmove.npy", "r+b") as f:
             f.truncate(1000)
@@ -79,12 +92,12 @@ def test_a_damaged_cache_logs_one_line_answers_correctly_and_is_written_again(tm
     else:
         np.save(folder / "classes.npy", np.array(["en", "de"]))
     with caplog.at_level(logging.WARNING, logger="newsflow.core.langid_model"):
-        assert answers(load_identifier(root=tmp_path)) == answers(original[True])
+        assert answers(load_identifier(root=root)) == answers(original[True])
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "unreadable" in warnings[0].getMessage() and str(folder) in warnings[0].getMessage()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="newsflow.core.langid_model"):
-        assert answers(load_identifier(root=tmp_path)) == answers(original[True])
+        assert answers(load_identifier(root=root)) == answers(original[True])
     assert not caplog.records  # rewritten whole
 
 
