@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ingest.sites import same_site
+from ingest.source_name import source_of  # noqa: F401  (re-exported: ingest's callers name sources here)
 
 # Click and campaign identifiers: they vary per reader and per share, never per article.
 TRACKING_PARAMS = frozenset(
@@ -111,13 +112,6 @@ def canonicalize(url: str) -> str:
     query = "&".join(k if v is None else f"{k}={v}" for k, v in params)
 
     return urlunsplit((scheme, netloc, path, query, ""))
-
-
-def source_of(url: str) -> str:
-    """The site an article belongs to: its host, lower-case, without a leading ``www.``."""
-    host = urlsplit(url).hostname or ""
-    host = host.rstrip(".")
-    return host[4:] if host.startswith("www.") else host
 
 
 def http_canonical(url: str) -> str | None:

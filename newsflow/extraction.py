@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ingest.extract import extract_html
 from ingest.fetch import Fetcher, FetchError, decode_html
-from ingest.urls import source_of
+from ingest.source_name import source_of
 from newsflow.core.config import Settings
 from newsflow.core.languages import preload_language_model
 
@@ -19,7 +19,7 @@ def extract_inputs(settings: Settings, inputs: list[str]) -> Iterator[dict]:
     An input is an http(s) URL (fetched with the same guards as ingest) or a local HTML file.
     A failure yields ``{"input": ..., "error": ...}`` instead of stopping the others.
     """
-    preload_language_model()  # unpacks while the first pages parse: a page without lang needs it
+    preload_language_model()  # maps from its cache (unpacks, the first time) while the first pages parse
     with ExitStack() as stack:
         fetcher: Fetcher | None = None  # made for the first URL: local files need no HTTP client
         for item in inputs:
