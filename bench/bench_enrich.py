@@ -8,7 +8,9 @@ Texts are distinct (``bench/texts.py``): by default a generator with variety, or
 ``--corpus DIR`` (HTML pages through newsflow's extraction, or ``*.txt`` seeds). Each measured
 round enriches them under new ids into fresh stories and a fresh entity registry, so no round
 profits from an earlier one: the bench prints the share of articles that took the stories'
-exact-hash shortcut (identical text seen before) and that joined a near-duplicate story.
+exact-hash shortcut (identical text seen before), that joined a near-duplicate story, and that
+reused the entities of an identical headline and text instead of running NER (``enrich.reuse``:
+0% on distinct texts, so the ratios below owe nothing to it).
 
 Baseline: ``nlp.pipe`` over the same texts with the same model loaded with only its ``ner``
 component (what spaCy alone costs for the entities). Also shown: the model's full default
@@ -42,6 +44,7 @@ from pathlib import Path
 
 import spacy
 
+from enrich.blas import fastest_ops, use_ops
 from enrich.canonical import compose
 from enrich.enricher import Enricher
 from enrich.parallel import ParallelEnricher
@@ -137,6 +140,14 @@ def main() -> None:
         for _ in ner_only.pipe(composed, batch_size=args.batch_size):
             pass
 
+    # bare spaCy given the BLAS newsflow chose for this machine (enrich.blas): our overhead alone
+    ner_same_blas = spacy.load(model, enable=["ner"])
+    use_ops(ner_same_blas, ["ner"], fastest_ops())
+
+    def bare_same_blas():
+        for _ in ner_same_blas.pipe(composed, batch_size=args.batch_size):
+            pass
+
     full_nlp = spacy.load(model)
 
     def full():
@@ -156,15 +167,17 @@ def main() -> None:
     enrich_all(enricher, corpus(texts[:64]), args.batch_size)
     t_full = best_of(1, full)
     # interleaved rounds, the best of each: a noisy neighbour then slows both sides alike
-    t_bare = t_ours = float("inf")
+    t_bare = t_ours = t_same = float("inf")
     for _ in range(args.runs):
         t_bare = min(t_bare, best_of(1, bare))
         t_ours = min(t_ours, ours())
+        t_same = min(t_same, best_of(1, bare_same_blas))
 
     # what the stories did with this corpus (the same in every round: fresh state each time)
     probe = fresh_enricher(settings, enricher.nlp, tmp / "probe")
     probed = corpus(texts, "probe")
     enriched = [e for i in range(0, n, args.batch_size) for e in probe.enrich(probed[i:i + args.batch_size])]
+    reused = probe.reuse.hits  # exact copies (title and text) that took an earlier copy's NER results
     probe.close()
     exact = n - len({content_hash(text) for _, text in texts})
     founders = {e.story_id for e in enriched}
@@ -175,11 +188,15 @@ def main() -> None:
     print(f"{n} distinct articles, {source}, {chars / n:.0f} chars / {words / n:.0f} words each, batch {args.batch_size}, "
           f"best of {args.runs} interleaved rounds, fresh stories and registry each round")
     print(f"stories             : {exact / n:6.1%} took the exact-hash shortcut, {(joined - exact) / n:6.1%} joined a "
-          f"near-duplicate story; {len(founders)} stories")
+          f"near-duplicate story; {len(founders)} stories; {reused / n:6.1%} reused the NER results of an "
+          f"identical text (enrich.reuse)")
     print(f"bare spaCy (ner)    : {n / t_bare:7.1f} articles/s {words / t_bare:9,.0f} words/s")
     print(f"bare spaCy, full    : {n / t_full:7.1f} articles/s {words / t_full:9,.0f} words/s (all components)")
     print(f"newsflow, 1 worker  : {n / t_ours:7.1f} articles/s {words / t_ours:9,.0f} words/s (incl. JSON records)")
     print(f"ratio               : {t_bare / t_ours:7.2f} of bare spaCy throughput (target >= 1.0)")
+    print(f"bare spaCy, our BLAS: {n / t_same:7.1f} articles/s {words / t_same:9,.0f} words/s "
+          f"(ner on {'BLIS' if fastest_ops().use_blis else 'numpy BLAS'}, as newsflow runs it)")
+    print(f"ratio same BLAS     : {t_same / t_ours:7.2f} (newsflow's own overhead on top of NER)")
 
     if args.whole_process:
         whole_process(args, model, texts, tmp, words)
