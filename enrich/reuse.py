@@ -6,7 +6,9 @@ identical to a text this process already enriched, running NER again would find 
 spans, so the enricher takes the Doc-derived results of the first copy instead: the article's
 own canonical entities (before the corpus registry, which still resolves and counts them for
 every copy), its keyphrases and its lead summary. Only exact copies qualify (the headline
-included: NER reads it with the body); a republished edit goes through spaCy again.
+included: NER reads it with the body); a republished edit goes through spaCy again. (A headline
+span the body does not support counts when the registry knows its name, ``enrich.canonical``:
+a copy keeps the judgement made for the first one, with the registry of that moment.)
 
 Per process and bounded (least recently used entries go first): each ``--workers`` process
 reuses what it enriched itself.
@@ -24,9 +26,8 @@ from pydantic import TypeAdapter
 from newsflow.core.contracts import Entity
 
 # Entries kept. An entry is the entities as compressed JSON (6 kB of JSON for a real news page on
-# average, a quarter of that compressed; as objects they would take ten times as much),
-# keyphrases and a summary: 10,000 of them, some hours of one worker's stream, hold about 20 MB,
-# reached early and flat after that.
+# average, a quarter of that compressed), keyphrases and a summary: 10,000 of them, some hours of
+# one worker's stream, hold about 20 MB, reached early and flat after that.
 MAX_ENTRIES = 10_000
 _ENTITIES = TypeAdapter(list[Entity])
 
