@@ -13,6 +13,7 @@ from enrich.keyphrases import keyphrases
 from enrich.lead import lead_summary
 from enrich.languages import ModelRouter, Route
 from enrich.registry import EntityRegistry
+from enrich.reuse import ReuseCache, entities_of, text_key
 from enrich.stories import StoryIndex
 
 # spaCy's memory grows with the text (its docs budget "roughly 1GB of temporary memory per
@@ -54,13 +55,15 @@ class Enricher:
     """Enriches batches of articles with canonical entities, using one ``nlp.pipe`` per batch."""
 
     def __init__(self, settings: Settings, nlp: Language | None = None, stories: StoryIndex | None = None,
-                 registry: EntityRegistry | None = None, *, learn: bool = True):
+                 registry: EntityRegistry | None = None, *, learn: bool = True, reuse: ReuseCache | None = None):
         """Load (or reuse, the load is cached per process) the configured spaCy model.
 
         ``stories`` keeps the near-duplicate groups and ``registry`` the canonical entities
         of the corpus; without them both live only as long as this enricher (right for a
         one-off file, not for a service: see ``EnrichStage``). ``learn=False`` resolves names
         with the registry without adding to it (re-enrichment of articles counted before).
+        ``reuse`` keeps what spaCy found in each text for its exact copies (``enrich.reuse``;
+        by default a cache of this enricher's own).
         """
         self.learn = learn
         self.settings = settings
@@ -70,6 +73,7 @@ class Enricher:
         self.stories = stories if stories is not None else StoryIndex(":memory:")
         self.registry = registry if registry is not None else EntityRegistry(":memory:")
         self.labels = frozenset(settings.entity_labels)
+        self.reuse = reuse if reuse is not None else ReuseCache()
         self._provenances: dict[str, Provenance] = {}
         self.provenance = self._provenance(self.router.default)
 
@@ -85,7 +89,8 @@ class Enricher:
         return provenance
 
     def enrich(self, articles: list[Article]) -> list[EnrichedArticle]:
-        """Enrich ``articles`` in order; the texts go through spaCy in a single ``nlp.pipe`` call."""
+        """Enrich ``articles`` in order; the texts go through spaCy in a single ``nlp.pipe`` call,
+        except exact copies of a text enriched before (``enrich.reuse``), which take its results."""
         if not articles:
             return []
         composed = [
@@ -95,38 +100,70 @@ class Enricher:
         stories = self.stories.assign(
             (a.id, a.content_hash, cap(a.text or a.title or "", MAX_TEXT_CHARS)) for a in articles
         )
+        # what workers elsewhere registered since the last batch, before spaCy's title filter
+        # asks the registry which names are known (a no-op without a shared topic)
+        self.registry.catch_up()
+        routes = [self.router.route(a.language) for a in articles]
+        keys = [text_key(self._pipeline_key(route), text) for (text, _), route in zip(composed, routes)]
+        found = [self.reuse.get(key) for key in keys]
+        # the first copy of each text not seen before goes through spaCy, later copies wait for it
+        first: dict[bytes, int] = {}
+        for i, key in enumerate(keys):
+            if found[i] is None:
+                first.setdefault(key, i)
+        todo = list(first.values())
         out: list[EnrichedArticle] = []
         # Strings spaCy interns for these Docs are freed when the zone ends, so a worker's
         # memory stays flat over millions of articles (spaCy >= 3.8; the first batches, which
         # warm the vocabulary, run outside it). Nothing built from a
         # Doc may outlive the zone except plain Python values, which is all we keep.
-        # what workers elsewhere registered since the last batch, before spaCy's title filter
-        # asks the registry which names are known (a no-op without a shared topic)
-        self.registry.catch_up()
-        routes = [self.router.route(a.language) for a in articles]
-        with self.router.memory_zone(routes, sum(len(text) for text, _ in composed)):
-            docs = self.router.pipe((text for text, _ in composed), routes, self.settings.enrich_batch_size)
+        with self.router.memory_zone([routes[i] for i in todo], sum(len(composed[i][0]) for i in todo)):
+            docs = dict(zip(todo, self.router.pipe((composed[i][0] for i in todo), [routes[i] for i in todo],
+                                                   self.settings.enrich_batch_size)))
             # no model for its language: no entities (another language's model would invent them)
+            own = {
+                i: canonical_entities(doc, composed[i][1], self.labels, self.registry.known_label,
+                                      text=composed[i][0]) if routes[i].info else []
+                for i, doc in docs.items()
+            }
+            # the article's own entities; copies of a text enriched in this batch take its first copy's
             per_article = [
-                canonical_entities(doc, title_len, self.labels, self.registry.known_label, text=text)
-                if route.info else []
-                for doc, (text, title_len), route in zip(docs, composed, routes)
+                own[i] if i in own else entities_of(f) if (f := found[i]) is not None
+                else [e.model_copy(deep=True) for e in own[first[keys[i]]]]
+                for i in range(len(articles))
             ]
             per_article = self.registry.canonicalize(per_article, learn=self.learn)
-            for article, (_, title_len), doc, story, entities, route in zip(articles, composed, docs, stories,
-                                                                           per_article, routes):
+            done: dict[bytes, tuple[list[str], str]] = {}
+            for i, (article, (_, title_len), story, entities, route) in enumerate(
+                    zip(articles, composed, stories, per_article, routes)):
+                doc = docs.get(i)
+                if doc is not None:
+                    phrases = keyphrases(doc, title_len, _entity_words(entities))
+                    summary = lead_summary(doc, title_len + len(TITLE_SEPARATOR))
+                    self.reuse.put(keys[i], own[i], phrases, summary)
+                    done[keys[i]] = (phrases, summary)
+                elif (f := found[i]) is not None:
+                    phrases, summary = list(f.keyphrases), f.summary
+                else:
+                    self.reuse.hits += 1  # a copy of a text earlier in this batch
+                    phrases, summary = list(done[keys[i]][0]), done[keys[i]][1]
                 out.append(
                     EnrichedArticle(
                         **article.model_dump(exclude=_ENRICHED_FIELDS),
                         entities=entities,
                         entity_names=entity_names(entities),
-                        keyphrases=keyphrases(doc, title_len, _entity_words(entities)),
-                        summary=lead_summary(doc, title_len + len(TITLE_SEPARATOR)),
+                        keyphrases=phrases,
+                        summary=summary,
                         story_id=story,
                         enrichment=self._provenance(route),
                     )
                 )
         return out
+
+    @staticmethod
+    def _pipeline_key(route: Route) -> str:
+        """What makes a route's Docs what they are: its language and model (name and version)."""
+        return f"{route.language}|{route.info.name}|{route.info.version}" if route.info else f"{route.language}|blank"
 
     def close(self) -> None:
         """Close the story index and the registry (and their links to shared topics)."""

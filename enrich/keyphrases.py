@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection
 
+import numpy as np
 from spacy.attrs import ENT_IOB, IDX, IS_ALPHA, LENGTH, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import hash_string
@@ -44,7 +45,7 @@ NEWS_STOP_WORDS = frozenset(
 _STOP = frozenset(STOP_WORDS) | NEWS_STOP_WORDS
 
 
-_STOP_HASHES = frozenset(hash_string(w) for w in _STOP)
+_STOP_ARRAY = np.array(sorted(hash_string(w) for w in _STOP), dtype=np.uint64)
 _O = 2  # Token.ent_iob: outside every entity
 _ATTRS = [IS_ALPHA, LOWER, ENT_IOB, IDX, LENGTH]
 
@@ -57,31 +58,24 @@ def keyphrases(doc: Doc, title_len: int, entity_words: Collection[str] = (), lim
     those spans are mostly spurious ("Deeper Channel Approved" as a PERSON), so there the
     words of the article's kept entities (``entity_words``, lower-case) are boundaries instead.
     """
-    entity_hashes = frozenset(hash_string(w) for w in entity_words)
     strings = doc.vocab.strings
     phrases: list[tuple[tuple[str, ...], bool]] = []  # (words, in_title)
-    run: list[str] = []
-    run_in_title = False
-
-    def close_run() -> None:
-        nonlocal run
+    # Token attributes as one integer array, judged with numpy: a Python pass over every token
+    # cost more than the rest of the keyphrase extraction together.
+    attrs = doc.to_array(_ATTRS)
+    if not len(attrs):
+        return []
+    is_alpha, lower, iob, idx, length = attrs.T
+    title_tokens = idx < title_len
+    entity_hashes = np.fromiter((hash_string(w) for w in entity_words), dtype=np.uint64)
+    word = (is_alpha == 1) & (length >= MIN_WORD_CHARS) & ~np.isin(lower, _STOP_ARRAY)
+    word &= np.where(title_tokens, ~np.isin(lower, entity_hashes), iob == _O)
+    # runs of content words: where a run starts and where it ends (exclusive)
+    edges = np.diff(word.astype(np.int8), prepend=0, append=0)
+    for start, end in zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()):
         # A long run is a list or a run-on; its sliding windows would all be candidates.
-        if 0 < len(run) <= MAX_PHRASE_WORDS:
-            phrases.append((tuple(run), run_in_title))
-        run = []
-
-    # Token attributes as one integer array: a Python pass over Token objects cost more than
-    # the rest of the keyphrase extraction together.
-    for is_alpha, lower, iob, idx, length in doc.to_array(_ATTRS).tolist():
-        in_title = idx < title_len
-        if (is_alpha and length >= MIN_WORD_CHARS and lower not in _STOP_HASHES
-                and (lower not in entity_hashes if in_title else iob == _O)):
-            if not run:
-                run_in_title = in_title
-            run.append(strings[lower])
-            continue
-        close_run()
-    close_run()
+        if end - start <= MAX_PHRASE_WORDS:
+            phrases.append((tuple(strings[h] for h in lower[start:end].tolist()), bool(title_tokens[start])))
 
     if not phrases:
         return []

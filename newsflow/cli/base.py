@@ -105,11 +105,17 @@ class LazyGroup(click.Group):
         """The command ``cmd_name``, importing its module first if it is a lazy one."""
         if cmd_name not in self.lazy_subcommands:
             return super().get_command(ctx, cmd_name)
-        module, attribute = self.lazy_subcommands[cmd_name].split(":")
-        command = getattr(importlib.import_module(module), attribute)
+        command = load(self.lazy_subcommands[cmd_name])
         if not isinstance(command, click.Command):
             raise TypeError(f"{self.lazy_subcommands[cmd_name]} is not a click command")
         return command
+
+
+def load(target: str):
+    """The object ``"module:attribute"`` names, its module imported now: for what only one branch
+    of a command needs (as ``LazyGroup`` imports a command's module only when it runs)."""
+    module, attribute = target.split(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class FrontDoor(LazyGroup):

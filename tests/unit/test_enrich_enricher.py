@@ -7,6 +7,7 @@ from importlib.metadata import version
 import pytest
 
 from enrich.enricher import MAX_TEXT_CHARS, Enricher, cap
+from enrich.reuse import ReuseCache
 from enrich.model import ModelNotInstalledError, load_model, model_info
 from newsflow.core.config import DEFAULT_LABELS, Settings
 from newsflow.core.contracts import Article, EnrichedArticle, article_id, content_hash
@@ -90,14 +91,16 @@ def test_one_spacy_pass_per_batch(enricher, monkeypatch):
     real_pipe = enricher.nlp.pipe
 
     def spy(texts, **kwargs):
-        calls.append(kwargs)
+        texts = list(texts)
+        calls.append((len(texts), kwargs))
         return real_pipe(texts, **kwargs)
 
+    monkeypatch.setattr(enricher, "reuse", ReuseCache())  # texts new to this enricher
     monkeypatch.setattr(enricher.nlp, "pipe", spy)
     monkeypatch.setattr(type(enricher.nlp), "__call__", lambda *a, **k: pytest.fail("per-article nlp() call"))
     out = enricher.enrich([PUTIN, XI, PUTIN, XI, PUTIN])
     assert len(out) == 5
-    assert calls == [{"batch_size": 4}]
+    assert calls == [(2, {"batch_size": 4})]  # each distinct text once (enrich.reuse)
 
 
 def test_same_text_same_story_named_after_its_first_article(enricher):
