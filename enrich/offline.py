@@ -129,7 +129,8 @@ def enrich_jsonl(
                 return enrich_jsonl(in_path, out_path, settings, progress, enricher=parallel, console=console)
             finally:
                 parallel.close()
-    # records without a language need the detector's model: it unpacks while spaCy loads
+    # records without a language need the detector's model: it loads (from the per-user cache, or
+    # unpacked on a first run) while spaCy loads
     preload_language_model()
     enricher = enricher or Enricher(settings)
     batch_size = max(1, settings.enrich_batch_size)
