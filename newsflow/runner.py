@@ -26,6 +26,7 @@ from index.alerts import AlertMatcher
 from newsflow.core.bus import Bus
 from newsflow.core.config import Settings
 from newsflow.core.contracts import utcnow
+from newsflow.core.errors import explain
 from newsflow.core.metrics import StageMetrics
 from newsflow.core.search import Index
 from newsflow.core.worker import StageWorker
@@ -221,7 +222,10 @@ class Pipeline:
                     if finishing:
                         return
         except Exception as exc:  # noqa: BLE001 - reported by run(), which raises it
-            self._fail(f"index: {type(exc).__name__}: {exc}", stop)
+            # a backend out of reach gets its one line naming the setting (the index prepares
+            # Elasticsearch at its start, so an unreachable URL surfaces here first)
+            failure = explain(exc, self.settings)
+            self._fail(f"index: {failure.message}" if failure else f"index: {type(exc).__name__}: {exc}", stop)
 
     # --- the run ---------------------------------------------------------------------------
 
