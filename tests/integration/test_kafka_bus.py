@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 import uuid
 
 import pytest
@@ -156,6 +158,43 @@ def test_a_member_that_joins_ahead_of_its_first_poll_loses_no_record(bus):
         assert c.poll(10, timeout=0.2) == []
     finally:
         c.close()
+
+
+def test_a_rebalance_forgets_only_what_left_the_member(bus):
+    """A second member takes a partition; the first keeps the others with their positions, so
+    its commits still cover what it had polled from them, and no record is read twice."""
+    t, g = topic(bus), f"g-{_uid()}"
+    bus.publish_many(t, [(f"k{i}", b"x") for i in range(30)])
+    bus.flush()
+    first, second = bus.consumer(g, [t]), bus.consumer(g, [t])
+    polled = drain(first)  # every partition's records handed out, none committed yet
+    assert len(polled) == 30
+    stop, moved = threading.Event(), []
+
+    def member_two():  # a member takes part in a rebalance only while it polls
+        while not stop.is_set():
+            moved.extend(second.poll(100, timeout=0.2))
+            second.commit()
+
+    other = threading.Thread(target=member_two)
+    other.start()
+    try:
+        deadline = time.monotonic() + 90
+        while len(first._consumer.assignment()) == 3 and time.monotonic() < deadline:
+            assert first.poll(100, timeout=0.2) == [], "a partition the first member kept is not read again"
+        kept = {tp.partition for tp in first._consumer.assignment()}
+        assert 0 < len(kept) < 3, "the group split the partitions between its two members"
+        while first.lag() and time.monotonic() < deadline:
+            first.commit()  # as a stage does after each batch; one refused during a rebalance is retried
+            assert first.poll(100, timeout=0.2) == []
+        assert first.lag() == 0, "the first member committed what it had polled from the partitions it kept"
+        assert sorted(m.key for m in moved) == sorted(m.key for m in polled if m.partition not in kept), \
+            "the new owner read the moved partition from the group's commit, and nothing else"
+    finally:
+        stop.set()
+        other.join()
+        second.close()
+        first.close()
 
 
 def test_flush_raises_when_a_record_was_refused(bus, kafka_bootstrap):

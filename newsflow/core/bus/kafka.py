@@ -336,8 +336,12 @@ class _Rebalance(ConsumerRebalanceListener):
     def on_partitions_revoked(self, revoked):
         self.adapter._on_revoked(set(revoked))
 
+    def on_partitions_lost(self, lost):
+        self.adapter._on_lost(set(lost))
+
     def on_partitions_assigned(self, assigned):
         log.debug("partitions assigned", extra={"group": self.adapter.group, "partitions": sorted(map(str, assigned))})
+        self.adapter._on_assigned()
 
 
 class KafkaConsumerAdapter:
@@ -372,10 +376,12 @@ class KafkaConsumerAdapter:
         self._polled: dict[TopicPartition, int] = {}  # next offset after the last record handed out
         self._done: dict[TopicPartition, int] = {}  # what commit() was asked to store
         self._committed: dict[TopicPartition, int] = {}  # what the broker acknowledged
+        self._revoked: set[TopicPartition] = set()  # revoked by a rebalance still under way
 
     # --- group membership ----------------------------------------------------------------
     def _on_revoked(self, revoked: set[TopicPartition]) -> None:
-        """Before a rebalance: store what was processed, forget what was only polled."""
+        """Before a rebalance: store what was processed; what happens to the rest waits for the
+        new assignment (``_on_assigned``)."""
         pending = {tp: OffsetAndMetadata(o, "", -1) for tp, o in self._done.items()
                    if tp in revoked and self._committed.get(tp) != o}
         if pending:
@@ -385,10 +391,30 @@ class KafkaConsumerAdapter:
             except kerr.KafkaError as exc:
                 log.warning("commit on revocation failed; those records will be delivered again",
                             extra={"group": self.group, "error": repr(exc)})
+        self._revoked |= revoked
+
+    def _on_assigned(self) -> None:
+        """After a rebalance: forget the partitions that went to another member.
+
+        A partition handed back to this member keeps its fetch position (kafka-python keeps
+        the state of a partition in both assignments), so the records polled or buffered before
+        the rebalance are not delivered again: forgetting them would leave them uncommitted, and
+        a buffered one would never be handed out at all. A partition that left is read again by
+        its new owner from the group's commit, so our copies must go.
+        """
+        self._forget(self._revoked - self._consumer.assignment())
+        self._revoked = set()
+
+    def _on_lost(self, lost: set[TopicPartition]) -> None:
+        """Evicted from the group: every position restarts at the commit, so nothing is kept."""
+        self._forget(lost | self._revoked)
+        self._revoked = set()
+
+    def _forget(self, partitions: set[TopicPartition]) -> None:
         for d in (self._polled, self._done, self._committed):
-            for tp in revoked:
+            for tp in partitions:
                 d.pop(tp, None)
-        self._buffer = [m for m in self._buffer if TopicPartition(m.topic, m.partition) not in revoked]
+        self._buffer = [m for m in self._buffer if TopicPartition(m.topic, m.partition) not in partitions]
 
     def join(self, max_records: int = 500) -> None:
         """Join the group now (bounded wait) rather than in the first ``poll``: a process with
