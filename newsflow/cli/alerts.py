@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from newsflow.cli.base import data_dir_option
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.core.alert_rules import RulesError, load_rules
 from newsflow.core.bus import open_bus
 from newsflow.core.search import QueryError, parse_date

@@ -21,7 +21,7 @@ from ingest.backfill import Backfill, Filters
 from ingest.fetch import Fetcher, FetchError
 from ingest.state import IngestState
 from newsflow import wiring
-from newsflow.cli.base import settings_for
+from newsflow.cli.settings import settings_for
 from newsflow.core.bus import open_bus
 from newsflow.core.search import QueryError, parse_date
 from newsflow.runner import stop_on_signals

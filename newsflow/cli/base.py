@@ -1,17 +1,22 @@
-"""What every ``newsflow`` command shares: the settings loader, the ``--data-dir`` option, the
-error layer around the command group, and the check that a read-only command's data exists."""
+"""What every ``newsflow`` command shares: the ``--data-dir`` option, the error layer around the
+command group, and the check that a read-only command's data exists.
+
+The settings loader is ``newsflow.cli.settings``: this module does not import the settings
+(pydantic-settings, a sixth of a second), so a command that needs none starts without them."""
 
 from __future__ import annotations
 
 import importlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from newsflow.core.config import Settings, load_settings
 from newsflow.core.errors import UsageFailure, explain
-from newsflow.core.logs import setup_logging
+
+if TYPE_CHECKING:
+    from newsflow.core.config import Settings
 
 DEBUG_KEY, SETTINGS_KEY = "newsflow.debug", "newsflow.settings"  # in click's context meta, shared by subcommands
 
@@ -24,18 +29,6 @@ workers_option = click.option(
     help="Enrich worker processes on this machine (env NEWSFLOW_ENRICH_WORKERS; default 1).")
 health_port_option = click.option(
     "--port", "port", type=int, default=None, help="Serve /healthz and /metrics on this port (env NEWSFLOW_METRICS_PORT).")
-
-
-def settings_for(**overrides) -> Settings:
-    """Load the settings (flags as ``overrides``), set up logging, and remember them for the error layer."""
-    ctx = click.get_current_context(silent=True)
-    meta = ctx.meta if ctx is not None else {}
-    if meta.get(DEBUG_KEY):
-        overrides["log_level"] = "DEBUG"
-    settings = load_settings(**overrides)
-    meta[SETTINGS_KEY] = settings  # the error layer names this deployment's endpoints
-    setup_logging(settings.log_level, settings.log_format)
-    return settings
 
 
 def require_data(settings: Settings, filename: str | None = None, what: str = "") -> None:
@@ -62,7 +55,8 @@ def refuse_example_secrets(secrets: dict[str, str | None]) -> None:
                            "deploy/.env (e.g. openssl rand -base64 24 | tr -d '/+=')")
 
 
-def _debugging(meta: dict) -> bool:
+def debugging(meta: dict) -> bool:
+    """Whether ``--debug`` or a DEBUG log level (settings, else the environment) was asked for."""
     level = meta[SETTINGS_KEY].log_level if SETTINGS_KEY in meta else os.environ.get("NEWSFLOW_LOG_LEVEL", "")
     return bool(meta.get(DEBUG_KEY)) or level.strip().upper() == "DEBUG"
 
@@ -131,7 +125,7 @@ class FrontDoor(LazyGroup):
             raise
         except Exception as exc:  # noqa: BLE001 - explained failures only; a bug is re-raised whole
             failure = explain(exc, ctx.meta.get(SETTINGS_KEY))
-            if failure is None or _debugging(ctx.meta):
+            if failure is None or debugging(ctx.meta):
                 raise
             click.echo(f"error: {failure.message}", err=True)
             ctx.exit(failure.status)

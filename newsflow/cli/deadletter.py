@@ -7,7 +7,8 @@ import json
 import click
 
 from newsflow.core.bus import open_bus
-from newsflow.cli.base import data_dir_option, require_data, settings_for
+from newsflow.cli.base import data_dir_option, require_data
+from newsflow.cli.settings import settings_for
 from newsflow.deadletters import read_letters, replay
 from newsflow.core.search import QueryError, parse_date
 

@@ -8,7 +8,7 @@ import click
 
 from enrich.offline import enrich_jsonl
 from newsflow.cli.base import data_dir_option, health_port_option, load, workers_option
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 
 # The service's wiring (every stage, the bus and index clients) is imported only when the service
 # runs: an offline run would pay seconds of imports for it before its first article.

@@ -13,7 +13,7 @@ from ingest.fetch import FetchError, Fetcher
 from ingest.registry import RegistryError, add_source, export_opml, feed_row, import_opml
 from ingest.state import IngestState
 from newsflow.cli.base import data_dir_option, require_data
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 
 
 @click.group()

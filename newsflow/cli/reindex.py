@@ -9,7 +9,7 @@ import click
 from enrich.reenrich import re_enrich_transform
 from index.elasticsearch import client_from_settings
 from index.es_reindex import Reindexer, ReindexError
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.progress import make_progress
 
 

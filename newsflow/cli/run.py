@@ -9,7 +9,7 @@ from ingest.fetch import FetchError, Fetcher
 from ingest.state import IngestState
 from newsflow import wiring
 from newsflow.cli.base import data_dir_option, workers_option
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.cli.rules import check_rules, rules_option
 from newsflow.core.config import Settings
 from newsflow.runner import StageFailed

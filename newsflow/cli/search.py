@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from index import open_index
-from newsflow.cli.base import data_dir_option, require_data, settings_for
+from newsflow.cli.base import data_dir_option, require_data
+from newsflow.cli.settings import settings_for
 from newsflow.export import FORMATS, lines
 from newsflow.frontdoor import build_request
 from newsflow.render import print_search_result

@@ -8,7 +8,7 @@ import click
 import uvicorn
 
 from newsflow.cli.base import data_dir_option, require_data
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.web.app import create_app
 from newsflow.wiring import open_index
 

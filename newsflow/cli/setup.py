@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from newsflow.cli.base import refuse_example_secrets
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.cli.provision import setup_index, setup_kibana, setup_topics
 from newsflow.core.bus import spans_machines
 

@@ -6,7 +6,7 @@ import click
 
 from newsflow import wiring
 from newsflow.cli.base import LazyGroup, data_dir_option, health_port_option
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.cli.rules import check_rules, rules_option
 from newsflow.cli.run import feed_urls
 from newsflow.services import run_service

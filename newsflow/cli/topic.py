@@ -7,7 +7,7 @@ import time
 import click
 
 from newsflow.cli.base import data_dir_option, require_data
-from newsflow.cli.base import settings_for as _settings
+from newsflow.cli.settings import settings_for as _settings
 from newsflow.cli.rules import require_topic
 from newsflow.core.bus import open_bus
 from newsflow.render import format_record

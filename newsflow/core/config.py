@@ -18,6 +18,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 from pydantic_settings.exceptions import SettingsError
 
+from newsflow.core.errors import ConfigError  # noqa: F401 - raised here, and imported from here by the stages
+
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"]
 
 
@@ -27,11 +29,6 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: single commands (the webhook secret is an option of `alerts webhook`)
 OTHER_ENV = frozenset({"CONFIG", "REQUIRE_SERVICES", "KAFKA_DIR", "ES_HOME", "ES_USER", "MVN_ARGS",
                        "WEBHOOK_SECRET"})
-
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; the message is one line naming the setting, the
-    problem and the fix (the front doors print it and exit 2)."""
 
 
 #: the ConfigError of a backend chosen without the optional extra that provides its client

@@ -18,8 +18,6 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from newsflow.core.config import ConfigError
-
 if TYPE_CHECKING:
     from newsflow.core.config import Settings
 
@@ -35,6 +33,15 @@ class Failure:
 
     message: str
     status: int
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message is one line naming the setting, the
+    problem and the fix (the front doors print it and exit 2).
+
+    Defined here rather than beside the settings so that a front door can explain failures
+    without importing the settings (pydantic-settings): ``newsflow extract`` on saved pages
+    never loads them."""
 
 
 class UsageFailure(Exception):

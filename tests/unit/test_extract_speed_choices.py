@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -56,10 +57,22 @@ def test_trafilatura_gives_the_same_text_as_on_a_tree_of_lxml_htmls_own_element_
     assert "Subscribe" not in extract_html(FORM_PAGE, "https://x.example/a").text
 
 
-def test_the_extract_command_imports_neither_the_public_suffix_list_nor_httpxs_command_line_client():
-    run = subprocess.run([sys.executable, "-X", "importtime", "-c", "import newsflow.cli.extract, httpx; httpx.Client"],
+def test_the_url_reader_of_extract_imports_neither_the_public_suffix_list_nor_httpxs_command_line_client():
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", "import newsflow.extraction.web, httpx; httpx.Client"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     loaded = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert "ingest.fetch" in loaded  # a URL is fetched by the same process
     assert not {"tldextract", "rich", "pygments"} & loaded  # rich and pygments: what httpx._main imports
+
+
+def test_extracting_saved_pages_imports_neither_the_settings_nor_the_http_client(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(article_html("Council vote", paragraphs("harbour", 6)), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "newsflow.cli", "extract", "--json", str(page)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["title"] == "Council vote"
+    loaded = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert "trafilatura" in loaded
+    assert not {"pydantic_settings", "pydantic", "httpx", "newsflow.core.config", "ingest.fetch"} & loaded

@@ -1,0 +1,49 @@
+"""``newsflow extract``'s records: one per input, an error line for an input it cannot use."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.extraction import Unreadable, extract_inputs, is_url
+from test_ingest_support import article_html, paragraphs
+
+
+def test_a_saved_page_becomes_a_record_with_its_text_and_metadata(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(article_html("Council vote", paragraphs("harbour", 6)), encoding="utf-8")
+    [record] = extract_inputs([str(page)])
+    assert record["input"] == str(page) and record["url"] is None
+    assert record["title"] == "Council vote" and "harbour" in record["text"]
+    assert record["language"] == "en" and record["extractor"].startswith("trafilatura")
+
+
+def test_each_bad_input_is_one_error_line_and_the_others_still_come_out(tmp_path):
+    good, empty = tmp_path / "good.html", tmp_path / "empty.html"
+    good.write_text(article_html("Council vote", paragraphs("harbour", 6)), encoding="utf-8")
+    empty.write_text("<html><head><title>Nothing here</title></head><body></body></html>", encoding="utf-8")
+    missing = tmp_path / "missing.html"
+    records = list(extract_inputs([str(missing), str(empty), "https://example.com/a", str(good)]))
+    assert [r["input"] for r in records] == [str(missing), str(empty), "https://example.com/a", str(good)]
+    assert records[0]["error"] == f"{missing}: No such file or directory"
+    assert records[1]["error"] == f"{empty}: no article text found"
+    assert records[2]["error"] == "https://example.com/a: no reader for URLs was given"
+    assert "error" not in records[3]
+
+
+def test_urls_go_to_the_reader_and_its_refusal_is_the_records_error(tmp_path):
+    pages = {"https://example.com/a": article_html("Council vote", paragraphs("harbour", 6))}
+
+    def read_url(url):
+        if url not in pages:
+            raise Unreadable(f"{url}: HTTP 404")
+        return pages[url], url
+
+    ok, refused = extract_inputs(["https://example.com/a", "https://example.com/b"], read_url)
+    assert ok["url"] == "https://example.com/a" and ok["source"] == "example.com"
+    assert refused == {"input": "https://example.com/b", "error": "https://example.com/b: HTTP 404"}
+
+
+@pytest.mark.parametrize("item, url", [("https://x.example/a", True), ("http://x.example/a", True),
+                                       ("page.html", False), ("/srv/https/page.html", False)])
+def test_an_input_is_a_url_only_with_an_http_scheme(item, url):
+    assert is_url(item) is url
