@@ -11,7 +11,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 @pytest.mark.parametrize(
     "script,args",
-    [("bench_extract.py", ["--pages", "5"]), ("bench_enrich.py", ["--articles", "8", "--runs", "1", "--rss-docs", "16,32"]),
+    [("bench_extract.py", ["--pages", "5"]),
+     ("bench_extract.py", ["--pages", "5", "--rounds", "1", "--corpus", str(BENCH.parent / "tests" / "fixtures" / "extraction"),
+                           "--whole-process", "4", "--whole-rounds", "2"]),
+     ("bench_enrich.py", ["--articles", "8", "--runs", "1", "--rss-docs", "16,32"]),
      ("alerts.py", ["--articles", "40", "--batch", "20", "--rules", "0,10"]),
      ("bench_pipeline.py", ["--articles", "6", "--runs", "1", "--trickle", "2"])],
 )
