@@ -19,14 +19,15 @@ from newsflow.extraction import extract_inputs, is_url
 def extract(ctx: click.Context, inputs, as_json, allow_private_hosts) -> None:
     """Fetch (or read) pages and print their clean article text and metadata."""
     inputs = list(inputs)
+    has_urls = any(map(is_url, inputs))
     failed = 0
     with ExitStack() as stack:
         read_url = None
         # Saved pages need no settings and no HTTP client: without their imports (a fifth of a
         # second) a run over files starts as soon as trafilatura's own would.
-        if any(map(is_url, inputs)) or debugging(ctx.meta):
+        if has_urls or debugging(ctx.meta):
             settings = load("newsflow.cli.settings:settings_for")(allow_private_hosts=allow_private_hosts or None)
-            if any(map(is_url, inputs)):
+            if has_urls:
                 read_url = stack.enter_context(load("newsflow.extraction.web:WebPages")(settings))
         for record in extract_inputs(inputs, read_url):
             if "error" in record:

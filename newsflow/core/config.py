@@ -18,7 +18,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 from pydantic_settings.exceptions import SettingsError
 
-from newsflow.core.errors import ConfigError  # noqa: F401 - raised here, and imported from here by the stages
+from newsflow.core.errors import ConfigError  # raised here; the stages import it from here too
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"]
 
