@@ -10,7 +10,7 @@ import functools
 import threading
 from concurrent.futures import Future
 
-from newsflow.core.langid_model import load_identifier
+from newsflow.core.langid_model import is_cached, load_identifier
 
 # Two sentences are enough for news prose in the languages checked (de, es, fr, it, nl, pt, ru);
 # the cost grows faster than the length (0.13 ms at 200 characters here, 0.32 ms at 400).
@@ -60,6 +60,15 @@ def preload_language_model() -> None:
     so that it is ready (or nearly) by the first call. Idempotent."""
     with _loading_lock:  # lru_cache alone may run the function twice when threads race
         _identifier_loading()
+
+
+def prepare_language_model() -> None:
+    """Start unpacking the model in the background when this user has no cache of it yet (0.5 s,
+    overlapping the caller's first pages). A cached model is left to load at its first use
+    (0.02 s of mapping and checking): a run over pages that all declare their language, as most
+    do, never pays it, and loaded ahead it would only compete for the CPU with the first page."""
+    if not is_cached():
+        preload_language_model()
 
 
 def _normalised_identifier():

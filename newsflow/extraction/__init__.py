@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 from ingest.charset import decode_html
 from ingest.extract import extract_html
 from ingest.source_name import source_of
-from newsflow.core.languages import preload_language_model
+from newsflow.core.languages import prepare_language_model
 
 #: an input -> the page's HTML and the URL it came from (``None`` for a file); raises ``Unreadable``
 PageReader = Callable[[str], "tuple[str, str | None]"]
@@ -43,7 +43,7 @@ def extract_inputs(inputs: list[str], read_url: PageReader | None = None) -> Ite
     the same guards as ingest), or a local HTML file. A failure yields ``{"input": ..., "error": ...}``
     instead of stopping the others.
     """
-    preload_language_model()  # maps from its cache (unpacks, the first time) while the first pages parse
+    prepare_language_model()  # the first time, unpacked while the first pages parse
     for item in inputs:
         try:
             if not is_url(item):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -147,3 +149,25 @@ def test_the_cache_is_named_after_the_py3langid_version_and_model_file_so_virtua
     model.write_bytes(b"x" * 10)
     monkeypatch.setattr(langid_model.py3langid, "__version__", "9.9.9")  # an upgrade
     assert cache_folder(model, tmp_path / "cache") != before
+
+
+def test_a_cache_is_known_to_be_there_only_once_it_is_written(tmp_path, written):
+    assert not langid_model.is_cached(tmp_path)
+    assert langid_model.is_cached(written)
+
+
+_THREADS_AFTER_PREPARE = (
+    "import threading; from newsflow.core.languages import prepare_language_model; prepare_language_model(); "
+    "print(sorted(t.name for t in threading.enumerate() if t.name == 'langid-load'))")
+
+
+@pytest.mark.parametrize("cached, threads", [(False, "['langid-load']"), (True, "[]")])
+def test_extraction_unpacks_a_missing_model_ahead_but_leaves_a_cached_one_to_its_first_use(tmp_path, cached, threads):
+    # a cached model maps in 0.02 s when a page first needs it; loaded ahead it would only compete
+    # with the first page for the CPU (and most pages declare their language)
+    if cached:
+        load_identifier(root=tmp_path / "newsflow")
+    run = subprocess.run([sys.executable, "-c", _THREADS_AFTER_PREPARE], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == threads
