@@ -14,9 +14,11 @@ from newsflow.extraction import extract_inputs, is_url
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE_OR_URL...")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input per line (the default is readable text).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes for saved pages; 0: one per core when there are at least 4 pages each, 1: this process only.")
 @click.option("--allow-private-hosts", is_flag=True, default=None, help="Allow fetching loopback/private addresses.")
 @click.pass_context
-def extract(ctx: click.Context, inputs, as_json, allow_private_hosts) -> None:
+def extract(ctx: click.Context, inputs, as_json, jobs, allow_private_hosts) -> None:
     """Fetch (or read) pages and print their clean article text and metadata."""
     inputs = list(inputs)
     has_urls = any(map(is_url, inputs))
@@ -29,7 +31,7 @@ def extract(ctx: click.Context, inputs, as_json, allow_private_hosts) -> None:
             settings = load("newsflow.cli.settings:settings_for")(allow_private_hosts=allow_private_hosts or None)
             if has_urls:
                 read_url = stack.enter_context(load("newsflow.extraction.web:WebPages")(settings))
-        for record in extract_inputs(inputs, read_url):
+        for record in extract_inputs(inputs, read_url, jobs):
             if "error" in record:
                 failed += 1
                 click.echo(f"error: {record['error']}", err=True)

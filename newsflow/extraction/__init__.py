@@ -14,6 +14,7 @@ from ingest.charset import decode_html
 from ingest.extract import extract_html
 from ingest.source_name import source_of
 from newsflow.core.languages import prepare_language_model
+from newsflow.extraction.pool import ordered_map, worker_count
 
 #: an input -> the page's HTML and the URL it came from (``None`` for a file); raises ``Unreadable``
 PageReader = Callable[[str], "tuple[str, str | None]"]
@@ -36,38 +37,60 @@ def read_file(path: str) -> tuple[str, None]:
         raise Unreadable(f"{path}: {exc.strerror or exc}") from exc
 
 
-def extract_inputs(inputs: list[str], read_url: PageReader | None = None) -> Iterator[dict]:
-    """One record per input: ``{input, url, title, text, authors, published_at, source, language, extractor}``.
+def extract_inputs(inputs: list[str], read_url: PageReader | None = None, jobs: int = 1) -> Iterator[dict]:
+    """One record per input, in input order: ``{input, url, title, text, authors, published_at,
+    source, language, extractor}``.
 
     An input is an http(s) URL, read with ``read_url`` (``newsflow.extraction.web.WebPages``:
     the same guards as ingest), or a local HTML file. A failure yields ``{"input": ..., "error": ...}``
-    instead of stopping the others.
+    instead of stopping the others. Files are extracted in ``jobs`` processes (0: one per core
+    when there are enough of them; ``newsflow.extraction.pool``), URLs in this one.
     """
-    prepare_language_model()  # the first time, unpacked while the first pages parse
-    for item in inputs:
-        try:
-            if not is_url(item):
-                html, url = read_file(item)
-            elif read_url is None:
-                raise Unreadable(f"{item}: no reader for URLs was given")
-            else:
-                html, url = read_url(item)
-        except Unreadable as exc:
-            yield {"input": item, "error": str(exc)}
-            continue
-        page = extract_html(html, url)
-        if page is None or not page.text.strip():
-            yield {"input": item, "error": f"{item}: no article text found"}
-            continue
-        url = page.canonical_url or url
-        yield {
-            "input": item,
-            "url": url,
-            "title": page.title,
-            "text": page.text,
-            "authors": page.authors,
-            "published_at": page.published_at.isoformat() if page.published_at else None,
-            "source": source_of(url) if url else page.site_name,
-            "language": page.language,
-            "extractor": page.extractor,
-        }
+    files = [item for item in inputs if not is_url(item)]
+    workers = worker_count(jobs, len(files))
+    if workers < 2:
+        prepare_language_model()  # the first time, unpacked while the first pages parse
+        for item in inputs:
+            yield extract_file(item) if not is_url(item) else _extract_url(item, read_url)
+        return
+    # no loading thread in this process before it forks: a worker would inherit its held locks
+    with ordered_map(extract_file, files, workers, initializer=prepare_language_model) as from_files:
+        for item in inputs:
+            yield next(from_files) if not is_url(item) else _extract_url(item, read_url)
+
+
+def extract_file(path: str) -> dict:
+    """The record of one saved page (module-level: the worker processes call it by name)."""
+    try:
+        html, url = read_file(path)
+    except Unreadable as exc:
+        return {"input": path, "error": str(exc)}
+    return _record(path, html, url)
+
+
+def _extract_url(item: str, read_url: PageReader | None) -> dict:
+    try:
+        if read_url is None:
+            raise Unreadable(f"{item}: no reader for URLs was given")
+        html, url = read_url(item)
+    except Unreadable as exc:
+        return {"input": item, "error": str(exc)}
+    return _record(item, html, url)
+
+
+def _record(item: str, html: str, url: str | None) -> dict:
+    page = extract_html(html, url)
+    if page is None or not page.text.strip():
+        return {"input": item, "error": f"{item}: no article text found"}
+    url = page.canonical_url or url
+    return {
+        "input": item,
+        "url": url,
+        "title": page.title,
+        "text": page.text,
+        "authors": page.authors,
+        "published_at": page.published_at.isoformat() if page.published_at else None,
+        "source": source_of(url) if url else page.site_name,
+        "language": page.language,
+        "extractor": page.extractor,
+    }

@@ -29,6 +29,23 @@ def test_extract_prints_one_json_object_per_input_with_clean_text(cli, site, tmp
     assert not any(p in r["text"] for r in records for p in BOILERPLATE_PHRASES)
 
 
+def test_extract_spreads_many_saved_pages_over_worker_processes_and_keeps_their_order(cli, site, tmp_path):
+    saved = []
+    for i, original in enumerate(ORIGINALS[:4] * 3):
+        saved.append(tmp_path / f"page{i}.html")
+        saved[-1].write_text(site.page(original.path), encoding="utf-8")
+    url = ORIGINALS[4].url(site.base_url)
+    inputs = [str(p) for p in saved[:6]] + [url, str(tmp_path / "missing.html")] + [str(p) for p in saved[6:]]
+    runs = {jobs: cli("extract", "--json", "--allow-private-hosts", "--jobs", jobs, *inputs, check=False)
+            for jobs in ("1", "3")}
+    assert runs["3"].stdout == runs["1"].stdout and runs["3"].returncode == runs["1"].returncode == 1
+    records = [json.loads(line) for line in runs["3"].stdout.splitlines()]
+    assert [r["input"] for r in records] == inputs
+    assert records[6]["title"] == ORIGINALS[4].title and "error" in records[7]
+    assert [r["title"] for r in records[8:]] == [o.title for o in (ORIGINALS[:4] * 3)[6:]]
+    assert runs["3"].stderr.count("error:") == 1
+
+
 def test_extract_refuses_loopback_unless_allowed_and_says_why(cli, site):
     proc = cli("extract", "--json", ORIGINALS[0].url(site.base_url), check=False)
     assert proc.returncode == 1

@@ -47,3 +47,24 @@ def test_urls_go_to_the_reader_and_its_refusal_is_the_records_error(tmp_path):
                                        ("page.html", False), ("/srv/https/page.html", False)])
 def test_an_input_is_a_url_only_with_an_http_scheme(item, url):
     assert is_url(item) is url
+
+
+def test_pages_extracted_in_worker_processes_give_the_same_records_in_the_same_order(tmp_path):
+    inputs = []
+    for i, topic in enumerate(["harbour", "railway", "school", "hospital", "bridge", "library", "market", "airport"]):
+        page = tmp_path / f"{i}.html"
+        page.write_text(article_html(f"Council vote on the {topic}", paragraphs(topic, 4 + i)), encoding="utf-8")
+        inputs.append(str(page))
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>", encoding="utf-8")
+    pages = {"https://example.com/a": article_html("Tram line opens", paragraphs("tram", 5))}
+    inputs[3:3] = [str(empty), str(tmp_path / "missing.html"), "https://example.com/a"]
+
+    def read_url(url):
+        return pages[url], url
+
+    alone = list(extract_inputs(inputs, read_url, jobs=1))
+    shared = list(extract_inputs(inputs, read_url, jobs=3))
+    assert shared == alone
+    assert [r["input"] for r in shared] == inputs
+    assert [("error" in r) for r in shared] == [False] * 3 + [True, True, False] + [False] * 5
