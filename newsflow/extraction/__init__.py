@@ -7,6 +7,8 @@ imports): a run over saved pages starts without them.
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -15,6 +17,8 @@ from ingest.extract import extract_html
 from ingest.source_name import source_of
 from newsflow.core.languages import prepare_language_model
 from newsflow.extraction.pool import ordered_map, worker_count
+
+log = logging.getLogger(__name__)
 
 #: an input -> the page's HTML and the URL it came from (``None`` for a file); raises ``Unreadable``
 PageReader = Callable[[str], "tuple[str, str | None]"]
@@ -46,17 +50,30 @@ def extract_inputs(inputs: list[str], read_url: PageReader | None = None, jobs: 
     instead of stopping the others. Files are extracted in ``jobs`` processes (0: one per core
     when there are enough of them; ``newsflow.extraction.pool``), URLs in this one.
     """
-    files = [item for item in inputs if not is_url(item)]
+    files = iter(_file_records([item for item in inputs if not is_url(item)], jobs))
+    for item in inputs:
+        yield next(files) if not is_url(item) else _extract_url(item, read_url)
+
+
+def _file_records(files: list[str], jobs: int) -> Iterator[dict]:
+    done = 0
     workers = worker_count(jobs, len(files))
-    if workers < 2:
-        prepare_language_model()  # the first time, unpacked while the first pages parse
-        for item in inputs:
-            yield extract_file(item) if not is_url(item) else _extract_url(item, read_url)
-        return
-    # no loading thread in this process before it forks: a worker would inherit its held locks
-    with ordered_map(extract_file, files, workers, initializer=prepare_language_model) as from_files:
-        for item in inputs:
-            yield next(from_files) if not is_url(item) else _extract_url(item, read_url)
+    if workers >= 2:
+        try:
+            # no loading thread in this process before it forks: a worker would inherit its held locks
+            with ordered_map(extract_file, files, workers, initializer=prepare_language_model) as records:
+                for record in records:
+                    done += 1
+                    yield record
+            return
+        except BrokenProcessPool:
+            # the kernel's out-of-memory killer, or a crash in a C extension: the pages go on here,
+            # where a page that kills its process stops the run as it would without workers
+            log.warning("a worker process died while extracting: the remaining %d of %d pages are extracted in "
+                        "this process", len(files) - done, len(files))
+    prepare_language_model()  # the first time, unpacked while the first pages parse
+    for path in files[done:]:
+        yield extract_file(path)
 
 
 def extract_file(path: str) -> dict:

@@ -5,6 +5,10 @@ the GIL throughout, so threads would not help: workers are processes. They are f
 start with the parent's imports (a spawned worker would import trafilatura again: a third of a
 second each). Only the file inputs go to the workers; URLs are fetched by the parent, whose
 fetcher keeps the per-host politeness one process can keep.
+
+``concurrent.futures``' pool, not ``multiprocessing.Pool``: when a worker dies (the kernel's
+out-of-memory killer, a crash in a C extension on a hostile page) the first says so
+(``BrokenProcessPool``), where the second waits forever for the lost pages.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -60,9 +65,15 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T], workers: int,
                 initializer: Callable[[], None] | None = None) -> Iterator[Iterator[R]]:
     """``func`` over ``items`` in ``workers`` processes; the results in the order of ``items``,
     each as soon as it and those before it are done. ``func`` must be a module-level function.
-    Leaving the block stops the workers, finished or not (an interrupted run leaves none behind)."""
+    A worker that dies makes the results raise ``BrokenProcessPool``. Leaving the block cancels
+    what no worker has started (an interrupted run waits for a few pages at most, and leaves no
+    process behind)."""
     items = list(items)
     # small chunks: an ordered result waits for its whole chunk, and pages differ tenfold in cost
     chunk = max(1, min(8, len(items) // (workers * 8)))
-    with _context().Pool(workers, initializer=_start_worker, initargs=(initializer,)) as pool:
-        yield pool.imap(func, items, chunksize=chunk)
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(initializer,))
+    try:
+        yield pool.map(func, items, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 
+import newsflow.extraction
 from newsflow.extraction import Unreadable, extract_inputs, is_url
 from test_ingest_support import article_html, paragraphs
 
@@ -68,3 +72,28 @@ def test_pages_extracted_in_worker_processes_give_the_same_records_in_the_same_o
     assert shared == alone
     assert [r["input"] for r in shared] == inputs
     assert [("error" in r) for r in shared] == [False] * 3 + [True, True, False] + [False] * 5
+
+
+_PARENT = os.getpid()
+_real_extract_file = newsflow.extraction.extract_file
+
+
+def extract_file_killing_its_worker_on_poison(path: str) -> dict:
+    # as the kernel's out-of-memory killer would stop a worker on a page too big for it
+    if path.endswith("poison.html") and os.getpid() != _PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_extract_file(path)
+
+
+def test_when_a_worker_process_dies_the_remaining_pages_are_extracted_here_and_none_is_lost(
+        tmp_path, monkeypatch, caplog):
+    inputs = []
+    for i in range(12):
+        page = tmp_path / ("poison.html" if i == 5 else f"{i}.html")
+        page.write_text(article_html(f"Council vote {i}", paragraphs("harbour", 5)), encoding="utf-8")
+        inputs.append(str(page))
+    monkeypatch.setattr(newsflow.extraction, "extract_file", extract_file_killing_its_worker_on_poison)
+    records = list(extract_inputs(inputs, jobs=2))
+    assert [r["title"] for r in records] == [f"Council vote {i}" for i in range(12)]
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("a worker process died while extracting: the remaining")
