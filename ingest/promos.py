@@ -24,6 +24,14 @@ article: a line of up to 120 characters holding one goes, wherever it stands. It
 read off the even-indexed pages' kept boilerplate only ("comment" alone was dropped from the list
 there: "declined to comment" is news); with it F1 went from 0.9313 to 0.9360 on the even pages
 and from 0.9321 to 0.9345 on the held-out odd ones (one wanted passage lost there).
+
+Captions that end with their picture's credit ("... im Congreso (Foto: N. Pisarenko/Pool via
+REUTERS).", "... (AP Photo/Evan Vucci)", "... (picture alliance / dpa / Oliver Berg)") go too, up
+to 400 characters: a picture label or a picture library in the closing parenthesis, not a news
+agency alone ("(dpa)", "(Reuters/AFP)" end paragraphs of the article). The rule comes from news
+practice, not from a listing; it changed 14 of the 990 pages, every removed line a caption or
+a credit: F1 0.9372 -> 0.9384 on the even-indexed pages and 0.9349 -> 0.9352 on the odd ones,
+recall unchanged on both.
 """
 
 from __future__ import annotations
@@ -50,8 +58,19 @@ _HEADING = re.compile(rf"^\s*(?i:{_PHRASES})(?:\s*[.!?]?|\b.{{0,40}}:)\s*$")
 _MAX_PROMO = 200
 
 _CREDIT = re.compile(
-    r"^\s*(?:\(?©|(?i:fotos?|photos?|bild|titelbild|credits?|crédits? photos?|image|quelle|source)\s*:)")
+    r"^\s*(?:\(?©|\(?(?i:fotos?|photos?|bild|titelbild|credits?|crédits? photos?|image|quelle|source)\s*:)")
 _MAX_CREDIT = 150
+
+# A caption: a line that ends with its picture's credit, "(Foto: Sarawut/Adobe Stock)", "(AP
+# Photo/Evan Vucci)", "(picture alliance / dpa / Oliver Berg)", "| © Springer". A sentence of the
+# article that cites a source ends "(Quelle: Destatis)", "(dpa)" or "(Reuters/AFP)": none is a
+# picture credit (no picture label; news agencies are not picture libraries), so that paragraph stays.
+_LAST_PARENTHESIS = re.compile(r"[(\[]([^()\[\]]{1,120})[)\]]\s*\.?\s*$")
+_PICTURE_LABEL = re.compile(r"^\s*(?:©|(?i:fotos?|photos?|bild|image|credits?|crédits? photos?|picture)\s*:)")
+_PICTURE_AGENCY = re.compile(
+    r"\b(?:getty|photo|foto|pool|istock|shutterstock|imago|picture[- ]alliance|keystone|adobe ?stock|alamy)", re.IGNORECASE)
+_TRAILING_COPYRIGHT = re.compile(r"\s[|/]\s*©[^|]{1,60}$")
+_MAX_CAPTION = 400
 
 _CALL_TO_ACTION = re.compile(
     r"newsletter|\bsubscribe|\bsign up\b|\bfollow (?:us|the \w+) on|download .{0,40}\bapps?\b"
@@ -73,8 +92,21 @@ def drop_promo_lines(text: str) -> str:
 
 
 def drop_credit_lines(text: str) -> str:
-    """``text`` without picture-credit lines; unchanged if that would leave nothing."""
-    return _drop(text, (_CREDIT,), _MAX_CREDIT)
+    """``text`` without picture-credit lines and captions that end with their credit; unchanged
+    if that would leave nothing."""
+    kept = [line for line in text.split("\n")
+            if not (len(line) <= _MAX_CREDIT and _CREDIT.search(line)) and not _is_caption(line)]
+    return "\n".join(kept) if kept else text
+
+
+def _is_caption(line: str) -> bool:
+    if len(line) > _MAX_CAPTION:
+        return False
+    if _TRAILING_COPYRIGHT.search(line):
+        return True
+    credit = _LAST_PARENTHESIS.search(line)
+    return credit is not None and bool(_PICTURE_LABEL.search(credit[1])
+                                       or ("/" in credit[1] and _PICTURE_AGENCY.search(credit[1])))
 
 
 def drop_call_to_action_lines(text: str) -> str:

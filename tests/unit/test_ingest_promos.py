@@ -54,6 +54,13 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "(© FEI/Christophe Taniere)"),
     (drop_credit_lines, "Crédits photos : Bestimage"),
     (drop_credit_lines, "Titelbild: Geyres Christophe/ABACA/picture-alliance"),
+    (drop_credit_lines, "(Bild: Dieter Stork)"),
+    # captions that end with their picture's credit
+    (drop_credit_lines, "Cristina Kirchner y Alberto Fernández en el Congreso (Foto: Natacha Pisarenko/Pool via REUTERS)."),
+    (drop_credit_lines, "FILE - In this March 5, 2020 file photo, the president speaks. (AP Photo/Evan Vucci)"),
+    (drop_credit_lines, "Das Hermelin ist im Winter mit seinem weißen Fell gut getarnt. (mlharing / iStock.com)"),
+    (drop_credit_lines, "sagt der Publizist im DLF. (picture alliance / dpa / Oliver Berg)"),
+    (drop_credit_lines, "Logo des Sustainable Award in Finance | © Springer"),
     (drop_call_to_action_lines, "Subscribe now to our eNATION edition for the full story."),
     (drop_call_to_action_lines, "Do you want to be informed of our actions? Sign up here"),
     (drop_call_to_action_lines, "For the latest stories download the Nationnews apps for iOS and Android."),
@@ -68,6 +75,12 @@ def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(
 @pytest.mark.parametrize("line", [
     "The photo shows the old quarter from the harbour wall, as it looked before the works began.",  # no label
     "Foto: " + "a long paragraph that happens to start with a credit label " * 3,  # longer than a caption
+    # a sentence citing its source or a news agency, not a picture's credit
+    "Die Arbeitslosenquote liegt bei 5,3 Prozent (Quelle: Bundesagentur für Arbeit).",
+    "Der Minister sagte das am Montag in Berlin. (dpa)",
+    "The deal was first reported by two agencies on Monday (Reuters/AFP).",
+    "Prices rose by five per cent in a year (see chart / table).",
+    "A paragraph that names a picture (Foto: Jane Roe) and goes on after it, as a caption does not.",  # credit inside
 ])
 def test_article_lines_that_only_mention_a_picture_stay(line):
     assert drop_credit_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
