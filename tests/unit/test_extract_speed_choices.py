@@ -9,7 +9,8 @@ import sys
 import lxml.etree
 import lxml.html
 
-from ingest.extract import _BYLINE_XPATH, extract_html
+from ingest.bylines import _BYLINE_XPATH
+from ingest.extract import extract_html
 from ingest.extractors import parse_html, trafilatura_text
 from test_ingest_support import article_html, paragraphs
 

@@ -1,0 +1,103 @@
+"""Bylines: the author named in a page's body when its head names none, and byline lines left in
+an article's text.
+
+A byline sits near the headline, as a ``rel=author`` link or an element whose class or itemprop
+says "author" or "byline": its text, without "By"/"Von"/"Par" and the date after the name, gives
+the authors. The extractors keep such a line in the text when it sits inside the article's
+container ("Von Vanessa Franke", "21. Jan 2022 // Dominik Ricker", "| von Inga Buller"): it is
+no part of the article (a snippet or a summary beginning with it reads badly, and a benchmark's
+article body leaves it out), so among the first and last lines a line that holds nothing but a
+known author's name, byline words, a date and separators goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[;,&]|\band\b|\bund\b|\bet\b)\s*")
+
+
+def split_authors(value: str | None) -> list[str]:
+    """"A; B", "A, B and C", "A & B": each author once, in order."""
+    seen: dict[str, None] = {}
+    for name in _AUTHOR_SPLIT.split(value or ""):
+        name = " ".join(name.split())
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+# Bylines: rel="author" links and elements whose class or itemprop names the author. The XPath
+# only narrows the search; the class is checked after. It tests attributes rather than every
+# element (the same elements in document order, in half the time: 1.1 ms a page, not 2.3).
+_BYLINE_XPATH = lxml.etree.XPath(
+    '//@class[contains(., "author") or contains(., "byline")]/.. | //@rel[. = "author"]/.. | //@itemprop[. = "author"]/..')
+_BYLINE_CLASS = re.compile(
+    r"byline|author-name|article-author|post-author|meta-author|authorname|author-link|(?:^|\s)author(?:\s|$)")
+# "By", "Posted by", "Written by:", "Eingestellt von", "Publié par", "Autor:" ... before the name
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:post(?:ed)?|written|published|eingestellt|geschrieben|verfasst|artikel|beitrag|publié|écrit|"
+    r"post author)\s+)?(?:by|von|par|por)\s*:?\s+|^\s*(?:author|autor|auteur|autore)\s*:\s*",
+    re.IGNORECASE)
+# what follows the name: a date or time ("Updated Mar 12, 2020 @ 10:42 am", "am 29.12.2010")
+_BYLINE_DATE = re.compile(
+    r"(?:\s+(?:updated|published|veröffentlicht|am|at|on|le|um|vom|\|))*\s*[@|]?\s*"
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\d{1,4}(?:[./\s,:-]|$).*$", re.IGNORECASE)
+_MAX_BYLINE = 120
+
+
+def _short_text(el, limit: int) -> str | None:
+    # an element whose class says "author" may hold a whole author box or page: stop reading early
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece.strip())
+        if size > limit:
+            return None
+    return " ".join("".join(parts).split())
+
+
+def find_byline(tree) -> str | None:
+    """The first short byline of the page body, without its "By" or its date, or None."""
+    for el in _BYLINE_XPATH(tree):
+        if el.get("rel") != "author" and el.get("itemprop") != "author" and not _BYLINE_CLASS.search(el.get("class") or ""):
+            continue
+        text = _short_text(el, 4 * _MAX_BYLINE)
+        if text is None:
+            continue
+        text = _BYLINE_DATE.sub("", _BYLINE_PREFIX.sub("", text)).strip(" ,;|:·•—-/")
+        if text and len(text) <= _MAX_BYLINE and any(c.isalpha() for c in text):
+            return text
+    return None
+
+
+# where byline lines stand in an extracted text: under the headline or at the very end
+_HEAD_LINES, _TAIL_LINES = 4, 3
+_SEPARATORS = re.compile(r"[\s|/,;:·•—–\-@()]+")
+_BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|and|und|et|y|written|posted|published|updated|author|autor|auteur)\b",
+                           re.IGNORECASE)
+
+
+def _is_byline_line(line: str, authors: list[str]) -> bool:
+    if len(line) > _MAX_BYLINE or not any(name in line for name in authors):
+        return False
+    rest = line
+    for name in authors:
+        rest = rest.replace(name, " ")
+    rest = _BYLINE_DATE.sub("", _BYLINE_PREFIX.sub("", rest.strip(" |/·•—–-"))).strip()
+    # what is left after the names: nothing but byline words and separators ("By", "von", "und")
+    return not _SEPARATORS.sub("", _BYLINE_WORDS.sub(" ", rest))
+
+
+def drop_byline_lines(text: str, authors: list[str]) -> str:
+    """``text`` without its first and last lines that are only a byline of ``authors`` (a name with
+    "By", a date, separators); unchanged when there are no authors or it would leave nothing."""
+    names = [name for name in authors if len(name) >= 5 and " " in name]  # a one-word "author" is often a site
+    if not names or not text:
+        return text
+    lines = text.split("\n")
+    edge = set(range(min(_HEAD_LINES, len(lines)))) | set(range(max(0, len(lines) - _TAIL_LINES), len(lines)))
+    kept = [line for i, line in enumerate(lines) if i not in edge or not _is_byline_line(line, names)]
+    return "\n".join(kept) if kept else text

@@ -1,0 +1,57 @@
+"""A byline left in an article's text is no part of it; a sentence that names the author is."""
+
+import pytest
+
+from ingest.bylines import drop_byline_lines
+from ingest.extract import extract_html
+from test_ingest_support import paragraphs
+
+BODY = paragraphs("harbour", 6)
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("Von Vanessa Franke", ["Vanessa Franke"]),
+    ("| von Inga Buller", ["Inga Buller"]),
+    ("21. Jan 2022 // Dominik Ricker", ["Dominik Ricker"]),
+    ("1. Februar 2022 , Daniel Dillenburg", ["Daniel Dillenburg"]),
+    ("By Ines Alvarez and Jane Doe | Updated Mar 12, 2020 @ 10:42 am", ["Ines Alvarez", "Jane Doe"]),
+    ("Ariel Melgar Cabrera 3/5/2022 22:41", ["Ariel Melgar Cabrera"]),
+])
+def test_a_byline_under_the_headline_is_dropped(line, authors):
+    text = "\n".join([BODY[0], line, *BODY[1:]])
+    assert drop_byline_lines(text, authors) == "\n".join(BODY)
+
+
+def test_a_signature_at_the_end_is_dropped():
+    assert drop_byline_lines("\n".join([*BODY, "Kirsten Freund"]), ["Kirsten Freund"]) == "\n".join(BODY)
+
+
+@pytest.mark.parametrize("line", [
+    "Jane Doe reports from the harbour on 3 March.",  # a sentence naming the author
+    "By Jane Doe, with reporting from the harbour office",  # more than the byline
+    "Jane Doe",  # between the paragraphs, not at an edge of the text
+])
+def test_lines_that_name_the_author_but_are_no_edge_byline_stay(line):
+    body = paragraphs("harbour", 10)
+    at = 5 if line == "Jane Doe" else 1
+    text = "\n".join([*body[:at], line, *body[at:]])
+    assert drop_byline_lines(text, ["Jane Doe"]) == text
+
+
+@pytest.mark.parametrize("authors", [[], ["Redaktion"], ["AP"]])
+def test_without_a_full_name_nothing_is_dropped(authors):
+    # a one-word "author" is usually the site or a desk: "Redaktion" may well be a word of the text
+    text = "\n".join([BODY[0], "Redaktion", *BODY[1:]])
+    assert drop_byline_lines(text, authors) == text
+
+
+def test_a_text_that_is_only_a_byline_is_left_alone():
+    assert drop_byline_lines("By Jane Doe", ["Jane Doe"]) == "By Jane Doe"
+
+
+def test_extraction_keeps_the_author_and_drops_the_byline_line_from_the_text():
+    body = "".join(f"<p>{p}</p>" for p in BODY[:1]) + "<p>Von Vanessa Franke</p>" + "".join(f"<p>{p}</p>" for p in BODY[1:])
+    page = extract_html(f"<html><head><title>Hafen</title><meta name='author' content='Vanessa Franke'></head><body>"
+                        f"<article><h1>Hafen</h1>{body}</article></body></html>", "https://news.example/hafen")
+    assert page.authors == ["Vanessa Franke"]
+    assert "Vanessa Franke" not in page.text and BODY[0] in page.text and BODY[-1] in page.text
