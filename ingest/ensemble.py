@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from ingest.extractors import resiliparse_text, trafilatura_text
 from ingest.leads import recover_lead
-from ingest.promos import drop_call_to_action_lines, drop_credit_lines
+from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_furniture_lines
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,9 @@ def choose_text(tree, html: str, url: str | None = None) -> Choice:
 
 
 def _without_asides(text: str) -> str:
-    # picture credits and calls to action sit between the paragraphs, where both extractors keep them
-    return drop_call_to_action_lines(drop_credit_lines(text))
+    # picture credits, calls to action, advertisement labels and share buttons sit between the
+    # paragraphs, where both extractors keep them
+    return drop_furniture_lines(drop_call_to_action_lines(drop_credit_lines(text)))
 
 
 def _with_lead(text: str, source: str, witness: str) -> Choice:

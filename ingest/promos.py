@@ -75,8 +75,26 @@ _MAX_CAPTION = 400
 _CALL_TO_ACTION = re.compile(
     r"newsletter|\bsubscribe|\bsign up\b|\bfollow (?:us|the \w+) on|download .{0,40}\bapps?\b"
     r"|(?:canal|channel|kanal)\w* (?:de |on |auf )?(?:telegram|whatsapp|youtube)|abonnier|registrieren\b|eingeloggt"
-    r"|kommentare\b|view comments|suscr[ií]b|hazte miembro", re.IGNORECASE)
+    r"|kommentare\b|view comments|suscr[ií]b|hazte miembro|s[ií]guenos", re.IGNORECASE)
 _MAX_CALL_TO_ACTION = 120
+
+# The page's furniture between and after the paragraphs: an advertisement's label alone on its line
+# ("Anzeige", "Reklama", "Story continues below advertisement"), a share button's word alone
+# ("Teilen", "Tweet", "Facebook"), and a rights notice ("Copyright 2023 ... All rights reserved.
+# This material may not be published..."). None can be a paragraph of the article: a label or a
+# button is the whole line, and a rights notice speaks of the page, not of the news. On the 990
+# pages 31 such lines, none marked wanted or unwanted there (no F1 change): news pages that
+# carry them lose them from snippets, summaries and a benchmark's article body.
+_FURNITURE = re.compile(
+    r"^[\W_]*(?:advertisement|anzeige|publicidad|werbung|publicité|pubblicità|reklama|sponsored|ad"
+    r"|(?:story|article) continues below(?: (?:this )?advertisement)?|continue reading below(?: the ad)?"
+    r"|share(?: this(?: article| story| post)?)?(?: on \w+)?|tweet|e-?mail|copy link|teilen|partager|compartir"
+    r"|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|instagram)[\W_]*$"
+    # a rights notice is a sentence of its own, or the end of a copyright line: a paragraph about
+    # copyright law that mentions "(all rights reserved)" stays
+    r"|(?:^|[.!?]\s+|^[\W_]*(?:©|copyright\b).*?)(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)\s*(?:[.!]|$)", re.IGNORECASE)
+_MAX_FURNITURE = 300
 
 
 def _drop(text: str, patterns: tuple[re.Pattern, ...], longest: int) -> str:
@@ -107,6 +125,12 @@ def _is_caption(line: str) -> bool:
     credit = _LAST_PARENTHESIS.search(line)
     return credit is not None and bool(_PICTURE_LABEL.search(credit[1])
                                        or ("/" in credit[1] and _PICTURE_AGENCY.search(credit[1])))
+
+
+def drop_furniture_lines(text: str) -> str:
+    """``text`` without advertisement labels, share buttons and rights notices; unchanged if that
+    would leave nothing."""
+    return _drop(text, (_FURNITURE,), _MAX_FURNITURE)
 
 
 def drop_call_to_action_lines(text: str) -> str:

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.extract import extract_html
-from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_promo_lines
+from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_furniture_lines, drop_promo_lines
 from test_ingest_support import paragraphs
 
 
@@ -67,6 +67,17 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_call_to_action_lines, "¡Mira lo que tiene nuestro canal de YouTube!"),
     (drop_call_to_action_lines, "Du musst eingeloggt sein um Kommentare zu schreiben!"),
     (drop_call_to_action_lines, "Abonnieren Sie jetzt den Themen-Newsletter «Wohnen»."),
+    (drop_call_to_action_lines, "Síguenos en"),
+    # advertisement labels, share buttons and rights notices
+    (drop_furniture_lines, "Advertisement"),
+    (drop_furniture_lines, "- Anzeige"),
+    (drop_furniture_lines, "Story continues below advertisement"),
+    (drop_furniture_lines, "| | Tweet | |"),
+    (drop_furniture_lines, "Teilen"),
+    (drop_furniture_lines, "Telegram,"),
+    (drop_furniture_lines, "Copyright 2023 Sunbeam Television Corp. All rights reserved. This material may not be published."),
+    (drop_furniture_lines, "Excerpted from the book. Used with permission of Little, Brown and Company. All rights reserved."),
+    (drop_furniture_lines, "© 2021 Example Verlag – Alle Rechte vorbehalten"),
 ])
 def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
     assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -97,3 +108,12 @@ def test_a_text_that_is_only_a_credit_is_left_alone():
 ])
 def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     assert drop_call_to_action_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
+
+
+@pytest.mark.parametrize("line", [
+    "Share prices fell by five per cent on Monday.",  # a word of a button, in a sentence
+    "The advertisement ran on Facebook and Twitter for a month before the vote.",
+    "Between copyright (all rights reserved) and the public domain lie the Creative Commons licences.",
+])
+def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
+    assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
