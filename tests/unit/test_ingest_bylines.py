@@ -22,6 +22,25 @@ def test_a_byline_under_the_headline_is_dropped(line, authors):
     assert drop_byline_lines(text, authors) == "\n".join(BODY)
 
 
+@pytest.mark.parametrize("line", ["April 21, 2022", "Veröffentlicht am 06.12.2022", "Stand: 28.04.2020 18:00 Uhr",
+                                  "5. November 2021, 10:39 Uhr", "Last updated: 13 July 2020", "2023-11-03"])
+def test_a_date_alone_on_a_line_at_the_top_or_the_end_is_dropped_with_or_without_authors(line):
+    assert drop_byline_lines("\n".join([line, *BODY]), []) == "\n".join(BODY)
+    assert drop_byline_lines("\n".join([*BODY, line]), ["Jane Doe"]) == "\n".join(BODY)
+
+
+def test_dates_between_the_paragraphs_stay():
+    # a live blog's entries, a list of dated items
+    body = paragraphs("harbour", 10)
+    text = "\n".join([*body[:5], "- 03.03.2011, 14:27", *body[5:]])
+    assert drop_byline_lines(text, []) == text
+
+
+def test_a_sentence_that_begins_with_a_date_stays():
+    text = "\n".join(["April 21, 2022 was the day the harbour wall opened to walkers.", *BODY])
+    assert drop_byline_lines(text, []) == text
+
+
 def test_a_signature_at_the_end_is_dropped():
     assert drop_byline_lines("\n".join([*BODY, "Kirsten Freund"]), ["Kirsten Freund"]) == "\n".join(BODY)
 
@@ -39,7 +58,7 @@ def test_lines_that_name_the_author_but_are_no_edge_byline_stay(line):
 
 
 @pytest.mark.parametrize("authors", [[], ["Redaktion"], ["AP"]])
-def test_without_a_full_name_nothing_is_dropped(authors):
+def test_without_a_full_name_no_name_is_dropped(authors):
     # a one-word "author" is usually the site or a desk: "Redaktion" may well be a word of the text
     text = "\n".join([BODY[0], "Redaktion", *BODY[1:]])
     assert drop_byline_lines(text, authors) == text
