@@ -168,12 +168,29 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# The headline may come after a kicker, a section name or a date line: "Betriebliche
+# Altersvorsorge" / headline, "News" / headline. Such a line is short; a longer one above the
+# headline is text, and then the headline is left where it is. On the 990 pages of the evaluation
+# corpus looking three lines deep took a headline (and what stood above it) off 35 more pages; that
+# corpus counts a page's headline as wanted text now and then, and one such page lost it (recall on
+# the odd-indexed pages 0.9504 -> 0.9498, F1 0.9352 -> 0.9348): a snippet that begins with the
+# section name and the headline it sits under is worth that.
+_HEADLINE_DEPTH = 3
+_MAX_KICKER = 80
+
+
 def drop_headline(text: str, headlines: list[str | None]) -> str:
-    """``text`` without a first line that only repeats the headline (an ``<h1>`` inside
-    ``<article>`` comes out as the body's first line): snippets and the lead would begin with it."""
-    first, _, rest = text.partition("\n")
-    if rest.strip() and _key(first) in {_key(h) for h in headlines if h and h.strip()}:
-        return rest.lstrip("\n")
+    """``text`` without the line near its top that only repeats the headline (an ``<h1>`` inside
+    ``<article>`` comes out as one of the body's first lines), and without the kicker or section
+    name above it: snippets and the lead would begin with them."""
+    keys = {_key(h) for h in headlines if h and h.strip()}
+    lines = text.split("\n")
+    for at, line in enumerate(lines[:_HEADLINE_DEPTH]):
+        if _key(line) in keys:
+            rest = lines[at + 1:]
+            if any(r.strip() for r in rest) and all(len(above) <= _MAX_KICKER for above in lines[:at]):
+                return "\n".join(rest).lstrip("\n")
+            return text
     return text
 
 
@@ -206,7 +223,8 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     for name in ("title", "author", "sitename", "image"):
         meta[name] = meta[name] or getattr(gaps, name)
     authors = split_authors(meta["author"])
-    text = drop_byline_lines(drop_promo_lines(drop_headline(choice.text, [meta["title"], meta["h1"], gaps.title])), authors)
+    # bylines and dates first: the headline may stand below them
+    text = drop_promo_lines(drop_headline(drop_byline_lines(choice.text, authors), [meta["title"], meta["h1"], gaps.title]))
     if not text:
         return None
     meta["tags"] = meta["tags"] or gaps.tags

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timezone
 
+import pytest
+
 from ingest.extract import drop_headline, extract_html
 from test_ingest_support import article_html, paragraphs
 
@@ -177,6 +179,20 @@ def test_a_first_line_that_is_not_the_headline_stays():
     html = (f'<html><head><title>Bridge plan</title></head><body><article><h1>Bridge plan</h1>'
             f'<h2>What the council decided</h2>{body}</article></body></html>')
     assert extract_html(html, "https://news.example/bridge").text.startswith("What the council decided")
+
+
+@pytest.mark.parametrize("above", [["News"], ["Betriebliche Altersvorsorge"], ["Panamá", "Politik"]])
+def test_a_headline_below_a_kicker_or_section_name_goes_with_them(above):
+    text = "\n".join([*above, "Bridge plan", "The council met.", "It voted."])
+    assert drop_headline(text, ["Bridge plan"]) == "The council met.\nIt voted."
+
+
+def test_a_headline_below_a_paragraph_or_deep_in_the_text_stays():
+    paragraph = "The council met on Tuesday evening and, after a long debate, voted for the new bridge plan."
+    text = f"{paragraph}\nBridge plan\nIt voted."
+    assert drop_headline(text, ["Bridge plan"]) == text
+    text = "One.\nTwo.\nThree.\nBridge plan\nIt voted."
+    assert drop_headline(text, ["Bridge plan"]) == text
 
 
 def test_drop_headline_keeps_a_text_that_is_only_the_headline():

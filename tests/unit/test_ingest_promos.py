@@ -61,6 +61,7 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Das Hermelin ist im Winter mit seinem weißen Fell gut getarnt. (mlharing / iStock.com)"),
     (drop_credit_lines, "sagt der Publizist im DLF. (picture alliance / dpa / Oliver Berg)"),
     (drop_credit_lines, "Logo des Sustainable Award in Finance | © Springer"),
+    (drop_credit_lines, "Hat das Potential zum Olympia-Superstar: Mikaela Shiffrin. © AFP / JEFF PACHOUD"),
     (drop_call_to_action_lines, "Subscribe now to our eNATION edition for the full story."),
     (drop_call_to_action_lines, "Do you want to be informed of our actions? Sign up here"),
     (drop_call_to_action_lines, "For the latest stories download the Nationnews apps for iOS and Android."),
