@@ -58,7 +58,7 @@ _HEADING = re.compile(rf"^\s*(?i:{_PHRASES})(?:\s*[.!?]?|\b.{{0,40}}:)\s*$")
 _MAX_PROMO = 200
 
 _CREDIT = re.compile(
-    r"^\s*(?:\(?©|\(?(?i:fotos?|photos?|bild|titelbild|credits?|crédits? photos?|image|quelle|source)\s*:)")
+    r"^\s*(?:\(?©|\(?(?i:fotos?|photos?|bild|titelbild|credits?|crédits? photos?|image|quelle|source|copyright)\s*:)")
 _MAX_CREDIT = 150
 
 # A caption: a line that ends with its picture's credit, "(Foto: Sarawut/Adobe Stock)", "(AP

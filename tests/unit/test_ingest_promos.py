@@ -55,6 +55,7 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Crédits photos : Bestimage"),
     (drop_credit_lines, "Titelbild: Geyres Christophe/ABACA/picture-alliance"),
     (drop_credit_lines, "(Bild: Dieter Stork)"),
+    (drop_credit_lines, "Copyright: Gisele Wender"),
     # captions that end with their picture's credit
     (drop_credit_lines, "Cristina Kirchner y Alberto Fernández en el Congreso (Foto: Natacha Pisarenko/Pool via REUTERS)."),
     (drop_credit_lines, "FILE - In this March 5, 2020 file photo, the president speaks. (AP Photo/Evan Vucci)"),
