@@ -119,13 +119,28 @@ def _is_byline_line(line: str, authors: list[str]) -> bool:
     return not _SEPARATORS.sub("", _BYLINE_WORDS.sub(" ", rest))
 
 
+# An author's biography closes some articles: "Inga Buller ist Head of Social & Community bei
+# CHIP...", "Jossi Loibl (Jahrgang 1962) schreibt seit...". Among the last lines one that begins
+# with a known author's full name is one (6 lines on the 990 pages, one marked unwanted there, none
+# wanted).
+_MAX_BIO = 600
+
+
+def _is_author_bio(line: str, authors: list[str]) -> bool:
+    return len(line) <= _MAX_BIO and any(line.startswith(name) and line[len(name):len(name) + 1] in (" ", ",")
+                                         for name in authors)
+
+
 def drop_byline_lines(text: str, authors: list[str]) -> str:
     """``text`` without its first and last lines that are only a byline of ``authors`` (a name with
-    "By", a date, separators) or only a date; unchanged if that would leave nothing."""
+    "By", a date, separators), a date or a sign-off, and without an author's biography among its
+    last lines; unchanged if that would leave nothing."""
     names = [name for name in authors if len(name) >= 5 and " " in name]  # a one-word "author" is often a site
     if not text:
         return text
     lines = text.split("\n")
-    edge = set(range(min(_HEAD_LINES, len(lines)))) | set(range(max(0, len(lines) - _TAIL_LINES), len(lines)))
-    kept = [line for i, line in enumerate(lines) if i not in edge or not _is_byline_line(line, names)]
+    head = set(range(min(_HEAD_LINES, len(lines))))
+    tail = set(range(max(0, len(lines) - _TAIL_LINES), len(lines)))
+    kept = [line for i, line in enumerate(lines)
+            if not ((i in head or i in tail) and _is_byline_line(line, names) or i in tail and _is_author_bio(line, names))]
     return "\n".join(kept) if kept else text

@@ -80,3 +80,15 @@ def test_extraction_keeps_the_author_and_drops_the_byline_line_from_the_text():
                         f"<article><h1>Hafen</h1>{body}</article></body></html>", "https://news.example/hafen")
     assert page.authors == ["Vanessa Franke"]
     assert "Vanessa Franke" not in page.text and BODY[0] in page.text and BODY[-1] in page.text
+
+
+def test_an_authors_biography_among_the_last_lines_is_dropped():
+    bio = "Inga Buller ist Head of Social & Community bei CHIP. Wenn sie nichts verkauft, testet sie Apps."
+    assert drop_byline_lines("\n".join([*BODY, bio]), ["Inga Buller"]) == "\n".join(BODY)
+
+
+def test_a_paragraph_that_begins_with_the_authors_name_elsewhere_stays():
+    # at the top it is the article speaking of its author (a column, an interview), not the bio box
+    line = "Inga Buller ist Head of Social & Community bei CHIP und hat die Apps getestet."
+    text = "\n".join([line, *BODY])
+    assert drop_byline_lines(text, ["Inga Buller"]) == text
