@@ -63,6 +63,9 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "sagt der Publizist im DLF. (picture alliance / dpa / Oliver Berg)"),
     (drop_credit_lines, "Logo des Sustainable Award in Finance | © Springer"),
     (drop_credit_lines, "Hat das Potential zum Olympia-Superstar: Mikaela Shiffrin. © AFP / JEFF PACHOUD"),
+    (drop_credit_lines, "FILE PHOTO: State flags of Russia and North Korea fly in a street near a church during the visit "
+                        "of North Korea’s leader Kim Jong Un to Vladivostok, Russia April 25, 2019. REUTERS/Yuri Maltsev"),
+    (drop_credit_lines, "The president speaks at the White House in Washington. REUTERS/Kevin Lamarque/File Photo"),
     (drop_call_to_action_lines, "Subscribe now to our eNATION edition for the full story."),
     (drop_call_to_action_lines, "Do you want to be informed of our actions? Sign up here"),
     (drop_call_to_action_lines, "For the latest stories download the Nationnews apps for iOS and Android."),
@@ -92,6 +95,7 @@ def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(
     "Die Arbeitslosenquote liegt bei 5,3 Prozent (Quelle: Bundesagentur für Arbeit).",
     "Der Minister sagte das am Montag in Berlin. (dpa)",
     "The deal was first reported by two agencies on Monday (Reuters/AFP).",
+    "The figures come from a REUTERS/Ipsos poll of 1,000 adults, taken last week.",
     "Prices rose by five per cent in a year (see chart / table).",
     "A paragraph that names a picture (Foto: Jane Roe) and goes on after it, as a caption does not.",  # credit inside
 ])
