@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 
 import click
 
@@ -31,7 +31,7 @@ def extract(ctx: click.Context, inputs, as_json, jobs, allow_private_hosts) -> N
             settings = load("newsflow.cli.settings:settings_for")(allow_private_hosts=allow_private_hosts or None)
             if has_urls:
                 read_url = stack.enter_context(load("newsflow.extraction.web:WebPages")(settings))
-        for record in extract_inputs(inputs, read_url, jobs):
+        for record in stack.enter_context(closing(extract_inputs(inputs, read_url, jobs))):
             if "error" in record:
                 failed += 1
                 click.echo(f"error: {record['error']}", err=True)

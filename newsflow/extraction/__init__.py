@@ -48,11 +48,16 @@ def extract_inputs(inputs: list[str], read_url: PageReader | None = None, jobs: 
     An input is an http(s) URL, read with ``read_url`` (``newsflow.extraction.web.WebPages``:
     the same guards as ingest), or a local HTML file. A failure yields ``{"input": ..., "error": ...}``
     instead of stopping the others. Files are extracted in ``jobs`` processes (0: one per core
-    when there are enough of them; ``newsflow.extraction.pool``), URLs in this one.
+    when there are enough of them; ``newsflow.extraction.pool``), URLs in this one. A caller
+    that stops reading early closes the generator (``contextlib.closing``): that stops the workers
+    at once, where waiting for the garbage collector would let them extract every page first.
     """
-    files = iter(_file_records([item for item in inputs if not is_url(item)], jobs))
-    for item in inputs:
-        yield next(files) if not is_url(item) else _extract_url(item, read_url)
+    files = _file_records([item for item in inputs if not is_url(item)], jobs)
+    try:
+        for item in inputs:
+            yield next(files) if not is_url(item) else _extract_url(item, read_url)
+    finally:
+        files.close()  # a caller that stops early (a closed pipe, Ctrl-C) stops the workers now
 
 
 def _file_records(files: list[str], jobs: int) -> Iterator[dict]:

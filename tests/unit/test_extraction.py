@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 
@@ -97,3 +98,17 @@ def test_when_a_worker_process_dies_the_remaining_pages_are_extracted_here_and_n
     assert [r["title"] for r in records] == [f"Council vote {i}" for i in range(12)]
     [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warning.startswith("a worker process died while extracting: the remaining")
+
+
+def test_a_reader_that_stops_early_stops_the_workers_with_it(tmp_path):
+    # `newsflow extract *.html | head`: the pipe closes after the first record
+    inputs = []
+    for i in range(24):
+        page = tmp_path / f"{i}.html"
+        page.write_text(article_html(f"Council vote {i}", paragraphs("harbour", 5)), encoding="utf-8")
+        inputs.append(str(page))
+    records = extract_inputs(inputs, jobs=2)
+    assert next(records)["title"] == "Council vote 0"
+    assert multiprocessing.active_children()
+    records.close()
+    assert not multiprocessing.active_children()
