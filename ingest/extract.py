@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
 from ingest.ensemble import choose_text
