@@ -13,7 +13,9 @@ byline's date on a line of its own. Dates between the paragraphs stay (a live bl
 list of dated items).
 
 A sign-off at the edges goes as well: the author's initials or the agency alone in parentheses,
-"(jg)", "(dpa)".
+"(jg)", "(dpa)"; and the section the page files the article under ("Kategorie: News", a date
+line's "| Botschaft": 5 lines, 3 of them marked unwanted, F1 on the even-indexed pages 0.9400 ->
+0.9406).
 
 On the 990 pages of the evaluation corpus 7 byline lines went, none marked wanted or unwanted
 there (no F1 change), 37 date lines, three of them marked unwanted and none wanted, and 4
@@ -97,7 +99,12 @@ _DATE_LINE = re.compile(
     r"|publicado|actualizado|última actualización)\s*(?:am|on|le|el|:)?\s*)*(?:\w+day,?\s*)?"
     rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
     rf"|\d{{1,2}}\s+de\s+{_MONTH}\s+de\s+\d{{4}})"
-    r"(?:,?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|h))?)?[\W_]*$", re.IGNORECASE)
+    r"(?:,?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|h))?)?"
+    # and the section it was filed under: "2021-10-16 | Botschaft", "24. März 2004, 19:49 | Genesis"
+    r"(?:\s*\|\s*\w[\w -]{0,30})?[\W_]*$", re.IGNORECASE)
+# the section or category the page files the article under: "Kategorie: News", "Rubrik: Politik"
+_SECTION_LINE = re.compile(r"^\s*(?:kategorie|kategorien|category|categories|rubrik|ressort|section|catégorie|categoría)\s*:"
+                           r"\s*[\w ,&/-]{1,40}$", re.IGNORECASE)
 # a sign-off: the author's initials or the agency in parentheses, "(jg)", "(dpa)", "(AFP/dpa)"
 _SIGN_OFF = re.compile(r"^\s*\(\s*\w{1,8}(?:\s*[/,]\s*\w{1,8})*\s*\)\s*$")
 _BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|and|und|et|y|written|posted|published|updated|author|autor|auteur)\b",
@@ -107,7 +114,7 @@ _BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|and|und|et|y|written|posted|pub
 def _is_byline_line(line: str, authors: list[str]) -> bool:
     if len(line) > _MAX_BYLINE:
         return False
-    if _DATE_LINE.search(line) or _SIGN_OFF.search(line):
+    if _DATE_LINE.search(line) or _SIGN_OFF.search(line) or _SECTION_LINE.search(line):
         return True
     if not any(name in line for name in authors):
         return False
