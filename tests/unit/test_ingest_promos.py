@@ -123,3 +123,25 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
     assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
+
+
+CLOSING_PLEA = ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and on Facebook @GleanerJamaica. "
+                "Send us a message on WhatsApp or email us for the latest updates.")
+
+
+def test_a_longer_plea_to_follow_or_subscribe_that_closes_the_article_is_dropped():
+    assert drop_call_to_action_lines(f"First paragraph.\nLast paragraph.\n{CLOSING_PLEA}") == "First paragraph.\nLast paragraph."
+
+
+@pytest.mark.parametrize("line", [
+    "Netflix added five million subscribers in the quarter, more than analysts had expected, the company said on Tuesday.",
+    "The council will ask residents to sign up for the new bin collection, the mayor said, and expects most to do so "
+    "before the summer.",
+])
+def test_a_closing_paragraph_of_news_that_mentions_subscribing_stays(line):
+    assert drop_call_to_action_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
+
+
+def test_a_paragraph_as_long_that_mentions_following_stays_away_from_the_end():
+    text = "\n".join([f"Paragraph {i}." for i in range(3)] + [CLOSING_PLEA] + [f"Paragraph {i}." for i in range(3, 7)])
+    assert drop_call_to_action_lines(text) == text
