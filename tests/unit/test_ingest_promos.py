@@ -142,6 +142,22 @@ def test_a_closing_paragraph_of_news_that_mentions_subscribing_stays(line):
     assert drop_call_to_action_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
 
 
+@pytest.mark.parametrize("line", [
+    "The service now has 230 million subscribers.",
+    "Los suscriptores del diario crecieron un 12 % en un año.",
+])
+def test_short_sentences_of_news_that_name_subscribers_stay(line):
+    text = "\n".join(["First paragraph.", line, *[f"Paragraph {i}." for i in range(4)]])
+    assert drop_call_to_action_lines(text) == text
+
+
+@pytest.mark.parametrize("line", ["Subscribe now", "Sign up here", "Jetzt registrieren", "3 Kommentare",
+                                  "Follow us on Instagram", "Download our app for iOS and Android"])
+def test_short_calls_to_action_go_wherever_they_stand(line):
+    text = "\n".join(["First paragraph.", line, *[f"Paragraph {i}." for i in range(4)]])
+    assert drop_call_to_action_lines(text) == "\n".join(["First paragraph.", *[f"Paragraph {i}." for i in range(4)]])
+
+
 def test_a_paragraph_as_long_that_mentions_following_stays_away_from_the_end():
     text = "\n".join([f"Paragraph {i}." for i in range(3)] + [CLOSING_PLEA] + [f"Paragraph {i}." for i in range(3, 7)])
     assert drop_call_to_action_lines(text) == text
