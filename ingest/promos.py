@@ -113,6 +113,17 @@ _RIGHTS = (r"all rights reserved|alle rechte vorbehalten|tous droits réservés|
 _RIGHTS_PHRASE = re.compile(_RIGHTS)  # lower-cased lines, as _CALL_TO_ACTION
 _RIGHTS_NOTICE = re.compile(rf"(?:^|[.!?]\s+|^[\W_]*(?:©|copyright\b).*?)(?:{_RIGHTS})\s*(?:[.!]|$)")
 _MAX_FURNITURE = 300
+# a press release's contact block: "Pressekontakt:" alone, then "Tel.: +49 (0)40-30030-1000",
+# "E-Mail: presse@bsi.bund.de": a label and nothing but a number or an address (a line "Telefon:
+# Ortsgespräche sind kostenfrei" is text, and stays). 34 lines on the 990 pages, 2 marked unwanted,
+# none wanted (F1 0.9384 -> 0.9387).
+_CONTACT = re.compile(
+    r"[\W_]*(?:(?:presse|media |medien)?(?:kontakt|contacts?)|ansprechpartner\w*)\s*:?[\W_]*"
+    r"|[\W_]*(?:telefon|tel\.?|fax|mobil|phone|e-?mail)\s*(?:\([^)]*\))?\s*:\s*"
+    r"(?:[+(]?\d[\d\s()/.,;+–-]{4,}\d(?:\s*\([^)]*\))?|\S+@\S+)"
+    r"(?:[\s,;*]+(?:(?:telefon|tel\.?|fax|mobil|phone|e-?mail)\s*:\s*)?(?:[+(]?\d[\d\s()/.,;+–-]{4,}\d|\S+@\S+))*\s*",
+    re.IGNORECASE)
+_MAX_CONTACT = 150
 
 
 def _drop(text: str, patterns: tuple[re.Pattern, ...], longest: int) -> str:
@@ -154,6 +165,8 @@ def _is_furniture(line: str) -> bool:
     # the whole-line test only on short lines, the notice's context only where its phrase is:
     # run on every line of every page, one case-blind regex for all of it cost 0.16 ms a page
     if len(line) <= _MAX_LABEL and _FURNITURE_LABEL.fullmatch(line):
+        return True
+    if len(line) <= _MAX_CONTACT and _CONTACT.fullmatch(line):
         return True
     if len(line) > _MAX_FURNITURE:
         return False

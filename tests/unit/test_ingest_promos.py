@@ -83,6 +83,11 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "Copyright 2023 Sunbeam Television Corp. All rights reserved. This material may not be published."),
     (drop_furniture_lines, "Excerpted from the book. Used with permission of Little, Brown and Company. All rights reserved."),
     (drop_furniture_lines, "© 2021 Example Verlag – Alle Rechte vorbehalten"),
+    # a press release's contact block
+    (drop_furniture_lines, "Pressekontakt:"),
+    (drop_furniture_lines, "Tel.: +49 (0)40-30030-1000"),
+    (drop_furniture_lines, "E-Mail: presse@bsi.bund.de"),
+    (drop_furniture_lines, "Telefon: (0341) 696290, Fax: (0341) 6892826"),
 ])
 def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
     assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -120,6 +125,8 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     "Share prices fell by five per cent on Monday.",  # a word of a button, in a sentence
     "The advertisement ran on Facebook and Twitter for a month before the vote.",
     "Between copyright (all rights reserved) and the public domain lie the Creative Commons licences.",
+    "Telefon: Ortsgespräche sind kostenfrei, Gespräche ins Ausland nicht.",  # a label, then text
+    "Kontakt zur Polizei: Die Beamten baten um Hinweise aus der Bevölkerung.",
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
     assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
