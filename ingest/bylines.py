@@ -29,6 +29,8 @@ import re
 
 import lxml.etree
 
+from ingest.promos import drop_lines
+
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[;,&]|\band\b|\bund\b|\bet\b)\s*")
 
 
@@ -143,11 +145,11 @@ def drop_byline_lines(text: str, authors: list[str]) -> str:
     "By", a date, separators), a date or a sign-off, and without an author's biography among its
     last lines; unchanged if that would leave nothing."""
     names = [name for name in authors if len(name) >= 5 and " " in name]  # a one-word "author" is often a site
-    if not text:
-        return text
-    lines = text.split("\n")
-    head = set(range(min(_HEAD_LINES, len(lines))))
-    tail = set(range(max(0, len(lines) - _TAIL_LINES), len(lines)))
-    kept = [line for i, line in enumerate(lines)
-            if not ((i in head or i in tail) and _is_byline_line(line, names) or i in tail and _is_author_bio(line, names))]
-    return "\n".join(kept) if kept else text
+
+    def goes(line: str, from_start: int, from_end: int) -> bool:
+        closing = from_end < _TAIL_LINES
+        if (from_start < _HEAD_LINES or closing) and _is_byline_line(line, names):
+            return True
+        return closing and _is_author_bio(line, names)
+
+    return drop_lines(text, goes)

@@ -39,6 +39,7 @@ go the same way; the corpus has none.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 # case-insensitive phrases, in the languages of the corpus
 _PHRASES = (
@@ -126,11 +127,20 @@ _CONTACT = re.compile(
 _MAX_CONTACT = 150
 
 
+def drop_lines(text: str, goes: Callable[[str, int, int], bool]) -> str:
+    """``text`` (one block a line) without the lines for which ``goes(line, from_start, from_end)``
+    holds, a line's place counted from the first line and from the last (0 for each of them);
+    unchanged if that would leave nothing."""
+    lines = text.split("\n")
+    last = len(lines) - 1
+    kept = [line for i, line in enumerate(lines) if not goes(line, i, last - i)]
+    return "\n".join(kept) if kept else text
+
+
 def _drop(text: str, patterns: tuple[re.Pattern, ...], longest: int) -> str:
     """``text`` without the lines up to ``longest`` characters that a pattern matches;
     unchanged if that would leave nothing."""
-    kept = [line for line in text.split("\n") if len(line) > longest or not any(p.search(line) for p in patterns)]
-    return "\n".join(kept) if kept else text
+    return drop_lines(text, lambda line, *_: len(line) <= longest and any(p.search(line) for p in patterns))
 
 
 def drop_promo_lines(text: str) -> str:
@@ -141,9 +151,7 @@ def drop_promo_lines(text: str) -> str:
 def drop_credit_lines(text: str) -> str:
     """``text`` without picture-credit lines and captions that end with their credit; unchanged
     if that would leave nothing."""
-    kept = [line for line in text.split("\n")
-            if not (len(line) <= _MAX_CREDIT and _CREDIT.search(line)) and not _is_caption(line)]
-    return "\n".join(kept) if kept else text
+    return drop_lines(text, lambda line, *_: len(line) <= _MAX_CREDIT and bool(_CREDIT.search(line)) or _is_caption(line))
 
 
 def _is_caption(line: str) -> bool:
@@ -177,8 +185,7 @@ def _is_furniture(line: str) -> bool:
 def drop_furniture_lines(text: str) -> str:
     """``text`` without advertisement labels, share buttons and rights notices; unchanged if that
     would leave nothing."""
-    kept = [line for line in text.split("\n") if not _is_furniture(line)]
-    return "\n".join(kept) if kept else text
+    return drop_lines(text, lambda line, *_: _is_furniture(line))
 
 
 # The plea that closes an article is longer ("Follow The Gleaner on Twitter and Instagram ... Send
@@ -197,10 +204,7 @@ _TO_THE_READER = re.compile(r"\b(?:you|your|us|our|uns|unser\w*|dich|dir|dein\w*
 def drop_call_to_action_lines(text: str) -> str:
     """``text`` without short lines asking the reader to subscribe, sign up, follow, log in or
     comment (longer ones among its last lines); unchanged if that would leave nothing."""
-    lines = text.split("\n")
-    tail = len(lines) - _TAIL_LINES
-    kept = [line for i, line in enumerate(lines) if not _is_call_to_action(line, closing=i >= tail)]
-    return "\n".join(kept) if kept else text
+    return drop_lines(text, lambda line, _, from_end: _is_call_to_action(line, closing=from_end < _TAIL_LINES))
 
 
 def _is_call_to_action(line: str, closing: bool) -> bool:

@@ -76,4 +76,3 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T], workers: int,
         yield pool.map(func, items)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-

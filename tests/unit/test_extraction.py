@@ -75,6 +75,16 @@ def test_pages_extracted_in_worker_processes_give_the_same_records_in_the_same_o
     assert [("error" in r) for r in shared] == [False] * 3 + [True, True, False] + [False] * 5
 
 
+def saved_pages(folder, count: int, poison: int | None = None) -> list[str]:
+    """``count`` saved articles titled "Council vote <i>"; the one at ``poison`` named poison.html."""
+    paths = []
+    for i in range(count):
+        page = folder / ("poison.html" if i == poison else f"{i}.html")
+        page.write_text(article_html(f"Council vote {i}", paragraphs("harbour", 5)), encoding="utf-8")
+        paths.append(str(page))
+    return paths
+
+
 _PARENT = os.getpid()
 _real_extract_file = newsflow.extraction.extract_file
 
@@ -88,11 +98,7 @@ def extract_file_killing_its_worker_on_poison(path: str) -> dict:
 
 def test_when_a_worker_process_dies_the_remaining_pages_are_extracted_here_and_none_is_lost(
         tmp_path, monkeypatch, caplog):
-    inputs = []
-    for i in range(12):
-        page = tmp_path / ("poison.html" if i == 5 else f"{i}.html")
-        page.write_text(article_html(f"Council vote {i}", paragraphs("harbour", 5)), encoding="utf-8")
-        inputs.append(str(page))
+    inputs = saved_pages(tmp_path, 12, poison=5)
     monkeypatch.setattr(newsflow.extraction, "extract_file", extract_file_killing_its_worker_on_poison)
     records = list(extract_inputs(inputs, jobs=2))
     assert [r["title"] for r in records] == [f"Council vote {i}" for i in range(12)]
@@ -102,11 +108,7 @@ def test_when_a_worker_process_dies_the_remaining_pages_are_extracted_here_and_n
 
 def test_a_reader_that_stops_early_stops_the_workers_with_it(tmp_path):
     # `newsflow extract *.html | head`: the pipe closes after the first record
-    inputs = []
-    for i in range(24):
-        page = tmp_path / f"{i}.html"
-        page.write_text(article_html(f"Council vote {i}", paragraphs("harbour", 5)), encoding="utf-8")
-        inputs.append(str(page))
+    inputs = saved_pages(tmp_path, 24)
     records = extract_inputs(inputs, jobs=2)
     assert next(records)["title"] == "Council vote 0"
     assert multiprocessing.active_children()
