@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.extractors import resiliparse_text, trafilatura_text
@@ -78,11 +79,12 @@ def _safely(extractor, *args, **kwargs) -> str:
         return ""
 
 
-def choose_text(tree, html: str, url: str | None = None) -> Choice:
+def choose_text(tree, html: str, url: str | None = None, headlines: Sequence[str | None] = ()) -> Choice:
     """The article text of a page and which extractor produced it.
 
     ``tree`` is the page parsed by ``ingest.extractors.parse_html`` (or ``None``); ``html`` the
-    same page as text, for resiliparse, which parses it itself.
+    same page as text, for resiliparse, which parses it itself; ``headlines`` the page's title
+    and ``<h1>``, which bound where a lead is looked for (``ingest.leads``).
     """
     page = tree if tree is not None else html
     first = _safely(trafilatura_text, page, url, fast=True)
@@ -92,12 +94,12 @@ def choose_text(tree, html: str, url: str | None = None) -> Choice:
     # shingle sets cost about a millisecond a page
     if first and ((len(first) >= SHORT and len(first) >= len(second) / 2)
                   or jaccard(shingles(first), shingles(second)) >= AGREE):
-        return _with_lead(first, "trafilatura-fast", second)
+        return _with_lead(first, "trafilatura-fast", second, headlines)
     third = _safely(trafilatura_text, page, url)
     if third:
-        return _with_lead(third, "trafilatura", second)
+        return _with_lead(third, "trafilatura", second, headlines)
     if first:
-        return _with_lead(first, "trafilatura-fast", second)
+        return _with_lead(first, "trafilatura-fast", second, headlines)
     return Choice(_without_asides(second), "resiliparse")
 
 
@@ -107,8 +109,8 @@ def _without_asides(text: str) -> str:
     return drop_furniture_lines(drop_call_to_action_lines(drop_credit_lines(text)))
 
 
-def _with_lead(text: str, source: str, witness: str) -> Choice:
+def _with_lead(text: str, source: str, witness: str, headlines: Sequence[str | None]) -> Choice:
     """trafilatura's ``text`` with the lead paragraphs resiliparse found before it (the source
     then names both), without picture credits and calls to action."""
-    merged = recover_lead(text, witness)
+    merged = recover_lead(text, witness, headlines)
     return Choice(_without_asides(merged), source if merged == text else f"{source}+resiliparse")

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
 from ingest.ensemble import choose_text
-from ingest.extractors import parse_html
+from ingest.extractors import line_key, parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
 from ingest.promos import drop_promo_lines
 
@@ -163,10 +163,6 @@ def _head_metadata(tree) -> dict[str, str | list[str] | None]:
     }
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 # The headline may come after a kicker, a section name or a date line: "Betriebliche
 # Altersvorsorge" / headline, "News" / headline. Such a line is short; a longer one above the
 # headline is text, and then the headline is left where it is. On the 990 pages of the evaluation
@@ -182,10 +178,10 @@ def drop_headline(text: str, headlines: list[str | None]) -> str:
     """``text`` without the line near its top that only repeats the headline (an ``<h1>`` inside
     ``<article>`` comes out as one of the body's first lines), and without the kicker or section
     name above it: snippets and the lead would begin with them."""
-    keys = {_key(h) for h in headlines if h and h.strip()}
+    keys = {line_key(h) for h in headlines if h and h.strip()}
     lines = text.split("\n")
     for at, line in enumerate(lines[:_HEADLINE_DEPTH]):
-        if _key(line) in keys:
+        if line_key(line) in keys:
             rest = lines[at + 1:]
             if any(r.strip() for r in rest) and all(len(above) <= _MAX_KICKER for above in lines[:at]):
                 return "\n".join(rest).lstrip("\n")
@@ -217,13 +213,14 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
             meta["author"] = find_byline(tree)
         if not (meta["title"] and published):
             gaps = fill_gaps(tree, url, need_title=not meta["title"], need_date=published is None)
+    headlines = [meta["title"], meta["h1"], gaps.title]
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
-    choice = choose_text(tree, html, url)
+    choice = choose_text(tree, html, url, headlines)
     for name in ("title", "author", "sitename", "image"):
         meta[name] = meta[name] or getattr(gaps, name)
     authors = split_authors(meta["author"])
     # bylines and dates first: the headline may stand below them
-    text = drop_promo_lines(drop_headline(drop_byline_lines(choice.text, authors), [meta["title"], meta["h1"], gaps.title]))
+    text = drop_promo_lines(drop_headline(drop_byline_lines(choice.text, authors), headlines))
     if not text:
         return None
     meta["tags"] = meta["tags"] or gaps.tags

@@ -63,6 +63,11 @@ def tidy(text: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def line_key(text: str) -> str:
+    """A line as compared with a headline: whitespace collapsed, case folded."""
+    return " ".join(text.split()).casefold()
+
+
 # trafilatura's settings object, built once per mode: building it reads trafilatura's config file
 # settings anew (0.8 ms, a tenth of a small page's extraction). Each call gets a copy naming its
 # page; trafilatura copies it itself before changing anything.

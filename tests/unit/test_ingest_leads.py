@@ -22,10 +22,24 @@ def test_headlines_bylines_dates_and_captions_before_the_body_are_not_taken():
     assert recover_lead(TEXT, "\n".join([*before, *BODY])) == TEXT
 
 
-def test_only_the_lines_just_before_the_shared_span_are_candidates():
+def test_only_the_four_lines_just_before_the_shared_span_are_candidates():
     far = "A paragraph of a sidebar story, long enough and ending like a sentence to look like a lead."
-    witness = "\n".join([far, "Share", "Council approves harbour bridge", *BODY])
+    witness = "\n".join([far, "Share", "Print", "Council approves harbour bridge", "4 March 2024", *BODY])
     assert recover_lead(TEXT, witness) == TEXT
+
+
+def test_a_lead_between_a_headline_both_kept_and_the_body_is_recovered():
+    # both extractors keep the headline: the shared span starts at the first shared paragraph
+    ours = "\n".join(["Council approves harbour bridge", *BODY])
+    witness = "\n".join(["Council approves harbour bridge", "By Jane Roe", LEAD, *BODY])
+    assert recover_lead(ours, witness) == "\n".join(["Council approves harbour bridge", LEAD, *BODY])
+
+
+def test_a_note_above_the_headline_is_the_sites_not_the_lead():
+    note = "This story is distributed under a content partnership with Coastal Wire Partners and appears here unedited."
+    witness = "\n".join([note, "World", "Council approves harbour bridge", LEAD, *BODY])
+    assert recover_lead(TEXT, witness, ["Council approves harbour bridge"]) == "\n".join([LEAD, *BODY])
+    assert recover_lead(TEXT, witness) == "\n".join([note, LEAD, *BODY])  # no headline known: both read as leads
 
 
 def test_lines_inside_and_after_the_shared_span_are_left_to_trafilatura():
