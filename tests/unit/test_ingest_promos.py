@@ -15,6 +15,10 @@ from test_ingest_support import paragraphs
     "Lesen Sie auch: Die Bahn erhöht die Preise",
     "À lire aussi » La réforme des retraites au Sénat",
     "Mehr zum Thema:",
+    "Mire: El cantante Juan Luis Guerra da positivo a COVID-19",
+    "PUEDES VER: ¿Qué es la Sunedu, cómo está conformada y para qué sirve?",
+    "NOTAS RELACIONADAS",
+    "Schon gelesen?",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -28,6 +32,23 @@ def test_a_promotion_line_is_dropped(line):
 def test_article_lines_that_only_look_like_promotions_stay(line):
     text = f"First paragraph.\n{line}"
     assert drop_promo_lines(text) == text
+
+
+def test_the_headlines_a_related_stories_heading_leads_to_go_with_it():
+    text = "\n".join(["First paragraph.", "Schon gelesen?", "Luftwaffe beginnt das Training auf dem H145",
+                      "- LH Technik übergibt den ersten A321LR", "Second paragraph, after the box."])
+    assert drop_promo_lines(text) == "First paragraph.\nSecond paragraph, after the box."
+
+
+def test_text_below_a_related_heading_stays_from_its_first_sentence_on():
+    text = "\n".join(["First paragraph.", "See also", "The council will vote again in May.", "A subheading",
+                      "Last paragraph."])
+    assert drop_promo_lines(text) == "First paragraph.\nThe council will vote again in May.\nA subheading\nLast paragraph."
+
+
+def test_a_read_more_line_does_not_take_the_lines_after_it():
+    text = "First paragraph.\nRead more: Ferry fares to double\nA subheading\nLast paragraph."
+    assert drop_promo_lines(text) == "First paragraph.\nA subheading\nLast paragraph."
 
 
 def test_a_text_that_is_only_a_promotion_is_left_alone():
