@@ -141,6 +141,38 @@ _CONTACT = re.compile(
     re.IGNORECASE)
 _MAX_CONTACT = 150
 
+# Notices about the page rather than the news: an advertising or affiliate disclosure ("*Werbung.
+# Dieser Beitrag enthält Werbung für ...", "We may earn affiliate commissions ...", "Die mit
+# Sternchen gekennzeichneten Links sind Affiliate-Links") and a cookie banner's consent text ("We use
+# cookies ... By continuing you agree", "Wir verwenden Cookies ... stimmst Du der Verwendung zu").
+# Disclosures are required by advertising law (FTC, German UWG), banners by the GDPR: they sit at
+# the top or the bottom of the article's container, where both extractors keep them. A sentence of
+# news about cookies or commissions has no consent or disclosure form ("Google ... uses cookies to
+# serve ads" on a privacy page stays). On the 990 pages 30 lines, 10 marked unwanted, none wanted:
+# F1 0.9436 -> 0.9447 (even-indexed pages 0.9444 -> 0.9454, odd ones 0.9429 -> 0.9441; the forms
+# were read off a listing over all pages, so the odd half is no clean hold-out for them).
+_DISCLOSURE = re.compile(
+    r"^[\W_]*(?:werbung|anzeige|advertorial|sponsored post|gesponserter? (?:beitrag|inhalt))\s*[.:,|–-]"
+    r"|affiliate[- ]?links?\b.{0,80}?\b(?:provision|commission|gekennzeichnet|marked)"
+    r"|(?:enthält|contains?|sind|handelt es sich um|sogenannte|are)\W+(?:\w+\W+){0,3}»?affiliate[- ]?links?"
+    r"|\bwe (?:may |might )?(?:earn|receive|get)\b.{0,40}\b(?:commissions?|compensation)\b"
+    r"|\b(?:erhält|erhalten|bekommt|bekommen|bekomme|verdiene|verdienen)\b.{0,60}\bprovision\b"
+    r"|(?:dieser|der) (?:beitrag|artikel|post) (?:enthält|ist|entstand)\b.{0,40}\b(?:werbung|in (?:zusammenarbeit|kooperation) mit)")
+_ADVERTISING_LABEL = re.compile(r"^[\W_]*(?:WERBUNG|ANZEIGE)\b")  # in capitals: "Werbung für Alkohol ..." is news
+_COOKIE_CONSENT = re.compile(
+    r"\b(?:we|wir|(?:this|our|diese|unsere) (?:web)?(?:site|seite|website|webseite))\b.{0,60}"
+    r"\b(?:use|uses|verwenden|verwendet|nutzen|nutzt|setzen|setzt)\b.{0,30}\bcookies?\b.{0,200}"
+    r"\b(?:accept|agree|consent|zustimm|stimmen sie|stimmst|zulassen|einverstanden|akzeptier|continu|weitere nutzung"
+    r"|durch die nutzung|by using|datenschutz|privacy|cookie policy|cookie-richtlinie|more information"
+    r"|mehr informationen|learn more|erfahren)"
+    r"|\b(?:verwenden|nutzen|setzen) wir\b.{0,20}\bcookies?\b|\bwerden cookies\b.{0,60}\bverwendet\b"
+    r"|\bby (?:choosing|clicking|continuing|using)\b.{0,60}\bcookies?\b"
+    r"|(?:nous utilisons|utilizamos|usamos|utilizziamo|używamy|korzystamy z)\W+(?:\w+\W+){0,2}cookies"
+    r"|\baccept\b.{0,40}\bcookies? to (?:play|view|watch|see|load)|\bcookies? (?:akzeptieren|zustimmen),? um\b")
+_NOTICE_WORD = re.compile(r"cookie|werbung|anzeige|affiliate|provision|commission|compensation|sponsored|gesponsert"
+                          r"|advertorial|kooperation|zusammenarbeit")
+_MAX_NOTICE = 400
+
 
 def drop_lines(text: str, goes: Callable[[str, int, int], bool]) -> str:
     """``text`` (one block a line) without the lines for which ``goes(line, from_start, from_end)``
@@ -202,15 +234,27 @@ def _is_furniture(line: str) -> bool:
         return True
     if len(line) <= _MAX_CONTACT and _CONTACT.fullmatch(line):
         return True
-    if len(line) > _MAX_FURNITURE:
+    if len(line) > _MAX_NOTICE:
         return False
     lower = line.lower()
-    return _RIGHTS_PHRASE.search(lower) is not None and _RIGHTS_NOTICE.search(lower) is not None
+    if len(line) <= _MAX_FURNITURE and _RIGHTS_PHRASE.search(lower) and _RIGHTS_NOTICE.search(lower):
+        return True
+    return _is_notice(line, lower)
+
+
+def _is_notice(line: str, lower: str) -> bool:
+    # the long regexes only where their words are: most lines name neither cookies nor advertising
+    # (with this one search for the words, the notices cost 0.06 ms a page)
+    if _NOTICE_WORD.search(lower) is None:
+        return False
+    if "cookie" in lower and _COOKIE_CONSENT.search(lower):
+        return True
+    return bool(_ADVERTISING_LABEL.search(line) or _DISCLOSURE.search(lower))
 
 
 def drop_furniture_lines(text: str) -> str:
-    """``text`` without advertisement labels, share buttons and rights notices; unchanged if that
-    would leave nothing."""
+    """``text`` without advertisement labels, share buttons, rights notices, press contacts,
+    advertising disclosures and cookie banners; unchanged if that would leave nothing."""
     return drop_lines(text, lambda line, *_: _is_furniture(line))
 
 

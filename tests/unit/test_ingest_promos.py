@@ -109,6 +109,22 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "Tel.: +49 (0)40-30030-1000"),
     (drop_furniture_lines, "E-Mail: presse@bsi.bund.de"),
     (drop_furniture_lines, "Telefon: (0341) 696290, Fax: (0341) 6892826"),
+    # advertising and affiliate disclosures
+    (drop_furniture_lines, "*Werbung. Dieser Beitrag enthält Werbung für MYMARINI."),
+    (drop_furniture_lines, "Anzeige, enthält Affiliate Links"),
+    (drop_furniture_lines, "WERBUNG für Plantur Farbshampoo"),
+    (drop_furniture_lines, "PCMag editors select and review products independently. We may earn affiliate commissions "
+                           "from buying links, which help support our testing. Learn more."),
+    (drop_furniture_lines, "Die mit Sternchen (*) gekennzeichneten Links sind sogenannte »Affiliate-Links«. Wenn du "
+                           "über diesen Link einkaufst, bekommen wir eine Provision."),
+    (drop_furniture_lines, "Dieser Artikel entstand in Kooperation mit Arcadia Live."),
+    # cookie banners
+    (drop_furniture_lines, "By choosing I Accept, you consent to our use of cookies and other tracking technologies."),
+    (drop_furniture_lines, "Wir verwenden Cookies. Durch Bestätigen des Buttons \"Alle zulassen\" stimmst Du der Verwendung zu."),
+    (drop_furniture_lines, "This website uses cookies and other technology to enhance quality of service. Continuous "
+                           "usage of the website will be considered as giving consent."),
+    (drop_furniture_lines, "Informujemy, że korzystamy z cookies."),
+    (drop_furniture_lines, "Please accept YouTube cookies to play this video."),
 ])
 def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
     assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -155,6 +171,18 @@ def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line
 
 CLOSING_PLEA = ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and on Facebook @GleanerJamaica. "
                 "Send us a message on WhatsApp or email us for the latest updates.")
+
+
+@pytest.mark.parametrize("line", [
+    "Werbung für Alkohol soll im Fernsehen verboten werden, sagte die Ministerin.",
+    "Google, as a third-party vendor, uses cookies to serve ads on our site.",
+    "Affiliate links are a common way for blogs to earn money, the study found.",
+    "The commission will publish its report in May, and the company may receive compensation.",
+    "Die Anzeige gegen den Bürgermeister wurde am Montag erstattet.",
+])
+def test_news_about_advertising_cookies_or_commissions_stays(line):
+    text = f"First paragraph.\n{line}\nLast paragraph."
+    assert drop_furniture_lines(text) == text
 
 
 def test_a_longer_plea_to_follow_or_subscribe_that_closes_the_article_is_dropped():
