@@ -105,8 +105,11 @@ _DATE_LINE = re.compile(
     # and the section it was filed under: "2021-10-16 | Botschaft", "24. März 2004, 19:49 | Genesis"
     r"(?:\s*\|\s*\w[\w -]{0,30})?[\W_]*$", re.IGNORECASE)
 # the section or category the page files the article under: "Kategorie: News", "Rubrik: Politik"
-_SECTION_LINE = re.compile(r"^\s*(?:kategorie|kategorien|category|categories|rubrik|ressort|section|catégorie|categoría)\s*:"
-                           r"\s*[\w ,&/-]{1,40}$", re.IGNORECASE)
+_SECTION_LINE = re.compile(r"^\s*(?:kategorie|kategorien|category|categories|rubrik|ressort|section|catégorie|categoría"
+                           # and its tags: "Tags: Uncategorized", "Schlagwörter: Wahl, Berlin"
+                           r"|tags?|tagged(?: with)?|schlagw(?:ö|oe)rter|schlagworte?|stichw(?:ö|oe)rter|stichworte?"
+                           r"|etiquetas|mots[- ]cl[ée]s|filed under|posted in|abgelegt unter)\s*:"
+                           r"\s*[\w ,&/-]{1,80}$", re.IGNORECASE)
 # a sign-off: the author's initials or the agency in parentheses, "(jg)", "(dpa)", "(AFP/dpa)"
 _SIGN_OFF = re.compile(r"^\s*\(\s*\w{1,8}(?:\s*[/,]\s*\w{1,8})*\s*\)\s*$")
 _BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|and|und|et|y|written|posted|published|updated|author|autor|auteur)\b",

@@ -24,10 +24,16 @@ def test_a_byline_under_the_headline_is_dropped(line, authors):
 
 @pytest.mark.parametrize("line", ["April 21, 2022", "Veröffentlicht am 06.12.2022", "Stand: 28.04.2020 18:00 Uhr",
                                   "5. November 2021, 10:39 Uhr", "Last updated: 13 July 2020", "2023-11-03",
-                                  "Letzte Änderung 14.02.2019", "2021-10-16 | Botschaft", "Kategorie: News"])
+                                  "Letzte Änderung 14.02.2019", "2021-10-16 | Botschaft", "Kategorie: News",
+                                  "Tags:Uncategorized", "Schlagwörter: Wahl, Berlin, Senat"])
 def test_a_date_or_section_alone_on_a_line_at_the_top_or_the_end_is_dropped_with_or_without_authors(line):
     assert drop_byline_lines("\n".join([line, *BODY]), []) == "\n".join(BODY)
     assert drop_byline_lines("\n".join([*BODY, line]), ["Jane Doe"]) == "\n".join(BODY)
+
+
+def test_a_line_that_begins_with_the_word_tag_is_not_a_tag_list():
+    text = "\n".join([*BODY, 'Tag der Arbeit: "Digitalisierung ist nicht die Antwort"'])
+    assert drop_byline_lines(text, []) == text
 
 
 def test_dates_between_the_paragraphs_stay():

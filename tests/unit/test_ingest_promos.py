@@ -109,6 +109,13 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "Tel.: +49 (0)40-30030-1000"),
     (drop_furniture_lines, "E-Mail: presse@bsi.bund.de"),
     (drop_furniture_lines, "Telefon: (0341) 696290, Fax: (0341) 6892826"),
+    (drop_credit_lines, "Photocredits MYMARINI: Christin Schwarzer"),
+    (drop_credit_lines, "Beitragsbild via Unsplash."),
+    (drop_credit_lines, "Bildquelle: SWR"),
+    (drop_credit_lines, "Photo Credit: Catwalkpictures"),
+    (drop_call_to_action_lines, "Folgen Sie uns auf Twitter"),
+    (drop_call_to_action_lines, "Liken Sie uns auf Facebook"),
+    (drop_call_to_action_lines, "O conhecimento liberta. Saiba mais. Siga-nos no Telegram."),
     # advertising and affiliate disclosures
     (drop_furniture_lines, "*Werbung. Dieser Beitrag enthält Werbung für MYMARINI."),
     (drop_furniture_lines, "Anzeige, enthält Affiliate Links"),
