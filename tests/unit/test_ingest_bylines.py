@@ -31,6 +31,20 @@ def test_a_date_or_section_alone_on_a_line_at_the_top_or_the_end_is_dropped_with
     assert drop_byline_lines("\n".join([*BODY, line]), ["Jane Doe"]) == "\n".join(BODY)
 
 
+@pytest.mark.parametrize("line", ["Von Roland Brockmann und Sebastian Drescher", "By Evan Symon, August 14, 2020 2:30 pm",
+                                  "von MORITZ PAPPERT", "Auteur : Kossivi Tiassou", "Written by: Julie Mollins",
+                                  "von Georg C. F. Greve"])
+def test_a_byline_of_authors_the_page_does_not_name_is_dropped_at_the_top(line):
+    assert drop_byline_lines("\n".join([line, *BODY]), []) == "\n".join(BODY)
+
+
+@pytest.mark.parametrize("line", ["Von Berlin nach Hamburg", "By the time the ferry arrived, the bridge was closed.",
+                                  "Por qué la Asamblea exige a periodistas"])
+def test_a_line_that_starts_like_a_byline_but_goes_on_as_text_stays(line):
+    text = "\n".join([line, *BODY])
+    assert drop_byline_lines(text, []) == text
+
+
 def test_a_line_that_begins_with_the_word_tag_is_not_a_tag_list():
     text = "\n".join([*BODY, 'Tag der Arbeit: "Digitalisierung ist nicht die Antwort"'])
     assert drop_byline_lines(text, []) == text

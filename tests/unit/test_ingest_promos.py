@@ -116,6 +116,12 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_call_to_action_lines, "Folgen Sie uns auf Twitter"),
     (drop_call_to_action_lines, "Liken Sie uns auf Facebook"),
     (drop_call_to_action_lines, "O conhecimento liberta. Saiba mais. Siga-nos no Telegram."),
+    # a reading time, a page tool, a table row of empty cells
+    (drop_furniture_lines, "Estimated reading time: 6 minutes"),
+    (drop_furniture_lines, "Lesezeit: 2 Minuten"),
+    (drop_furniture_lines, "5 min read"),
+    (drop_furniture_lines, "Artikel teilen"),
+    (drop_furniture_lines, "| | | |"),
     # advertising and affiliate disclosures
     (drop_furniture_lines, "*Werbung. Dieser Beitrag enthält Werbung für MYMARINI."),
     (drop_furniture_lines, "Anzeige, enthält Affiliate Links"),
@@ -186,6 +192,8 @@ CLOSING_PLEA = ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and
     "Affiliate links are a common way for blogs to earn money, the study found.",
     "The commission will publish its report in May, and the company may receive compensation.",
     "Die Anzeige gegen den Bürgermeister wurde am Montag erstattet.",
+    "Lesezeit: 2 Minuten, sagt der Verlag, sei für einen Kommentar zu kurz.",
+    "| Hafen | 12 |",
 ])
 def test_news_about_advertising_cookies_or_commissions_stays(line):
     text = f"First paragraph.\n{line}\nLast paragraph."
