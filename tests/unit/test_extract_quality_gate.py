@@ -3,10 +3,10 @@
 In the spirit of trafilatura's own eval gate. The corpus (tests/fixtures/extraction, see its
 README) holds real pages from trafilatura's evaluation corpus and pages written for newsflow,
 with passages the text must and must not contain; the sample site's articles have known
-bodies. The floors sit a little under what was measured when they were set (F1 0.923, P 0.887,
-R 0.962 against F1 0.873 for bare trafilatura on the passages, after the lead recovery and the
-credit and call-to-action trimming; 1.000 on the sample site, standfirst included), so that only
-a real regression trips them. On the 990-page corpus behind it, see bench/bench_extract.py --corpus.
+bodies. The floors sit a little under what was measured when they were set (session 9: F1 0.933,
+P 0.905, R 0.963 against F1 0.850 for bare trafilatura on the passages, after the lead recovery,
+the line filters and the page furniture; 1.000 on the sample site, standfirst included), so
+that only a real regression trips them. On the 990-page corpus behind it, see bench/bench_extract.py --corpus.
 """
 
 import statistics
@@ -37,14 +37,14 @@ def _texts(results):
 
 
 def test_the_corpus_is_all_there(pages):
-    assert len(pages) == 33
-    assert sum(page.key.startswith("own-") for page in pages) == 3
+    assert len(pages) == 34
+    assert sum(page.key.startswith("own-") for page in pages) == 4
 
 
 def test_passage_f1_stays_above_its_floor(pages, ours):
     precision, recall, f1 = passage_scores(_texts(ours), pages)
-    assert f1 >= 0.91, (precision, recall, f1)
-    assert precision >= 0.87 and recall >= 0.95, (precision, recall, f1)
+    assert f1 >= 0.92, (precision, recall, f1)
+    assert precision >= 0.89 and recall >= 0.95, (precision, recall, f1)
 
 
 def test_newsflow_is_not_worse_than_bare_trafilatura_on_the_same_pages(pages, ours):
@@ -52,11 +52,19 @@ def test_newsflow_is_not_worse_than_bare_trafilatura_on_the_same_pages(pages, ou
     assert passage_scores(_texts(ours), pages)[2] >= bare[2]
 
 
-@pytest.mark.parametrize("key", ["own-react", "own-standings", "own-promos"])
+@pytest.mark.parametrize("key", ["own-react", "own-standings", "own-promos", "own-furniture"])
 def test_every_wanted_passage_of_our_own_pages_is_found(pages, ours, key):
-    # React comment markers, a table that is the article, promos and captions around the text
+    # React comment markers, a table that is the article, promos and captions around the text, a
+    # lead above the body
     page, result = next((p, r) for p, r in zip(pages, ours) if p.key == key)
     assert [passage for passage in page.with_ if passage not in result.text] == []
+
+
+def test_no_page_furniture_is_left_in_the_text_of_our_own_furniture_page(pages, ours):
+    # a partner note above the headline, a byline of authors the page does not name, a reading
+    # time, an affiliate disclosure, related links under their heading, tags and a cookie banner
+    page, result = next((p, r) for p, r in zip(pages, ours) if p.key == "own-furniture")
+    assert [passage for passage in page.without if passage in result.text] == []
 
 
 def test_the_headline_is_in_no_text_of_our_own_pages(pages, ours):
