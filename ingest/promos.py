@@ -112,8 +112,9 @@ _CALL_TO_ACTION = re.compile(
     # 0.9384 -> 0.9376), so the broad words stay.
     r"newsletter|\bsubscribe\b|\bsign up\b|\bfollow (?:us|the \w+) on|download .{0,40}\bapps?\b"
     r"|(?:canal|channel|kanal)\w* (?:de |on |auf )?(?:telegram|whatsapp|youtube)|abonnier(?:en|e)\b|registrieren\b|eingeloggt"
-    r"|kommentare\b|view comments|suscr[ií]b(?:e|ete|ase|irse|ir)\b|hazte miembro|s[ií]guenos"
-    r"|\bfolg(?:en sie|e|t) uns\b|\bliken sie uns\b|suivez-nous|\bseguici\b|\bsiga-nos\b|\blike us on\b")
+    r"|kommentare\b|view comments|suscr[ií]b(?:e|ete|ase|irse|ir)\b|hazte miembro|s[ií]guenos")
+# apart, and only where their words are: in the one alternation above they doubled its cost
+_FOLLOW_US = re.compile(r"(?:folg(?:en sie|e|t)|liken sie) uns\b|suivez-nous|\bseguici\b|\bsiga-nos\b|\blike us on\b")
 _MAX_CALL_TO_ACTION = 120
 
 # The page's furniture between and after the paragraphs: an advertisement's label alone on its line
@@ -184,8 +185,6 @@ _COOKIE_CONSENT = re.compile(
     r"|\bby (?:choosing|clicking|continuing|using)\b.{0,60}\bcookies?\b"
     r"|(?:nous utilisons|utilizamos|usamos|utilizziamo|używamy|korzystamy z)\W+(?:\w+\W+){0,2}cookies"
     r"|\baccept\b.{0,40}\bcookies? to (?:play|view|watch|see|load)|\bcookies? (?:akzeptieren|zustimmen),? um\b")
-_NOTICE_WORD = re.compile(r"cookie|werbung|anzeige|affiliate|provision|commission|compensation|sponsored|gesponsert"
-                          r"|advertorial|kooperation|zusammenarbeit")
 _MAX_NOTICE = 400
 
 
@@ -259,8 +258,10 @@ def _is_furniture(line: str) -> bool:
 
 def _is_notice(line: str, lower: str) -> bool:
     # the long regexes only where their words are: most lines name neither cookies nor advertising
-    # (with this one search for the words, the notices cost 0.06 ms a page)
-    if _NOTICE_WORD.search(lower) is None:
+    # (spelled out, the test costs 0.02 ms a page; a regex of the words or a loop over them, 0.05)
+    if not ("cookie" in lower or "werbung" in lower or "anzeige" in lower or "affiliat" in lower or "provision" in lower
+            or "commission" in lower or "compensation" in lower or "sponsored" in lower or "gesponsert" in lower
+            or "advertorial" in lower or "kooperation" in lower or "zusammenarbeit" in lower):
         return False
     if "cookie" in lower and _COOKIE_CONSENT.search(lower):
         return True
@@ -296,4 +297,6 @@ def _is_call_to_action(line: str, closing: bool) -> bool:
     if len(line) > (_MAX_CLOSING_CALL if closing else _MAX_CALL_TO_ACTION):
         return False
     lower = line.lower()
-    return bool(_CALL_TO_ACTION.search(lower)) and (len(line) <= _MAX_CALL_TO_ACTION or bool(_TO_THE_READER.search(lower)))
+    return bool(_CALL_TO_ACTION.search(lower) or (("uns" in lower or "nous" in lower or "segui" in lower or "siga-nos" in lower
+                                                   or "like us" in lower) and _FOLLOW_US.search(lower))) and (
+        len(line) <= _MAX_CALL_TO_ACTION or bool(_TO_THE_READER.search(lower)))
