@@ -62,6 +62,7 @@ _PHRASES = (
     # added from a listing of the kept unwanted passages over all pages (session 9)
     r"|mire|puedes ver|(?:notas|noticias) relacionadas|contenido relacionado|art[íi]culos relacionados"
     r"|schon gelesen|beiträge aus dem forum|vorschau auf den nächsten artikel|more stories|more from"
+    r"|lesen sie hier|dowiedz się (?:więcej|też|także)|más sobre"
 )
 # "LEA:" and "MIRA:" (Spanish-language news) only in capitals: "Lea:" may be a speaker's name
 _PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA)\s*[:»>→–-]")

@@ -19,6 +19,8 @@ from test_ingest_support import paragraphs
     "PUEDES VER: ¿Qué es la Sunedu, cómo está conformada y para qué sirve?",
     "NOTAS RELACIONADAS",
     "Schon gelesen?",
+    "Lesen Sie hier: Spielabbruch in der Kreisliga",
+    "Dowiedz się więcej: Kto jak głosował ws. unijnych funduszy?",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
