@@ -199,20 +199,16 @@ def drop_lines(text: str, goes: Callable[[str, int, int], bool]) -> str:
     return "\n".join(kept) if kept else text
 
 
-def _drop(text: str, patterns: tuple[re.Pattern, ...], longest: int) -> str:
-    """``text`` without the lines up to ``longest`` characters that a pattern matches;
-    unchanged if that would leave nothing."""
-    return drop_lines(text, lambda line, *_: len(line) <= longest and any(p.search(line) for p in patterns))
-
-
 def drop_promo_lines(text: str) -> str:
     """``text`` without lines that promote another story, and without a related-stories heading
     with the headlines below it; unchanged if that would leave nothing."""
+    # not drop_lines: whether a line goes depends on the lines above it
     kept: list[str] = []
     under_heading = False
     for line in text.split("\n"):
-        if len(line) <= _MAX_PROMO and (_PROMO.search(line) or _HEADING.search(line)):
-            under_heading = under_heading or bool(_HEADING.search(line))
+        heading = len(line) <= _MAX_PROMO and _HEADING.search(line) is not None
+        if heading or (len(line) <= _MAX_PROMO and _PROMO.search(line)):
+            under_heading = under_heading or heading
             continue
         if under_heading and len(line) <= _MAX_LINKED_HEADLINE and not _SENTENCE_END.search(line):
             continue
