@@ -21,6 +21,8 @@ from test_ingest_support import paragraphs
     "Schon gelesen?",
     "Lesen Sie hier: Spielabbruch in der Kreisliga",
     "Dowiedz się więcej: Kto jak głosował ws. unijnych funduszy?",
+    "Auch lesen: Diese 3 Sternzeichen verschenken ihr Herz an den Falschen",
+    "Empfohlene Beiträge",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -124,6 +126,12 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "5 min read"),
     (drop_furniture_lines, "Artikel teilen"),
     (drop_furniture_lines, "| | | |"),
+    # news sites' own closing lines
+    (drop_furniture_lines, "Our Standards: The Thomson Reuters Trust Principles."),
+    (drop_furniture_lines, "A version of this article appears in print on March 5, 2026, Section A, Page 1 of the New York "
+                           "edition with the headline: Ferry Orders Two Electric Boats."),
+    (drop_furniture_lines, "We want to hear what you think about this article. Submit a letter to the editor."),
+    (drop_furniture_lines, "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.de zu laden."),
     # advertising and affiliate disclosures
     (drop_furniture_lines, "*Werbung. Dieser Beitrag enthält Werbung für MYMARINI."),
     (drop_furniture_lines, "Anzeige, enthält Affiliate Links"),
