@@ -118,6 +118,11 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Bildquelle: SWR"),
     (drop_credit_lines, "Photo Credit: Catwalkpictures"),
     (drop_call_to_action_lines, "Folgen Sie uns auf Twitter"),
+    (drop_call_to_action_lines, "To view the full story, please subscribe to The Haitian Times. You can choose a $60 Annual "
+                                "Subscription or a $5 Weekly Pass."),
+    (drop_call_to_action_lines, "If you’re seeing this message but you’re already a subscriber, you can log in for immediate "
+                                "access to this story."),
+    (drop_call_to_action_lines, "Pour lire la suite"),
     (drop_call_to_action_lines, "Liken Sie uns auf Facebook"),
     (drop_call_to_action_lines, "O conhecimento liberta. Saiba mais. Siga-nos no Telegram."),
     # a reading time, a page tool, a table row of empty cells
