@@ -195,6 +195,25 @@ def test_a_headline_below_a_paragraph_or_deep_in_the_text_stays():
     assert drop_headline(text, ["Bridge plan"]) == text
 
 
+@pytest.mark.parametrize("title", ["Council approves harbour bridge | Estuary Courier",
+                                   "Council approves harbour bridge - Estuary Courier",
+                                   "Estuary Courier – Council approves harbour bridge"])
+def test_a_headline_that_is_the_title_without_the_sites_name_goes(title):
+    text = "Council approves harbour bridge\nThe council met.\nIt voted."
+    assert drop_headline(text, [title]) == "The council met.\nIt voted."
+
+
+def test_a_kicker_that_is_part_of_the_title_goes_with_the_headline_below_it():
+    text = "100. Geburtstag\nMargot Friedländer wird 100 Jahre alt\nSie überlebte das Lager.\nHeute lebt sie in Berlin."
+    title = "100. Geburtstag: Margot Friedländer wird 100 Jahre alt"
+    assert drop_headline(text, [title]) == "Sie überlebte das Lager.\nHeute lebt sie in Berlin."
+
+
+def test_a_short_part_of_the_title_is_a_section_name_not_a_headline():
+    text = "Politik\nThe council met.\nIt voted."
+    assert drop_headline(text, ["Politik | Estuary Courier"]) == text
+
+
 def test_drop_headline_keeps_a_text_that_is_only_the_headline():
     assert drop_headline("Bridge plan", ["Bridge plan"]) == "Bridge plan"
     assert drop_headline("Bridge plan\nThe council met.", ["bridge  PLAN"]) == "The council met."
