@@ -195,7 +195,8 @@ def _title_parts(headlines: list[str | None]) -> set[str]:
         pieces = _TITLE_SEPARATOR.split(headline)
         head = headline[:headline.rfind(separators[-1])]
         tail = headline[headline.find(separators[0]) + len(separators[0]):]
-        parts.update(line_key(part) for part in (head, tail, pieces[0], pieces[-1]) if len(part.strip()) >= _MIN_TITLE_PART)
+        parts.update(line_key(part) for part in (head, tail, pieces[0], pieces[-1])
+                     if len(part.strip()) >= _MIN_TITLE_PART)
     return parts
 
 
@@ -206,11 +207,12 @@ def drop_headline(text: str, headlines: list[str | None]) -> str:
     keys = {line_key(h) for h in headlines if h and h.strip()} | _title_parts(headlines)
     lines = text.split("\n")
     # the lowest match: a kicker may itself be a part of the title ("Kicker: Headline | Site")
-    at = next((i for i in range(min(_HEADLINE_DEPTH, len(lines)) - 1, -1, -1) if line_key(lines[i]) in keys), None)
+    at = next((i for i in reversed(range(min(_HEADLINE_DEPTH, len(lines)))) if line_key(lines[i]) in keys), None)
     if at is None:
         return text
     rest = lines[at + 1:]
-    if any(r.strip() for r in rest) and all(len(above) <= _MAX_KICKER or line_key(above) in keys for above in lines[:at]):
+    above_short = all(len(above) <= _MAX_KICKER or line_key(above) in keys for above in lines[:at])
+    if any(r.strip() for r in rest) and above_short:
         return "\n".join(rest).lstrip("\n")
     return text
 

@@ -317,6 +317,13 @@ def _is_call_to_action(line: str, closing: bool) -> bool:
         return True
     if len(line) > _MAX_CALL_TO_ACTION and not closing:
         return False
-    return bool(_CALL_TO_ACTION.search(lower) or (("uns" in lower or "nous" in lower or "segui" in lower or "siga-nos" in lower
-                                                   or "like us" in lower) and _FOLLOW_US.search(lower))) and (
-        len(line) <= _MAX_CALL_TO_ACTION or bool(_TO_THE_READER.search(lower)))
+    if not (_CALL_TO_ACTION.search(lower) or _asks_to_follow(lower)):
+        return False
+    return len(line) <= _MAX_CALL_TO_ACTION or bool(_TO_THE_READER.search(lower))
+
+
+def _asks_to_follow(lower: str) -> bool:
+    # "Folgen Sie uns", "Suivez-nous", "Seguici", "Siga-nos", "Like us on": the regex only where
+    # one of its words is
+    return ("uns" in lower or "nous" in lower or "segui" in lower or "siga-nos" in lower or "like us" in lower) \
+        and _FOLLOW_US.search(lower) is not None
