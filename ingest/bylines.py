@@ -125,9 +125,10 @@ def _is_unknown_byline(line: str) -> bool:
     # byline word, then nothing but capitalised names and a date, when the page names no author.
     # On the 990 pages 17 lines, every one a byline, none marked wanted or unwanted (no F1 change);
     # "Von Berlin nach Hamburg" has a word in lower case, and stays.
-    if len(line) > _MAX_BYLINE or not _BYLINE_PREFIX.match(line):
+    prefix = _BYLINE_PREFIX.match(line) if len(line) <= _MAX_BYLINE else None
+    if prefix is None:
         return False
-    rest = _BYLINE_DATE.sub("", _BYLINE_PREFIX.sub("", line, count=1)).strip(" ,;|/·•—–-")
+    rest = _BYLINE_DATE.sub("", line[prefix.end():]).strip(" ,;|/·•—–-")
     return bool(rest) and bool(_NAMES_ONLY.match(rest))
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
 from ingest.ensemble import choose_text
-from ingest.extractors import line_key, parse_html
+from ingest.extractors import headline_keys, line_key, parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
 from ingest.promos import drop_promo_lines
 
@@ -204,7 +204,7 @@ def drop_headline(text: str, headlines: list[str | None]) -> str:
     """``text`` without the line near its top that only repeats the headline (an ``<h1>`` inside
     ``<article>`` comes out as one of the body's first lines), and without the kicker or section
     name above it: snippets and the lead would begin with them."""
-    keys = {line_key(h) for h in headlines if h and h.strip()} | _title_parts(headlines)
+    keys = headline_keys(headlines) | _title_parts(headlines)
     lines = text.split("\n")
     # the lowest match: a kicker may itself be a part of the title ("Kicker: Headline | Site")
     at = next((i for i in reversed(range(min(_HEADLINE_DEPTH, len(lines)))) if line_key(lines[i]) in keys), None)

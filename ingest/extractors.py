@@ -68,6 +68,11 @@ def line_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def headline_keys(headlines) -> set[str]:
+    """The ``line_key`` of each of a page's headlines (title, ``<h1>``) that is given and not blank."""
+    return {line_key(h) for h in headlines if h and h.strip()}
+
+
 # trafilatura's settings object, built once per mode: building it reads trafilatura's config file
 # settings anew (0.8 ms, a tenth of a small page's extraction). Each call gets a copy naming its
 # page; trafilatura copies it itself before changing anything.

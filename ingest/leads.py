@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.extractors import line_key
+from ingest.extractors import headline_keys, line_key
 
 # How far before the shared span to look, and what a lead paragraph looks like there.
 LOOK_BACK = 4
@@ -59,7 +59,7 @@ def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) 
     if not start:  # no paragraph shared, or the witness has nothing before the first one
         return text
     window = theirs[max(0, start - LOOK_BACK):start]
-    keys = {line_key(h) for h in headlines if h and h.strip()}
+    keys = headline_keys(headlines)
     below = [i + 1 for i, line in enumerate(window) if line_key(line) in keys]
     if below:  # a lead follows its headline: what stands above it is the site's, not the article's
         window = window[below[-1]:]

@@ -123,7 +123,7 @@ _MAX_CALL_TO_ACTION = 120
 # subscribe to ...", "If you're seeing this message but you're already a subscriber, you can log in
 # ...", "Pour lire la suite", "Pour accéder en illimité" (4 lines on the 990 pages, all marked
 # unwanted; F1 0.9468 -> 0.9474, read off a listing over all pages)
-_PAYWALL = re.compile(
+_SITE_PLEA = re.compile(
     r"\bto (?:view|read|continue reading|access) (?:the full|this|the rest of this) (?:story|article)\b.{0,40}\bsubscri"
     r"|already (?:a )?subscriber.{0,40}\blog ?in\b|^pour (?:lire la suite|accéder en illimité)"
     # and a plea for the site's support or a newsletter box's small print: "Unterstütze RosaMag bereits
@@ -323,8 +323,9 @@ def _is_call_to_action(line: str, closing: bool) -> bool:
     if len(line) > _MAX_CLOSING_CALL:
         return False
     lower = line.lower()
+    # the plea's regex only where one of its words is (every alternative of _SITE_PLEA holds one)
     if ("subscri" in lower or "pour " in lower or "unterstütze" in lower or "support" in lower or "help us" in lower
-            or "spenden" in lower or lower.startswith("mit ")) and _PAYWALL.search(lower):
+            or "spenden" in lower or lower.startswith("mit ")) and _SITE_PLEA.search(lower):
         return True
     if len(line) > _MAX_CALL_TO_ACTION and not closing:
         return False
