@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
 from ingest.ensemble import choose_text
-from ingest.extractors import headline_keys, line_key, parse_html
+from ingest.extractors import drop_unread, headline_keys, line_key, parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
 from ingest.promos import drop_promo_lines
 
@@ -241,6 +241,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
             meta["author"] = find_byline(tree)
         if not (meta["title"] and published):
             gaps = fill_gaps(tree, url, need_title=not meta["title"], need_date=published is None)
+        drop_unread(tree)  # the metadata is read: what follows reads the text
     headlines = [meta["title"], meta["h1"], gaps.title]
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
     choice = choose_text(tree, html, url, headlines)

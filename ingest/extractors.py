@@ -57,6 +57,24 @@ def parse_html(html: str):
         return None
 
 
+# What no extractor reads once the page's metadata is taken: scripts (but JSON-LD, which
+# trafilatura's forum test and its baseline rescue read), style sheets and inline SVG drawings.
+# trafilatura deletes them itself, but only after copying the tree three times and running its
+# whole-page XPath prunes over them. Without them extract_html took 2.7% less time on the first 400
+# pages of the evaluation corpus (rounds interleaved by chunks of 20 pages), for the same text on
+# all 990; dropping <link> and <meta> too gained nothing more. <noscript> stays: lxml puts what
+# follows an unclosed tag inside it into the <noscript>, the whole article on some pages.
+_JSON_LD = "application/ld+json"
+_UNREAD = ("style", "svg")
+
+
+def drop_unread(tree) -> None:
+    """Remove from a parsed page, in place, the elements no extractor reads (keeping their tails)."""
+    for script in [s for s in tree.iter("script") if (s.get("type") or "").strip().lower() != _JSON_LD]:
+        script.tag = "style"  # renamed, so that one C-level pass removes them all
+    lxml.etree.strip_elements(tree, *_UNREAD, with_tail=False)
+
+
 def tidy(text: str | None) -> str:
     """One block a line, whitespace inside a line collapsed (also no-break spaces), no empty lines."""
     lines = (" ".join(line.split()) for line in (text or "").splitlines())

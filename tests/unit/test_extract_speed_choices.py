@@ -11,7 +11,7 @@ import lxml.html
 
 from ingest.bylines import _BYLINE_XPATH
 from ingest.extract import extract_html
-from ingest.extractors import parse_html, trafilatura_text
+from ingest.extractors import drop_unread, parse_html, trafilatura_text
 from test_ingest_support import article_html, paragraphs
 
 #: the byline search written the plain way: every element, each predicate in turn
@@ -24,6 +24,36 @@ FORM_PAGE = f"""<html><head><title>Council vote</title></head><body>
 <article><h1>Council vote</h1>{''.join(f'<p>{p}</p>' for p in paragraphs('harbour', 5))}</article>
 <form action="/newsletter"><input type="email" name="e"><input type="submit" value="Subscribe to our newsletter"></form>
 </body></html>"""
+
+#: a page with everything drop_unread removes, JSON-LD it keeps, and an unclosed tag in a <noscript>
+SCRIPTED_PAGE = f"""<html><head><title>Council vote</title><style>p {{ color: red }}</style>
+<script>window.dataLayer = [];</script><script type="application/ld+json">{{"@type": "NewsArticle"}}</script>
+<script type=" Application/LD+JSON ">{{"@type": "Person"}}</script></head><body>
+<noscript><div id="nojs"></noscript>
+<article><h1>Council vote</h1><p>Before the drawing <svg viewBox="0 0 10 10"><path d="M0 0h10"/><text>icon</text></svg>after it.</p>
+{''.join(f'<p>{p}</p>' for p in paragraphs('harbour', 5))}<script src="/ads.js"></script>tail of the script
+<script type="text/template"><p>a template the page renders later</p></script></article></body></html>"""
+
+
+def test_dropping_what_no_extractor_reads_keeps_json_ld_noscript_and_the_tails():
+    tree = parse_html(SCRIPTED_PAGE)
+    drop_unread(tree)
+    assert [s.text for s in tree.iter("script")] == ['{"@type": "NewsArticle"}', '{"@type": "Person"}']
+    assert not tree.xpath("//style | //svg")
+    assert tree.find(".//noscript") is not None  # here it holds the whole article
+    text = tree.text_content()
+    assert "Before the drawing after it." in text and "tail of the script" in text
+    assert "icon" not in text and "dataLayer" not in text and "a template" not in text
+
+
+def test_trafilatura_gives_the_same_text_without_what_no_extractor_reads():
+    for page in (SCRIPTED_PAGE, FORM_PAGE, article_html("Council vote", paragraphs("harbour", 6))):
+        whole, dropped = parse_html(page), parse_html(page)
+        drop_unread(dropped)
+        for fast in (True, False):
+            assert trafilatura_text(dropped, "https://x.example/a", fast=fast) == trafilatura_text(
+                whole, "https://x.example/a", fast=fast)
+    assert "tail of the script" in extract_html(SCRIPTED_PAGE, "https://x.example/a").text
 
 
 def test_the_byline_search_finds_the_elements_of_the_plain_search_in_document_order():
