@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.extractors import resiliparse_text, trafilatura_text
+from ingest.extractors import drop_asides_and_footers, drop_unread, parse_html, resiliparse_text, trafilatura_text
 from ingest.leads import recover_lead
 from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_furniture_lines
 
@@ -82,12 +82,14 @@ def _safely(extractor, *args, **kwargs) -> str:
 def choose_text(tree, html: str, url: str | None = None, headlines: Sequence[str | None] = ()) -> Choice:
     """The article text of a page and which extractor produced it.
 
-    ``tree`` is the page parsed by ``ingest.extractors.parse_html`` (or ``None``); ``html`` the
+    ``tree`` is the page parsed by ``ingest.extractors.parse_html`` (or ``None``; it loses its
+    ``<footer>`` and ``<aside>`` elements, see ``ingest.extractors``); ``html`` the
     same page as text, for resiliparse, which parses it itself; ``headlines`` the page's title
     and ``<h1>``, which bound where a lead is looked for (``ingest.leads``).
     """
-    page = tree if tree is not None else html
-    first = _safely(trafilatura_text, page, url, fast=True)
+    if tree is not None:
+        drop_asides_and_footers(tree)  # the default mode, if asked, gets the page whole (a parse of its own)
+    first = _safely(trafilatura_text, tree if tree is not None else html, url, fast=True)
     second = _safely(resiliparse_text, html)
     # a long answer that resiliparse does not undercut stands (the default mode gives the same
     # text); asked first: it settles a third of the real corpus's pages for nothing, where the
@@ -95,12 +97,24 @@ def choose_text(tree, html: str, url: str | None = None, headlines: Sequence[str
     if first and ((len(first) >= SHORT and len(first) >= len(second) / 2)
                   or jaccard(shingles(first), shingles(second)) >= AGREE):
         return _with_lead(first, "trafilatura-fast", second, headlines)
-    third = _safely(trafilatura_text, page, url)
+    third = _safely(trafilatura_text, _whole_page(tree, html), url)
     if third:
         return _with_lead(third, "trafilatura", second, headlines)
     if first:
         return _with_lead(first, "trafilatura-fast", second, headlines)
     return Choice(_without_asides(second), "resiliparse")
+
+
+def _whole_page(tree, html: str):
+    # parsed again: a copy of the tree made before drop_asides_and_footers would cost every page what a
+    # parse costs the tenth of pages that get here
+    if tree is None:
+        return html
+    whole = parse_html(html)
+    if whole is None:
+        return html
+    drop_unread(whole)
+    return whole
 
 
 def _without_asides(text: str) -> str:

@@ -5,7 +5,7 @@ import pytest
 
 import ingest.ensemble as ensemble
 from ingest.ensemble import choose_text, jaccard, shingles
-from ingest.extractors import parse_html, resiliparse_text, tidy, trafilatura_text
+from ingest.extractors import drop_asides_and_footers, parse_html, resiliparse_text, tidy, trafilatura_text
 from test_ingest_support import article_html, paragraphs
 
 ARTICLE = paragraphs("bridge")
@@ -91,6 +91,42 @@ def test_a_member_that_fails_costs_its_opinion_not_the_page(monkeypatch):
     text = "\n".join(LONG_ARTICLE)
     _members(monkeypatch, text, RuntimeError("lexbor gave up"), text)
     assert choose_text(TREE, "<p>x</p>").text == text
+
+
+ASIDE_PAGE = f"""<html><head><title>Bridge</title></head><body><article>{''.join(f'<p>{p}</p>' for p in LONG_ARTICLE)}
+<aside class="promo">Most read: Five ferries you must take this summer</aside> and the tail stays
+<footer>Filed under Harbour. Copyright 2026 The Courier</footer></article></body></html>"""
+
+
+def _pages_read(monkeypatch, fast: str, second: str, full: str) -> dict[str, object]:
+    """Members answering these texts that record the page each trafilatura mode was handed."""
+    read = {}
+
+    def trafilatura_text(page, _url=None, fast=False):
+        read["fast" if fast else "default"] = page
+        return answers["fast" if fast else "default"]
+
+    answers = {"fast": fast, "default": full}
+    monkeypatch.setattr(ensemble, "trafilatura_text", trafilatura_text)
+    monkeypatch.setattr(ensemble, "resiliparse_text", lambda _html: second)
+    return read
+
+
+def test_the_fast_mode_reads_the_page_without_its_footer_and_aside_and_the_default_mode_reads_it_whole(monkeypatch):
+    truncated, whole = "\n".join(LONG_ARTICLE[:2]), "\n".join(LONG_ARTICLE)
+    read = _pages_read(monkeypatch, truncated, "Home\n" + whole, whole)
+    assert choose_text(parse_html(ASIDE_PAGE), ASIDE_PAGE).source == "trafilatura"
+    fast_page, default_page = read["fast"].text_content(), read["default"].text_content()
+    assert "Most read" not in fast_page and "Copyright" not in fast_page and "and the tail stays" in fast_page
+    assert "Most read" in default_page and "Copyright" in default_page
+
+
+def test_trafilatura_gives_the_same_article_without_the_footer_and_aside_it_deletes_itself():
+    for html in (ASIDE_PAGE, article_html("Council to review bridge plan", ARTICLE)):
+        whole, lean = parse_html(html), parse_html(html)
+        drop_asides_and_footers(lean)
+        assert not lean.xpath("//aside | //footer")
+        assert trafilatura_text(lean, fast=True) == trafilatura_text(whole, fast=True)
 
 
 def test_the_real_members_read_the_same_article():
