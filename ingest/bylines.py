@@ -98,7 +98,7 @@ _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|m�
 _DATE_LINE = re.compile(
     r"^[\W_]*(?:(?:published|updated|posted|last (?:updated|modified)|veröffentlicht|aktualisiert|zuletzt aktualisiert"
     r"|letzte (?:änderung|aktualisierung)|stand|erstellt|datum|date|publié|(?:dernière )?mise à jour|mis à jour"
-    r"|publicado|actualizado|última actualización)\s*(?:am|on|le|el|:)?\s*)*(?:\w+day,?\s*)?"
+    r"|publicado|actualizado|última actualización)\s*(?:am|on|le|el)?\s*:?\s*)*(?:\w+day,?\s*)?"
     rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
     rf"|\d{{1,2}}\s+de\s+{_MONTH}\s+de\s+\d{{4}})"
     r"(?:,?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|h))?)?"

@@ -133,7 +133,13 @@ _SITE_PLEA = re.compile(
     # furniture, 5 lines, 2 marked unwanted: F1 0.9474 -> 0.9486, read off a listing over all pages)
     r"|\bunterstütze (?:uns|unsere arbeit|unser magazin|\w+ bereits mit)\b|consider supporting our work"
     r"|support (?:our|independent) journalism|help us continue|wir finanzieren uns durch spenden"
-    r"|^mit (?:unserem|dem) newsletter erhalten sie|^mit der registrierung akzeptieren sie")
+    r"|^mit (?:unserem|dem) newsletter erhalten sie|^mit (?:der|ihrer) registrierung akzeptier(?:en sie|e ich)"
+    # a registration wall and a closing plea for the site's journalism: "Sie möchten gerne
+    # weiterlesen?", "Sie sind bereits registriert?", "Sichere diesen Journalismus!", "Start your
+    # Independent Premium subscription today."
+    r"|^(?:sie möchten|möchten sie) (?:gerne |gern )?weiterlesen|^sie sind bereits registriert"
+    r"|\b(?:sichere|sichern sie|unterstütze|unterstützen sie) (?:diesen|unseren|unabhängigen) journalismus"
+    r"|unseren journalismus .{0,60}(?:möglich zu machen|zu sichern|zu unterstützen)|\bstart your .{0,40}\bsubscription\b")
 
 # The page's furniture between and after the paragraphs: an advertisement's label alone on its line
 # ("Anzeige", "Reklama", "Story continues below advertisement"), a share button's word alone
@@ -156,7 +162,9 @@ _FURNITURE_LABEL = re.compile(
     r"|\d+\s*(?:min\.?|minutes?|minuten) (?:read|lesezeit|lesedauer|de lecture|de lectura|di lettura)"
     r"|ten tekst przeczytasz w .{1,30}"
     # a table of contents' label, a results table's disclaimer
-    r"|inhaltsverzeichnis|table of contents|contents|alle angaben ohne gewähr)[\W_]*", re.IGNORECASE)
+    r"|inhaltsverzeichnis|table of contents|contents|alle angaben ohne gewähr"
+    # a login button, a loading placeholder
+    r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|loading|wird geladen|chargement|cargando)[\W_]*", re.IGNORECASE)
 _MAX_LABEL = 60
 # a rights notice is a sentence of its own, or the end of a copyright line: a paragraph about
 # copyright law that mentions "(all rights reserved)" stays
@@ -325,7 +333,8 @@ def _is_call_to_action(line: str, closing: bool) -> bool:
     lower = line.lower()
     # the plea's regex only where one of its words is (every alternative of _SITE_PLEA holds one)
     if ("subscri" in lower or "pour " in lower or "unterstütze" in lower or "support" in lower or "help us" in lower
-            or "spenden" in lower or lower.startswith("mit ")) and _SITE_PLEA.search(lower):
+            or "spenden" in lower or "journalismus" in lower or "weiterlesen" in lower or "registriert" in lower
+            or lower.startswith("mit ")) and _SITE_PLEA.search(lower):
         return True
     if len(line) > _MAX_CALL_TO_ACTION and not closing:
         return False

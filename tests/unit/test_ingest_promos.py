@@ -127,6 +127,18 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_call_to_action_lines, "If you enjoyed reading this post – would you consider supporting our work? Just click here."),
     (drop_call_to_action_lines, "Mit der Registrierung akzeptieren Sie unsere Datenschutz- und Nutzungsbedingungen. "
                                 "Selbstverständlich werden Ihre Daten vertraulich behandelt."),
+    # a registration wall, a plea for the site's journalism
+    (drop_call_to_action_lines, "Sie möchten gerne weiterlesen?"),
+    (drop_call_to_action_lines, "Mit der Registrierung akzeptiere ich die Nutzungsbedingungen der Portale."),
+    (drop_call_to_action_lines, "Sie sind bereits registriert?"),
+    (drop_call_to_action_lines, "Dieser Artikel ist wichtig! Sichere diesen Journalismus!"),
+    (drop_call_to_action_lines, "Helfen Sie mit, unseren Journalismus auch in Zukunft möglich zu machen! Jetzt unterstützen!"),
+    (drop_call_to_action_lines, "Want to bookmark your favourite articles? Start your Independent Premium subscription today."),
+    # a login button, a loading placeholder
+    (drop_furniture_lines, "Hier anmelden"),
+    (drop_furniture_lines, "Sign in"),
+    (drop_furniture_lines, "loading..."),
+    (drop_furniture_lines, "Wird geladen …"),
     (drop_furniture_lines, "Inhaltsverzeichnis"),
     (drop_furniture_lines, "(Alle Angaben ohne Gewähr)"),
     (drop_call_to_action_lines, "Liken Sie uns auf Facebook"),
@@ -220,6 +232,12 @@ CLOSING_PLEA = ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and
     (drop_call_to_action_lines, "On hand to present the supplies is Dr. Amanda Pinder, who was excited to donate them."),
     (drop_call_to_action_lines, "Werden Sie Teil der Community und unterstützen Sie uns dabei, die Produkte zu verbessern."),
     (drop_call_to_action_lines, "Der Verein finanziert sich durch Spenden seiner Mitglieder, sagte der Vorsitzende."),
+    # news about journalism, subscriptions and registration
+    (drop_call_to_action_lines, "Der Preis würdigt unabhängigen Journalismus, der Missstände aufdeckt."),
+    (drop_call_to_action_lines, "The paper said 40,000 readers started a subscription in the first week of the offer."),
+    (drop_call_to_action_lines, "Wer weiterlesen möchte, findet den Bericht im Archiv der Stadt."),
+    (drop_call_to_action_lines, "Die Partei ist beim Wahlamt bereits registriert und tritt im Mai an."),
+    (drop_furniture_lines, "Anmelden können sich Vereine bis zum 1. März."),
 ])
 def test_news_about_advertising_cookies_commissions_or_support_stays(drop, line):
     text = f"First paragraph.\n{line}\nLast paragraph."
