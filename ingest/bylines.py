@@ -111,7 +111,8 @@ _SECTION_LINE = re.compile(r"^\s*(?:kategorie|kategorien|category|categories|rub
                            r"|etiquetas|mots[- ]cl[ée]s|filed under|posted in|abgelegt unter)\s*:"
                            r"\s*[\w ,&/-]{1,80}$", re.IGNORECASE)
 # a sign-off: the author's initials or the agency in parentheses, "(jg)", "(dpa)", "(AFP/dpa)"
-_SIGN_OFF = re.compile(r"^\s*\(\s*\w{1,8}(?:\s*[/,]\s*\w{1,8})*\s*\)\s*$")
+# and a blog's credit of where it found the story, "(via Geeks Are Sexy)"
+_SIGN_OFF = re.compile(r"^\s*\(\s*(?:\w{1,8}(?:\s*[/,]\s*\w{1,8})*|via\s[^()]{1,40})\s*\)\s*$")
 _BYLINE_WORDS = re.compile(r"\b(?:by|von|par|por|and|und|et|y|written|posted|published|updated|author|autor|auteur)\b",
                            re.IGNORECASE)
 

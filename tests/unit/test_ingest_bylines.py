@@ -67,8 +67,8 @@ def test_a_signature_at_the_end_is_dropped():
     assert drop_byline_lines("\n".join([*BODY, "Kirsten Freund"]), ["Kirsten Freund"]) == "\n".join(BODY)
 
 
-@pytest.mark.parametrize("line", ["(jg)", "(dpa)", "(AFP/dpa)", "(dr/spot)"])
-def test_a_sign_off_of_initials_or_an_agency_at_the_end_is_dropped(line):
+@pytest.mark.parametrize("line", ["(jg)", "(dpa)", "(AFP/dpa)", "(dr/spot)", "(via Geeks Are Sexy)"])
+def test_a_sign_off_of_initials_an_agency_or_a_source_at_the_end_is_dropped(line):
     assert drop_byline_lines("\n".join([*BODY, line]), []) == "\n".join(BODY)
 
 

@@ -117,6 +117,10 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Beitragsbild via Unsplash."),
     (drop_credit_lines, "Bildquelle: SWR"),
     (drop_credit_lines, "Photo Credit: Catwalkpictures"),
+    (drop_credit_lines, "Featured image by Alberto Riva/The Points Guy."),
+    (drop_credit_lines, "Photo Source: Markus Spiske from Pexels."),
+    (drop_credit_lines, "Courtesy of Forests News"),
+    (drop_call_to_action_lines, "If you're on the ABC7 News app, click here to watch live"),
     (drop_call_to_action_lines, "Folgen Sie uns auf Twitter"),
     (drop_call_to_action_lines, "To view the full story, please subscribe to The Haitian Times. You can choose a $60 Annual "
                                 "Subscription or a $5 Weekly Pass."),
@@ -186,6 +190,7 @@ def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(
     "The figures come from a REUTERS/Ipsos poll of 1,000 adults, taken last week.",
     "Prices rose by five per cent in a year (see chart / table).",
     "A paragraph that names a picture (Foto: Jane Roe) and goes on after it, as a caption does not.",  # credit inside
+    "Courtesy of the family, the letters were read aloud at the memorial service on Sunday.",  # a sentence
 ])
 def test_article_lines_that_only_mention_a_picture_stay(line):
     assert drop_credit_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
