@@ -1,12 +1,15 @@
 """Which extractor's text an article gets: trafilatura's, checked by a second opinion.
 
 trafilatura answers first, in fast mode (without its fallback extractors, which cost a quarter
-of its time). resiliparse (an independent algorithm, a tenth of trafilatura's cost) checks the
-answer by word-shingle overlap. Where they agree (most pages) the fast answer stands. Where they
-disagree strongly and the fast answer is short or under half of resiliparse's, trafilatura in
-its default mode (which compares its own answer with readability's and jusText's) decides.
-resiliparse's own text is taken only when trafilatura finds nothing at all: alone it carries the most boilerplate (precision 0.80 against
-trafilatura's 0.91 on the evaluation corpus), so it is a witness, not a candidate.
+of its time), on the page without the ``<footer>`` and ``<aside>`` elements its main extractor
+deletes anyway (``ingest.extractors.drop_asides_and_footers``). resiliparse (an independent
+algorithm, a tenth of trafilatura's cost) checks the answer by word-shingle overlap. Where they
+agree (most pages) the fast answer stands. Where they disagree strongly and the fast answer is
+short or under half of resiliparse's, trafilatura in its default mode (which compares its own
+answer with readability's and jusText's) decides, on the whole page. resiliparse's own text is
+taken only when trafilatura finds nothing at all: alone it carries the most boilerplate
+(precision 0.80 against trafilatura's 0.91 on the evaluation corpus), so it is a witness, not a
+candidate.
 
 Whatever member answers, resiliparse's lead paragraphs that trafilatura left out (a teaser above
 the body) are put back (``ingest.leads``; the source then names both, "trafilatura-fast+resiliparse"),
@@ -88,7 +91,7 @@ def choose_text(tree, html: str, url: str | None = None, headlines: Sequence[str
     and ``<h1>``, which bound where a lead is looked for (``ingest.leads``).
     """
     if tree is not None:
-        drop_asides_and_footers(tree)  # the default mode, if asked, gets the page whole (a parse of its own)
+        drop_asides_and_footers(tree)  # the default mode, if asked, gets the whole page (_whole_page)
     first = _safely(trafilatura_text, tree if tree is not None else html, url, fast=True)
     second = _safely(resiliparse_text, html)
     # a long answer that resiliparse does not undercut stands (the default mode gives the same
@@ -106,8 +109,8 @@ def choose_text(tree, html: str, url: str | None = None, headlines: Sequence[str
 
 
 def _whole_page(tree, html: str):
-    # parsed again: a copy of the tree made before drop_asides_and_footers would cost every page what a
-    # parse costs the tenth of pages that get here
+    # parsed again: a copy of the tree made before drop_asides_and_footers would cost every page
+    # what a parse costs the tenth of pages that get here
     if tree is None:
         return html
     whole = parse_html(html)
