@@ -241,8 +241,9 @@ def drop_lines(text: str, goes: Callable[[str, int, int], bool]) -> str:
 
 
 def drop_promo_lines(text: str) -> str:
-    """``text`` without lines that promote another story, and without a related-stories heading
-    with the headlines below it; unchanged if that would leave nothing."""
+    """``text`` without lines that promote another story, without a related-stories heading
+    with the headlines below it, and without a closing list of the site's latest posts;
+    unchanged if that would leave nothing."""
     # not drop_lines: whether a line goes depends on the lines above it
     kept: list[str] = []
     under_heading = False
@@ -255,7 +256,23 @@ def drop_promo_lines(text: str) -> str:
             continue
         under_heading = False
         kept.append(line)
+    kept = _without_recent_posts(kept)
     return "\n".join(kept) if kept else text
+
+
+# A blog's list of its latest posts, each with its date, closing the text: "- Gavin's Choice: The
+# Leading Candidates To Replace Senator Harris - October 10, 2020" (WordPress's "Recent Posts"
+# widget). Two such lines in a row at the end are the list; one alone may be the article's own
+# list of dated items. (2 pages of the 990, 3 lines each, unmarked; read off a sample of news pages.)
+_DATED_LINK = re.compile(r"^[-•*]\s+.{5,200}\s[-–—]\s(?:\w+\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}"
+                         r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})\s*$")
+
+
+def _without_recent_posts(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and len(lines[end - 1]) <= _MAX_PROMO and _DATED_LINK.match(lines[end - 1]):
+        end -= 1
+    return lines[:end] if len(lines) - end >= 2 else lines
 
 
 def drop_credit_lines(text: str) -> str:

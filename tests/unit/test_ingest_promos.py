@@ -59,6 +59,21 @@ def test_a_text_that_is_only_a_promotion_is_left_alone():
     assert drop_promo_lines("Read more: the only line") == "Read more: the only line"
 
 
+RECENT_POSTS = ["- Gavin's Choice: The Leading Candidates To Replace Senator Harris - October 10, 2020",
+                "- San Francisco To Begin Universal Basic Income Program For Artists - October 10, 2020",
+                "- Movie Theaters In San Francisco Refuse To Open Over Concessions Ban - 9. Oktober 2020"]
+
+
+def test_a_closing_list_of_the_sites_latest_posts_with_their_dates_goes():
+    assert drop_promo_lines("\n".join(["First paragraph.", "Last paragraph.", *RECENT_POSTS])) == \
+        "First paragraph.\nLast paragraph."
+
+
+def test_one_dated_item_at_the_end_or_dated_items_between_paragraphs_stay():
+    for lines in (["First paragraph.", RECENT_POSTS[0]], ["First paragraph.", *RECENT_POSTS, "Last paragraph."]):
+        assert drop_promo_lines("\n".join(lines)) == "\n".join(lines)
+
+
 def test_extraction_drops_a_read_more_promo_between_paragraphs():
     paras = paragraphs("bridge")
     body = "".join(f"<p>{p}</p>" for p in paras[:2]) + "<p><a href='/x'>Read more: Ferry fares to double</a></p>" + \
