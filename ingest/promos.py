@@ -66,8 +66,10 @@ _PHRASES = (
     r"|auch lesen|das thema könnte (?:dich|sie) auch interessieren|empfohlene beiträge|meistgelesen|most read"
     r"|most viewed|more on this story|related topics|explore more on these topics|temas"
 )
-# "LEA:" and "MIRA:" (Spanish-language news) only in capitals: "Lea:" may be a speaker's name
-_PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA)\s*[:»>→–-]")
+# "LEA:" and "MIRA:" (Spanish-language news) only in capitals: "Lea:" may be a speaker's name; so
+# are the English news sites' "MORE:", "WATCH:", "LISTEN:" before another story's headline, and The
+# Atlantic's "Read:" (3 lines of the 990 pages, unmarked; read off a listing of English pages)
+_PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LISTEN)\s*[:»>→–-]")
 # a heading that is only the phrase ("Weitere Themen", "Related") or the phrase and a few words
 # before a colon ("Lesen Sie auch die folgenden Beiträge:"): the list of links it heads is the
 # related-links block (on the even-indexed pages F1 0.9360 -> 0.9372, odd ones unchanged)

@@ -23,12 +23,16 @@ from test_ingest_support import paragraphs
     "Dowiedz się więcej: Kto jak głosował ws. unijnych funduszy?",
     "Auch lesen: Diese 3 Sternzeichen verschenken ihr Herz an den Falschen",
     "Empfohlene Beiträge",
+    "Read: Two disasters are exponentially worse than one",
+    "MORE: Black-led group strikes deal to revitalize Oakland Coliseum site",
+    "WATCH: Crews battle wildfire near the coast",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
 
 
 @pytest.mark.parametrize("line", [
+    "More: the council's full statement runs to forty pages.",  # "More" as a speaker would say it
     "Read more about the plan on the council's website, the mayor said.",  # a sentence, no colon
     "Lea: I think the bridge will change the town.",  # a speaker named Lea in an interview
     "Related: " + "a long paragraph that only happens to start like a promotion " * 4,  # longer than a headline
