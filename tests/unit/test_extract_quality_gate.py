@@ -3,8 +3,8 @@
 In the spirit of trafilatura's own eval gate. The corpus (tests/fixtures/extraction, see its
 README) holds real pages from trafilatura's evaluation corpus and pages written for newsflow,
 with passages the text must and must not contain; the sample site's articles have known
-bodies. The floors sit a little under what was measured when they were set (session 9: F1 0.933,
-P 0.905, R 0.963 against F1 0.850 for bare trafilatura on the passages, after the lead recovery,
+bodies. The floors sit a little under what was measured when they were set (session 10: F1 0.938,
+P 0.913, R 0.963 against F1 0.850 for bare trafilatura on the passages, after the lead recovery,
 the line filters and the page furniture; 1.000 on the sample site, standfirst included), so
 that only a real regression trips them. On the 990-page corpus behind it, see bench/bench_extract.py --corpus.
 """
@@ -43,8 +43,8 @@ def test_the_corpus_is_all_there(pages):
 
 def test_passage_f1_stays_above_its_floor(pages, ours):
     precision, recall, f1 = passage_scores(_texts(ours), pages)
-    assert f1 >= 0.92, (precision, recall, f1)
-    assert precision >= 0.89 and recall >= 0.95, (precision, recall, f1)
+    assert f1 >= 0.925, (precision, recall, f1)
+    assert precision >= 0.90 and recall >= 0.95, (precision, recall, f1)
 
 
 def test_newsflow_is_not_worse_than_bare_trafilatura_on_the_same_pages(pages, ours):
