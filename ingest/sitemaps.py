@@ -8,7 +8,6 @@ name, so sitemaps with sloppy or missing namespaces still work.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
@@ -17,6 +16,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ingest.feeds import FeedEntry, FeedError, iso_time
+from newsflow.core.compression import GzipError, gunzip, is_gzip
 
 MAX_CHILD_SITEMAPS = 5  # newest child sitemaps of an index read per poll: news lives in the newest
 
@@ -52,18 +52,6 @@ def _http(base: str, loc: str) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def gunzip(body: bytes, limit: int, url: str) -> bytes:
-    """Decompress a gzip file body, refusing to produce more than ``limit`` bytes (gzip bombs)."""
-    z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = z.decompress(body, limit + 1)
-    except zlib.error as exc:
-        raise FeedError(f"{url}: corrupt gzip sitemap ({exc})") from exc
-    if len(out) > limit or z.unconsumed_tail:
-        raise FeedError(f"{url}: sitemap larger than {limit} bytes once decompressed")
-    return out
-
-
 def parse_sitemap(body: bytes, url: str, *, max_urls: int = 200, max_bytes: int = 10 * 1024 * 1024) -> ParsedSitemap:
     """Parse sitemap bytes fetched from ``url``; raises ``FeedError`` when they are not a sitemap.
 
@@ -71,8 +59,11 @@ def parse_sitemap(body: bytes, url: str, *, max_urls: int = 200, max_bytes: int 
     ``lastmod``; undated ones after the dated ones, in document order). A child sitemap of an
     index is kept only if it is http(s).
     """
-    if body[:2] == b"\x1f\x8b":
-        body = gunzip(body, max_bytes, url)
+    if is_gzip(body):
+        try:
+            body = gunzip(body, max_bytes)
+        except GzipError as exc:
+            raise FeedError(f"{url}: sitemap: {exc}") from exc
     try:
         root = SafeET.fromstring(body)
     except (SafeET.ParseError, DefusedXmlException) as exc:

@@ -12,9 +12,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ingest.charset import decode_html
+from ingest.charset import decode_html, looks_binary
 from ingest.extract import extract_html
 from ingest.source_name import source_of
+from newsflow.core.compression import GzipError, gunzip, is_gzip
 from newsflow.core.languages import prepare_language_model
 from newsflow.extraction.pool import ordered_map, worker_count
 
@@ -33,12 +34,27 @@ def is_url(item: str) -> bool:
     return item.startswith(("http://", "https://"))
 
 
+# A gzip-compressed saved page (".html.gz", as crawls and benchmark corpora store them) is read
+# decompressed, up to what a fetched page may be once decompressed (the default fetch_max_bytes):
+# a small file must not expand to gigabytes in memory.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+
+
 def read_file(path: str) -> tuple[str, None]:
-    """A saved page, decoded as ingest decodes a fetched one (declared charset, else detected)."""
+    """A saved page, plain or gzip-compressed, decoded as ingest decodes a fetched one (declared
+    charset, else detected); raises ``Unreadable`` for a file that is no text at all."""
     try:
-        return decode_html(Path(path).read_bytes()), None
+        body = Path(path).read_bytes()
     except OSError as exc:
         raise Unreadable(f"{path}: {exc.strerror or exc}") from exc
+    if is_gzip(body):
+        try:
+            body = gunzip(body, MAX_PAGE_BYTES)
+        except GzipError as exc:
+            raise Unreadable(f"{path}: {exc}") from exc
+    if looks_binary(body):
+        raise Unreadable(f"{path}: not a web page (binary data)")
+    return decode_html(body), None
 
 
 def extract_inputs(inputs: list[str], read_url: PageReader | None = None, jobs: int = 1) -> Iterator[dict]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import multiprocessing
 import os
+import random
 import signal
 
 import pytest
@@ -33,6 +35,48 @@ def test_each_bad_input_is_one_error_line_and_the_others_still_come_out(tmp_path
     assert records[1]["error"] == f"{empty}: no article text found"
     assert records[2]["error"] == "https://example.com/a: no reader for URLs was given"
     assert "error" not in records[3]
+
+
+def test_a_gzip_compressed_saved_page_gives_the_record_of_the_page(tmp_path):
+    html = article_html("Council vote", paragraphs("harbour", 6))
+    plain, packed = tmp_path / "page.html", tmp_path / "page.html.gz"
+    plain.write_text(html, encoding="utf-8")
+    packed.write_bytes(gzip.compress(html.encode("utf-8")))
+    first, second = extract_inputs([str(plain), str(packed)])
+    assert {**first, "input": None} == {**second, "input": None} and "harbour" in second["text"]
+
+
+def test_a_gzip_page_that_is_corrupt_or_too_large_once_decompressed_is_one_error_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(newsflow.extraction, "MAX_PAGE_BYTES", 100_000)
+    bomb, corrupt, good = tmp_path / "bomb.html.gz", tmp_path / "corrupt.html.gz", tmp_path / "good.html"
+    bomb.write_bytes(gzip.compress(b"<p>" + b" " * 1_000_000 + b"</p>"))
+    corrupt.write_bytes(gzip.compress(article_html("Council vote", paragraphs("harbour", 6)).encode())[:-40])
+    good.write_text(article_html("Council vote", paragraphs("harbour", 6)), encoding="utf-8")
+    records = list(extract_inputs([str(bomb), str(corrupt), str(good)]))
+    assert records[0]["error"] == f"{bomb}: larger than 100000 bytes once decompressed"
+    assert records[1]["error"].startswith(f"{corrupt}: truncated gzip")
+    assert "error" not in records[2]
+
+
+@pytest.mark.parametrize("name,body", [
+    ("scan.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" * 20),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8),
+    ("noise.html", random.Random(7).randbytes(4096)),
+])
+def test_a_file_that_is_no_web_page_is_one_error_line_not_a_record_of_garbage(tmp_path, name, body):
+    path = tmp_path / name
+    path.write_bytes(body)
+    [record] = extract_inputs([str(path)])
+    assert record == {"input": str(path), "error": f"{path}: not a web page (binary data)"}
+
+
+def test_pages_in_any_charset_are_not_taken_for_binary_data(tmp_path):
+    for charset in ("utf-8", "utf-16", "cp1252"):
+        path = tmp_path / f"page-{charset}.html"
+        html = article_html("Rathaus: Abstimmung über die Brücke", paragraphs("Brücke", 6), charset=charset)
+        path.write_bytes(html.encode(charset))
+        [record] = extract_inputs([str(path)])
+        assert "error" not in record and "Brücke" in record["text"], charset
 
 
 def test_urls_go_to_the_reader_and_its_refusal_is_the_records_error(tmp_path):
