@@ -34,9 +34,9 @@ def is_url(item: str) -> bool:
     return item.startswith(("http://", "https://"))
 
 
-# A gzip-compressed saved page (".html.gz", as crawls and benchmark corpora store them) is read
-# decompressed, up to what a fetched page may be once decompressed (the default fetch_max_bytes):
-# a small file must not expand to gigabytes in memory.
+# A saved page may be as large as a fetched one (the default fetch_max_bytes), gzip-compressed
+# (".html.gz", as crawls and benchmark corpora store pages) or not: a larger file is refused before
+# it is read, and a small gzip file must not expand to gigabytes in memory.
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
@@ -44,9 +44,12 @@ def read_file(path: str) -> tuple[str, None]:
     """A saved page, plain or gzip-compressed, decoded as ingest decodes a fetched one (declared
     charset, else detected); raises ``Unreadable`` for a file that is no text at all."""
     try:
-        body = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            body = file.read(MAX_PAGE_BYTES + 1)
     except OSError as exc:
         raise Unreadable(f"{path}: {exc.strerror or exc}") from exc
+    if len(body) > MAX_PAGE_BYTES:
+        raise Unreadable(f"{path}: larger than {MAX_PAGE_BYTES} bytes")
     if is_gzip(body):
         try:
             body = gunzip(body, MAX_PAGE_BYTES)

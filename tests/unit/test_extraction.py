@@ -46,16 +46,19 @@ def test_a_gzip_compressed_saved_page_gives_the_record_of_the_page(tmp_path):
     assert {**first, "input": None} == {**second, "input": None} and "harbour" in second["text"]
 
 
-def test_a_gzip_page_that_is_corrupt_or_too_large_once_decompressed_is_one_error_line(tmp_path, monkeypatch):
+def test_a_page_too_large_or_a_gzip_page_corrupt_or_too_large_once_decompressed_is_one_error_line(tmp_path, monkeypatch):
     monkeypatch.setattr(newsflow.extraction, "MAX_PAGE_BYTES", 100_000)
     bomb, corrupt, good = tmp_path / "bomb.html.gz", tmp_path / "corrupt.html.gz", tmp_path / "good.html"
+    huge = tmp_path / "huge.html"
     bomb.write_bytes(gzip.compress(b"<p>" + b" " * 1_000_000 + b"</p>"))
     corrupt.write_bytes(gzip.compress(article_html("Council vote", paragraphs("harbour", 6)).encode())[:-40])
     good.write_text(article_html("Council vote", paragraphs("harbour", 6)), encoding="utf-8")
-    records = list(extract_inputs([str(bomb), str(corrupt), str(good)]))
+    huge.write_text(article_html("Council vote", paragraphs("harbour", 600)), encoding="utf-8")
+    records = list(extract_inputs([str(bomb), str(corrupt), str(huge), str(good)]))
     assert records[0]["error"] == f"{bomb}: larger than 100000 bytes once decompressed"
     assert records[1]["error"].startswith(f"{corrupt}: truncated gzip")
-    assert "error" not in records[2]
+    assert records[2]["error"] == f"{huge}: larger than 100000 bytes"
+    assert "error" not in records[3]
 
 
 @pytest.mark.parametrize("name,body", [
