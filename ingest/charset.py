@@ -129,4 +129,3 @@ def looks_binary(body: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > max(4, len(head) // 50)
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Callable, Iterator
 
 from ingest.charset import decode_html, looks_binary
