@@ -8,6 +8,7 @@ imports): a run over saved pages starts without them.
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator
 
@@ -44,7 +45,9 @@ def read_file(path: str) -> tuple[str, None]:
     charset, else detected); raises ``Unreadable`` for a file that is no text at all."""
     try:
         with open(path, "rb") as file:
-            body = file.read(MAX_PAGE_BYTES + 1)
+            # read(n) allocates n bytes up front: the file's own size (a pipe has none), not the bound
+            size = os.fstat(file.fileno()).st_size
+            body = file.read(min(size, MAX_PAGE_BYTES) + 1 if size else MAX_PAGE_BYTES + 1)
     except OSError as exc:
         raise Unreadable(f"{path}: {exc.strerror or exc}") from exc
     if len(body) > MAX_PAGE_BYTES:
