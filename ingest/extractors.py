@@ -14,6 +14,7 @@ lines), so that their answers can be compared and any of them can become the rec
 from __future__ import annotations
 
 import re
+import unicodedata
 from copy import copy
 
 import lxml.etree
@@ -92,8 +93,13 @@ def drop_asides_and_footers(tree) -> None:
 
 
 def tidy(text: str | None) -> str:
-    """One block a line, whitespace inside a line collapsed (also no-break spaces), no empty lines."""
-    lines = (" ".join(line.split()) for line in (text or "").splitlines())
+    """One block a line, whitespace inside a line collapsed (also no-break spaces), no empty lines,
+    in Unicode's composed form (NFC)."""
+    # Pages written in decomposed form ("u" + U+0308 for "ü"; Bengali's nukta letters) would
+    # otherwise match neither a search typed in composed form nor a passage quoted from the page,
+    # and a word pattern (\w+) splits such words at the combining mark. trafilatura's own
+    # extract() composes its output likewise; bare_extraction, which we call, does not.
+    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFC", text or "").splitlines())
     return "\n".join(line for line in lines if line)
 
 

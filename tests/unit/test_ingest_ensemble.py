@@ -141,6 +141,17 @@ def test_tidy_gives_one_block_a_line_without_empty_lines(raw, clean):
     assert tidy(raw) == clean
 
 
+def test_a_page_written_in_decomposed_unicode_gives_composed_text_from_every_member():
+    # adac.de writes "gepru\u0308ft": a search for "geprüft" and a word pattern must both find it
+    decomposed = [p.replace("ü", "u\u0308") for p in ("Besonders bei Babyschalen sollte geprüft werden, ob "
+                                                      "die Gurtlänge im Fahrzeug für den Sitz ausreicht.", *ARTICLE)]
+    html = article_html("Kindersitze im Test", decomposed)
+    texts = (trafilatura_text(parse_html(html), fast=True), trafilatura_text(parse_html(html)), resiliparse_text(html))
+    for text in texts:
+        assert "Babyschalen sollte geprüft werden" in text
+        assert "\u0308" not in text
+
+
 def test_a_long_fast_answer_that_resiliparse_does_not_undercut_stands_without_asking_the_third(monkeypatch):
     # the default mode only takes over texts much shorter than another extractor's
     long_text = "\n".join(LONG_ARTICLE * 6)

@@ -53,6 +53,20 @@ def test_the_lead_goes_before_the_first_shared_line_even_when_our_text_starts_ea
     assert recover_lead(ours, "\n".join([LEAD, *BODY])) == "\n".join(["Updated 4 March 2024", LEAD, *BODY])
 
 
+def test_lines_both_texts_have_between_the_lead_and_the_body_do_not_use_up_the_look_back():
+    checklist = ["Checklist", "Drill", "Cordless screwdriver", "Hand saw", "Jigsaw", "Clamps"]
+    ours = "\n".join([*(f"- {item}" for item in checklist[1:]), *BODY])
+    witness = "\n".join([LEAD, *checklist, *BODY])
+    # the lead goes before the first line of the witness's order that the text has: the list
+    assert recover_lead(ours, witness) == "\n".join([LEAD, ours])
+
+
+def test_a_list_item_the_text_has_with_its_bullet_is_not_added_again_as_a_lead():
+    item = "Ask your employer which pension scheme the firm offers, and whether it pays into it as well."
+    ours = "\n".join([f"- {item}", *BODY])
+    assert recover_lead(ours, "\n".join([item, *BODY])) == ours
+
+
 def test_nothing_shared_or_no_witness_leaves_the_text_alone():
     assert recover_lead(TEXT, "Completely different page\n" + LEAD) == TEXT
     assert recover_lead(TEXT, "") == TEXT
