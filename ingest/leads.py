@@ -42,7 +42,20 @@ from ingest.extractors import headline_keys, line_key
 LOOK_BACK = 4
 MAX_WALK = 16
 MIN_LEAD = 80
+_WORD = re.compile(r"\w+")
+# a candidate most of whose word trigrams the text has is a paragraph it already holds
+REPEAT = 0.8
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»“)]\s*$")
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return set(zip(words, words[1:], words[2:]))
+
+
+def _repeats(line: str, held: set[tuple[str, ...]]) -> bool:
+    own = _trigrams(line)
+    return len(own & held) >= REPEAT * len(own)
 
 
 def _is_paragraph(line: str) -> bool:
@@ -78,16 +91,33 @@ def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) 
     below = [n + 1 for n, i in enumerate(window) if line_key(theirs[i]) in keys]
     if below:  # a lead follows its headline: what stands above it is the site's, not the article's
         window = window[below[-1]:]
-    lead = [i for i in window if theirs[i] not in known and _is_paragraph(theirs[i])]
+    candidates = [i for i in window if theirs[i] not in known and _is_paragraph(theirs[i])]
+    if not candidates:
+        return text
+    # a paragraph the text has in another spelling (ruby readings, a list number run into it) is
+    # not a lead: it is placed where the text has it, so that a lead above it goes above it
+    held = _trigrams(text)
+    place = {i: known[theirs[i]] for i in range(candidates[0], start + 1) if theirs[i] in known}
+    lead = []
+    for i in candidates:
+        if _repeats(theirs[i], held):
+            place[i] = _likeliest(theirs[i], ours[:place[start] + 1])
+        else:
+            lead.append(i)
     if not lead:
         return text
     # each lead line goes before the next line of the witness that the text has
     inserts: dict[int, list[str]] = {}
     for i in lead:
-        after = next(j for j in range(i + 1, start + 1) if theirs[j] in known)
-        inserts.setdefault(known[theirs[after]], []).append(theirs[i])
+        after = min(j for j in place if j > i)
+        inserts.setdefault(place[after], []).append(theirs[i])
     merged: list[str] = []
     for at, line in enumerate(ours):
         merged.extend(inserts.get(at, ()))
         merged.append(line)
     return "\n".join(merged)
+
+
+def _likeliest(line: str, lines: list[str]) -> int:
+    own = _trigrams(line)
+    return max(range(len(lines)), key=lambda at: len(own & _trigrams(lines[at])))

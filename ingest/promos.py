@@ -94,6 +94,9 @@ _CREDIT = re.compile(
     r"|(?i:(?:header|featured?|hero|lead) (?:image|photo)|(?:photo|image|picture) source)\b"
     r"|(?i:courtesy of)\b(?=.{0,50}$))")
 _MAX_CREDIT = 150
+# a header picture's label also opens its whole caption, which may run to a caption's length:
+# "Header Image: People have lived in Ecuador's Amazon forests ... Credit: ..."
+_HEADER_PICTURE = re.compile(r"^\s*(?i:(?:header|featured?|hero|lead) (?:image|photo))\s*:")
 
 # A caption: a line that ends with its picture's credit, "(Foto: Sarawut/Adobe Stock)", "(AP
 # Photo/Evan Vucci)", "(picture alliance / dpa / Oliver Berg)", "| © Springer". A sentence of the
@@ -179,6 +182,9 @@ _RIGHTS = (r"all rights reserved|alle rechte vorbehalten|tous droits réservés|
            r"|tutti i diritti riservati|wszelkie prawa zastrzeżone")
 _RIGHTS_PHRASE = re.compile(_RIGHTS)  # lower-cased lines, as _CALL_TO_ACTION
 _RIGHTS_NOTICE = re.compile(rf"(?:^|[.!?]\s+|^[\W_]*(?:©|copyright\b).*?)(?:{_RIGHTS})\s*(?:[.!]|$)")
+# or a line that opens with the copyright sign or word and the year: "© 2022, BreakingBelizeNews.com.
+# This article is the copyrighted property of ..."; no sentence of news begins so
+_COPYRIGHT_YEAR = re.compile(r"[\W_]*(?:©|\(c\)|copyright\b)\s*(?:©\s*)?\d{4}\b")
 _MAX_FURNITURE = 300
 # a press release's contact block: "Pressekontakt:" alone, then "Tel.: +49 (0)40-30030-1000",
 # "E-Mail: presse@bsi.bund.de": a label and nothing but a number or an address (a line "Telefon:
@@ -287,6 +293,8 @@ def _is_caption(line: str) -> bool:
     # the cheap string tests first: most lines end with neither a parenthesis nor a credit
     if len(line) > _MAX_CAPTION:
         return False
+    if line.lstrip()[:1] in "HFLhfl" and _HEADER_PICTURE.match(line):
+        return True
     if "©" in line and _TRAILING_COPYRIGHT.search(line):
         return True
     if ("/" in line or "FILE PHOTO" in line) and _WIRE_CREDIT.search(line):
@@ -309,7 +317,7 @@ def _is_furniture(line: str) -> bool:
         return False
     lower = line.lower()
     if len(line) <= _MAX_FURNITURE and ((_RIGHTS_PHRASE.search(lower) and _RIGHTS_NOTICE.search(lower))
-                                        or _SITE_LINE.match(lower)):
+                                        or _SITE_LINE.match(lower) or _COPYRIGHT_YEAR.match(lower)):
         return True
     return _is_notice(line, lower)
 

@@ -67,6 +67,14 @@ def test_a_list_item_the_text_has_with_its_bullet_is_not_added_again_as_a_lead()
     assert recover_lead(ours, "\n".join([item, *BODY])) == ours
 
 
+def test_a_lead_the_text_already_has_in_another_spelling_is_not_added_twice():
+    # resiliparse drops a ruby reading (痴漢ちかん -> 痴漢) or a list number ("2Add" -> "Add")
+    ours = "\n".join([BODY[0].replace("old quarter", "old quarter (1)"), *BODY[1:]])
+    witness = "\n".join([BODY[0], *BODY[1:]])
+    assert recover_lead(ours, "\n".join(["Home News", BODY[0], *BODY[1:]])) == ours
+    assert recover_lead(ours, "\n".join([LEAD, witness])) == "\n".join([LEAD, ours])
+
+
 def test_nothing_shared_or_no_witness_leaves_the_text_alone():
     assert recover_lead(TEXT, "Completely different page\n" + LEAD) == TEXT
     assert recover_lead(TEXT, "") == TEXT

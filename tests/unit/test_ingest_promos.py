@@ -194,6 +194,12 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
                            "usage of the website will be considered as giving consent."),
     (drop_furniture_lines, "Informujemy, że korzystamy z cookies."),
     (drop_furniture_lines, "Please accept YouTube cookies to play this video."),
+    # a copyright line with its year, whatever its length; a header picture's whole caption
+    (drop_furniture_lines, "© 2022, BreakingBelizeNews.com. This article is the copyrighted property of Breaking Belize "
+                           "News. Written permission must be obtained before reprint in online or print media."),
+    (drop_furniture_lines, "Copyright © 2023 The Harbour Gazette"),
+    (drop_credit_lines, "Header Image: People have lived in Ecuador's Amazon forests for thousands of years, including "
+                        "those who made this petroglyph (rock art) in Napo province. Credit: Jane Roe, Wikimedia Commons"),
 ])
 def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
     assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -234,6 +240,7 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     "Between copyright (all rights reserved) and the public domain lie the Creative Commons licences.",
     "Telefon: Ortsgespräche sind kostenfrei, Gespräche ins Ausland nicht.",  # a label, then text
     "Kontakt zur Polizei: Die Beamten baten um Hinweise aus der Bevölkerung.",
+    "Copyright law was last changed in 2019, when the directive on the digital single market passed.",  # no year after
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
     assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
