@@ -19,9 +19,9 @@ from urllib.parse import urljoin, urlsplit
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
 from ingest.ensemble import choose_text
-from ingest.extractors import drop_unread, headline_keys, line_key, parse_html
+from ingest.extractors import drop_unread, figure_captions, headline_keys, line_key, parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
-from ingest.promos import drop_promo_lines
+from ingest.promos import drop_caption_lines, drop_promo_lines
 
 
 @dataclass
@@ -243,13 +243,14 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
             gaps = fill_gaps(tree, url, need_title=not meta["title"], need_date=published is None)
         drop_unread(tree)  # the metadata is read: what follows reads the text
     headlines = [meta["title"], meta["h1"], gaps.title]
+    captions = figure_captions(tree)  # before choose_text, which strips the tree's asides
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
     choice = choose_text(tree, html, url, headlines)
     for name in ("title", "author", "sitename", "image"):
         meta[name] = meta[name] or getattr(gaps, name)
     authors = split_authors(meta["author"])
     # bylines and dates first: the headline may stand below them
-    text = drop_promo_lines(drop_headline(drop_byline_lines(choice.text, authors), headlines))
+    text = drop_promo_lines(drop_headline(drop_byline_lines(drop_caption_lines(choice.text, captions), authors), headlines))
     if not text:
         return None
     meta["tags"] = meta["tags"] or gaps.tags

@@ -92,6 +92,22 @@ def drop_asides_and_footers(tree) -> None:
     lxml.etree.strip_elements(tree, *_FAST_UNREAD, with_tail=False)
 
 
+# Some sites set the article's header in a <figcaption> over the lead picture: its headline and
+# lead paragraph are then no caption (liquimoly-hbl.de; its blocks tell it).
+_CAPTION_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote"}
+
+
+def figure_captions(tree) -> set[str]:
+    """The ``line_key`` of each line of the page's ``<figcaption>`` texts: a picture's caption,
+    which an extractor may keep as a paragraph of the article (a WordPress caption set beside
+    its figure). A figcaption that holds paragraphs or headings is a header, not a caption."""
+    if tree is None:
+        return set()
+    return {line_key(line) for caption in tree.iter("figcaption")
+            if not any(el.tag in _CAPTION_BLOCKS for el in caption.iterdescendants())
+            for line in tidy(caption.text_content()).split("\n") if line}
+
+
 def tidy(text: str | None) -> str:
     """One block a line, whitespace inside a line collapsed (also no-break spaces), no empty lines,
     in Unicode's composed form (NFC)."""

@@ -49,6 +49,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ingest.extractors import line_key
+
 # case-insensitive phrases, in the languages of the corpus
 _PHRASES = (
     r"read (?:more|also)|also read|related|see also|more on this|recommended"
@@ -103,7 +105,8 @@ _HEADER_PICTURE = re.compile(r"^\s*(?i:(?:header|featured?|hero|lead) (?:image|p
 # article that cites a source ends "(Quelle: Destatis)", "(dpa)" or "(Reuters/AFP)": none is a
 # picture credit (no picture label; news agencies are not picture libraries), so that paragraph stays.
 _LAST_PARENTHESIS = re.compile(r"[(\[]([^()\[\]]{1,120})[)\]]\s*\.?\s*$")
-_PICTURE_LABEL = re.compile(r"^\s*(?:©|(?i:fotos?|photos?|bild|image|credits?|crédits? photos?|picture)\s*:)")
+_PICTURE_LABEL = re.compile(r"^\s*(?:©|(?i:fotos?|photos?|bild|image|credits?|crédits? photos?|picture)\s*:"
+                            r"|(?i:photos?|pictures?|images?|fotos?) (?:by|von|courtesy)\b)")  # "(Picture by Jane Roe)"
 _PICTURE_AGENCY = re.compile(
     r"\b(?:getty|photo|foto|pool|istock|shutterstock|imago|picture[- ]alliance|keystone|adobe ?stock|alamy)", re.IGNORECASE)
 # the wire services' caption style: "FILE PHOTO: ... Vladivostok, Russia April 25, 2019.
@@ -281,6 +284,14 @@ def _without_recent_posts(lines: list[str]) -> list[str]:
     while end and len(lines[end - 1]) <= _MAX_PROMO and _DATED_LINK.match(lines[end - 1]):
         end -= 1
     return lines[:end] if len(lines) - end >= 2 else lines
+
+
+def drop_caption_lines(text: str, captions: set[str]) -> str:
+    """``text`` without the lines that are one of the page's picture ``captions`` (``line_key``s,
+    ``ingest.extractors.figure_captions``); unchanged if that would leave nothing."""
+    if not captions:
+        return text
+    return drop_lines(text, lambda line, *_: line_key(line) in captions)
 
 
 def drop_credit_lines(text: str) -> str:

@@ -162,6 +162,37 @@ def test_a_table_that_is_the_article_is_kept():
     assert "could all but settle the title" in text
 
 
+def test_a_pictures_caption_is_not_a_paragraph_of_the_article():
+    paras = paragraphs("harbour bridge")
+    caption = "Workers lift the first steel section of the harbour bridge into place on Monday morning"
+    # WordPress sets the caption beside the figure, inside the paragraph: trafilatura keeps it
+    figure = f'<p><figure><img src="/bridge.jpg"></figure><figcaption class="wp-caption-text">{caption}</figcaption></p>'
+    html = (f'<html lang="en"><head><title>Harbour bridge rises</title></head><body><nav><a href="/">Home</a></nav>'
+            f'<article><h1>Harbour bridge rises</h1><p>{paras[0]}</p>{figure}'
+            + "".join(f"<p>{p}</p>" for p in paras[1:]) + '</article><footer>All rights reserved</footer></body></html>')
+    text = extract_html(html, "https://news.example/bridge").text
+    assert caption not in text
+    assert all(p in text for p in paras)
+
+
+def test_an_article_header_set_in_a_figcaption_is_no_caption():
+    paras = paragraphs("handball coach")
+    header = (f'<figure><img src="/coach.jpg"></figure><figcaption>\n<small>31.01.2022 2. HBL</small>\n'
+              f'<h1>New head coach for Dormagen</h1>\n<p>{paras[0]}</p>\n</figcaption>')
+    html = (f'<html lang="de"><head><title>New head coach for Dormagen</title></head><body><nav><a href="/">Home</a></nav>'
+            f'<section class="news">{header}' + "".join(f"<p>{p}</p>" for p in paras[1:]) + '</section></body></html>')
+    assert all(p in extract_html(html, "https://news.example/coach").text for p in paras)
+
+
+def test_a_page_that_is_only_a_captioned_picture_keeps_its_caption():
+    caption = ("The harbour at dawn, seen from the lighthouse: fishing boats return with the night's catch while the "
+               "ferry to the islands waits at the quay for its first passengers of the day.")
+    html = (f'<html lang="en"><head><title>Picture of the day</title></head><body><article><h1>Picture of the day</h1>'
+            f'<figure><img src="/harbour.jpg"><figcaption>{caption}</figcaption></figure></article></body></html>')
+    page = extract_html(html, "https://news.example/picture")
+    assert page is not None and caption in page.text
+
+
 def test_the_headline_is_not_repeated_at_the_start_of_the_text():
     paras = paragraphs("bridge")
     body = "".join(f"<p>{p}</p>" for p in paras)

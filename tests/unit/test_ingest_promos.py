@@ -198,6 +198,7 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "© 2022, BreakingBelizeNews.com. This article is the copyrighted property of Breaking Belize "
                            "News. Written permission must be obtained before reprint in online or print media."),
     (drop_furniture_lines, "Copyright © 2023 The Harbour Gazette"),
+    (drop_credit_lines, "Chief Education Officer Dr Ramona Archer-Bradshaw. (Picture by Jameel Springer)"),
     (drop_credit_lines, "Header Image: People have lived in Ecuador's Amazon forests for thousands of years, including "
                         "those who made this petroglyph (rock art) in Napo province. Credit: Jane Roe, Wikimedia Commons"),
 ])
