@@ -10,7 +10,6 @@ publication timestamp (trafilatura's date is a day).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
+from ingest.declared_body import declared_body, jsonld_objects
 from ingest.ensemble import choose_text
 from ingest.extractors import drop_unread, figure_captions, headline_keys, line_key, parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
@@ -99,23 +99,10 @@ def _language(tree) -> str | None:
 
 
 def _jsonld_date(tree) -> datetime | None:
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                found = _parse_time(item.get("datePublished")) if isinstance(item.get("datePublished"), str) else None
-                if found:
-                    return found
-                stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+    for item in jsonld_objects(tree):
+        found = _parse_time(item.get("datePublished")) if isinstance(item.get("datePublished"), str) else None
+        if found:
+            return found
     return None
 
 
@@ -244,8 +231,9 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         drop_unread(tree)  # the metadata is read: what follows reads the text
     headlines = [meta["title"], meta["h1"], gaps.title]
     captions = figure_captions(tree)  # before choose_text, which strips the tree's asides
+    declared = declared_body(tree)
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
-    choice = choose_text(tree, html, url, headlines)
+    choice = choose_text(tree, html, url, headlines, declared)
     for name in ("title", "author", "sitename", "image"):
         meta[name] = meta[name] or getattr(gaps, name)
     authors = split_authors(meta["author"])

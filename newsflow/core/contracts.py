@@ -91,7 +91,8 @@ class Article(Record):
     # Where the text came from: the fetched page, or the feed entry when the page failed.
     text_source: Literal["page", "feed"] = "page"
     # Which extractor produced a page's text ("trafilatura-fast", "trafilatura", "resiliparse";
-    # "trafilatura-fast+resiliparse" or "trafilatura+resiliparse" with resiliparse's lead added);
+    # "trafilatura-fast+resiliparse" or "trafilatura+resiliparse" with resiliparse's lead added;
+    # "json-ld": the body the page declares, where its HTML held little of it);
     # None for feed text and for records written before it was recorded.
     extractor: str | None = None
     # Edits: an article republished with changed text keeps its id; revision counts its versions

@@ -1,0 +1,74 @@
+"""The article body a page declares in JSON-LD, and when it replaces the extracted text."""
+
+import json
+
+from ingest.declared_body import declared_body, jsonld_objects
+from ingest.extract import extract_html
+from ingest.extractors import parse_html
+from test_ingest_support import article_html, paragraphs
+
+BODY = paragraphs("harbour bridge", 8)
+
+
+def _page(html_body: str, *objects: dict | str, title: str = "Harbour bridge approved") -> str:
+    scripts = "".join(f'<script type="application/ld+json">{o if isinstance(o, str) else json.dumps(o)}</script>'
+                      for o in objects)
+    return (f'<html lang="en"><head><title>{title}</title>{scripts}</head>'
+            f'<body><nav><a href="/">Home</a><a href="/news">News</a></nav>{html_body}</body></html>')
+
+
+def _article(body: str, kind: str = "NewsArticle") -> dict:
+    return {"@context": "https://schema.org", "@type": kind, "headline": "Harbour bridge approved",
+            "datePublished": "2024-05-02T09:30:00+00:00", "articleBody": body}
+
+
+# a page rendered in the browser: its HTML holds the app's shell and a picture's caption (long
+# enough that trafilatura does not fall back on its own reading of the whole page)
+SHELL = ('<div id="app"><figure><img src="/bridge.jpg"></figure>'
+         '<p>The harbour seen from the old quarter on Tuesday morning, where the council wants the new bridge to '
+         'land: the quay, the fish market and the ferry terminal would all sit in its shadow, and the residents '
+         'of the narrow streets behind them have argued against it for two years. Photo: AP</p></div>')
+
+
+def test_a_page_whose_html_holds_no_article_gets_the_body_it_declares():
+    page = extract_html(_page(SHELL, _article(" ".join(BODY))), "https://news.example/bridge")
+    assert page.extractor == "json-ld"
+    assert all(p in page.text for p in BODY)
+    assert "the fish market and the ferry terminal" not in page.text
+
+
+def test_a_page_whose_html_holds_the_article_keeps_the_extracted_text():
+    declared = " ".join(BODY) + " Jane Roe is a reporter at the Daily Example."
+    html = article_html("Harbour bridge approved", BODY).replace("</head>", f'<script type="application/ld+json">'
+                                                                  f'{json.dumps(_article(declared))}</script></head>')
+    page = extract_html(html, "https://news.example/bridge")
+    assert page.extractor.startswith("trafilatura")
+    assert "Jane Roe is a reporter" not in page.text
+
+
+def test_the_declared_body_is_plain_text_one_paragraph_a_line():
+    escaped = "".join(f"<p>{p.replace(',', ' &amp;')}</p>" for p in BODY)
+    assert declared_body(parse_html(_page("", _article(escaped)))).split("\n") == [p.replace(",", " &") for p in BODY]
+    assert declared_body(parse_html(_page("", _article("Tom &amp; Jerry\n\nand more")))) == "Tom & Jerry\nand more"
+
+
+def test_a_body_found_in_a_graph_counts():
+    graph = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, _article("\n".join(BODY))]}
+    assert declared_body(parse_html(_page("", graph))) == "\n".join(BODY)
+
+
+def test_a_listing_that_declares_several_bodies_declares_none():
+    page = _page("", [_article(BODY[0]), _article(BODY[1])])
+    assert declared_body(parse_html(page)) == ""
+
+
+def test_a_body_in_a_cms_markup_is_not_used():
+    markdown = f"**{BODY[0]}**\n\n[Hotels](https://news.example/hotels)\n\n[#image: /photos/1]|||A caption|||"
+    assert declared_body(parse_html(_page("", _article(markdown)))) == ""
+
+
+def test_scripts_that_are_not_json_or_declare_no_body_give_nothing():
+    tree = parse_html(_page("", "{not json", {"@type": "WebPage", "name": "Home"}))
+    assert declared_body(tree) == ""
+    assert [item["@type"] for item in jsonld_objects(tree)] == ["WebPage"]
+    assert declared_body(None) == ""
