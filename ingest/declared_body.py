@@ -34,7 +34,7 @@ _TAG = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|span|a|strong|em|b|i)\b[^>]*>
 
 def jsonld_objects(tree) -> Iterator[dict]:
     """Every JSON object (at any depth, ``@graph`` included) of the page's JSON-LD scripts;
-    a script that is not valid JSON is skipped."""
+    a script that is not valid JSON, or nests too deep to parse, is skipped."""
     if tree is None:
         return
     for script in tree.iter("script"):
@@ -42,7 +42,7 @@ def jsonld_objects(tree) -> Iterator[dict]:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser goes
             continue
         stack = [data]
         while stack:

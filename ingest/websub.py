@@ -89,7 +89,7 @@ def _xml_links(body: bytes, base: str) -> HubLinks:
 def _json_links(body: bytes, base: str) -> HubLinks:
     try:
         doc = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser goes
         return HubLinks(None, None)
     if not isinstance(doc, dict):
         return HubLinks(None, None)

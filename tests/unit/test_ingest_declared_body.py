@@ -72,3 +72,11 @@ def test_scripts_that_are_not_json_or_declare_no_body_give_nothing():
     assert declared_body(tree) == ""
     assert [item["@type"] for item in jsonld_objects(tree)] == ["WebPage"]
     assert declared_body(None) == ""
+
+
+def test_a_script_nested_deeper_than_the_parser_goes_is_skipped_and_the_page_extracted():
+    deep = "[" * 200_000 + "]" * 200_000  # json.loads raises RecursionError, not ValueError
+    html = article_html("Harbour bridge approved", BODY).replace(
+        "</head>", f'<script type="application/ld+json">{deep}</script></head>')
+    assert declared_body(parse_html(html)) == ""
+    assert all(p in extract_html(html, "https://news.example/bridge").text for p in BODY)

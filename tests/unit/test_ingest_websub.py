@@ -84,6 +84,11 @@ def test_the_hub_and_self_links_are_found_in_rss_atom_json_feed_and_link_headers
     assert discover(b"<not xml", base) == (None, None)
 
 
+
+def test_a_json_feed_nested_deeper_than_the_parser_goes_names_no_hub():
+    deep = b"[" * 200_000 + b"]" * 200_000  # json.loads raises RecursionError, not ValueError
+    assert discover(deep, "https://news.example/feed.json", "application/feed+json") == (None, None)
+
 def test_signatures_are_hmacs_of_the_body_with_the_secret():
     good = "sha1=" + hmac.new(b"k", b"body", hashlib.sha1).hexdigest()
     assert valid_signature("k", b"body", good)
