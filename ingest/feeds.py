@@ -26,6 +26,7 @@ from ingest.entryfields import (ENTRY_INVALID, EntryFields, absolute, checked_da
                                 type_name)
 from ingest.feedlists import is_http_url, looks_like_opml
 from ingest.xmlguard import EntityExpansionError, as_utf8_xml, check_entity_expansion, first_items
+from newsflow.core.limits import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class FeedError(Exception):
     """A feed that cannot be used; ``str(err)`` is one readable log line."""
 
 
-DEFAULT_EXPANDED_MAX = 10 * 1024 * 1024  # the default fetch_max_bytes
+DEFAULT_EXPANDED_MAX = MAX_BODY_BYTES  # the default fetch_max_bytes
 # Entries read from one feed document (the first ones: feeds list newest first). Parsing costs
 # ~0.5 ms an entry; ingest takes at most ``feed_max_entries`` (200) new ones per poll anyway.
 MAX_PARSED_ENTRIES = 1000

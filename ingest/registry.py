@@ -22,6 +22,7 @@ from ingest.feeds import FeedError, discover_feeds, opml_document, parse_feed
 from ingest.fetch import FetchError, Fetcher
 from ingest.sitemaps import parse_sitemap
 from ingest.state import FeedState, IngestState
+from newsflow.core.limits import MAX_BODY_BYTES
 
 
 class RegistryError(Exception):
@@ -45,7 +46,7 @@ def _looks_html(body: bytes, content_type: str | None) -> bool:
     return content_type in ("text/html", "application/xhtml+xml") or head.startswith((b"<!doctype html", b"<html"))
 
 
-def add_source(state: IngestState, fetcher: Fetcher, url: str, *, sitemap: bool = False, max_bytes: int = 10 * 1024 * 1024) -> Added:
+def add_source(state: IngestState, fetcher: Fetcher, url: str, *, sitemap: bool = False, max_bytes: int = MAX_BODY_BYTES) -> Added:
     """Check ``url`` and register it; raises ``RegistryError`` when it is no feed (or sitemap) and links to none."""
     url = url.strip()
     try:

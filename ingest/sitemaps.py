@@ -17,6 +17,7 @@ from defusedxml.common import DefusedXmlException
 
 from ingest.feeds import FeedEntry, FeedError, iso_time
 from newsflow.core.compression import GzipError, gunzip, is_gzip
+from newsflow.core.limits import MAX_BODY_BYTES
 
 MAX_CHILD_SITEMAPS = 5  # newest child sitemaps of an index read per poll: news lives in the newest
 
@@ -52,7 +53,7 @@ def _http(base: str, loc: str) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def parse_sitemap(body: bytes, url: str, *, max_urls: int = 200, max_bytes: int = 10 * 1024 * 1024) -> ParsedSitemap:
+def parse_sitemap(body: bytes, url: str, *, max_urls: int = 200, max_bytes: int = MAX_BODY_BYTES) -> ParsedSitemap:
     """Parse sitemap bytes fetched from ``url``; raises ``FeedError`` when they are not a sitemap.
 
     Of a url set, the ``max_urls`` newest entries are kept (by news publication date, else

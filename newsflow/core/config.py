@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from pydantic_settings.exceptions import SettingsError
 
 from newsflow.core.errors import ConfigError  # raised here; the stages import it from here too
+from newsflow.core.limits import MAX_BODY_BYTES
 
 DEFAULT_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT"]
 
@@ -101,7 +102,7 @@ class Settings(BaseSettings):
     fetch_connect_timeout: float = 5.0
     fetch_read_timeout: float = 15.0
     fetch_total_timeout: float = 30.0  # wall clock for one response, body included
-    fetch_max_bytes: int = 10 * 1024 * 1024  # on the decompressed body
+    fetch_max_bytes: int = MAX_BODY_BYTES  # on the decompressed body
     fetch_max_redirects: int = 5
     fetch_concurrency: int = 4
     poll_interval: float = 300.0  # seconds between polls of one feed when running continuously

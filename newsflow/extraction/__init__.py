@@ -17,6 +17,7 @@ from ingest.extract import extract_html
 from ingest.source_name import source_of
 from newsflow.core.compression import GzipError, gunzip, is_gzip
 from newsflow.core.languages import prepare_language_model
+from newsflow.core.limits import MAX_BODY_BYTES
 from newsflow.extraction.pool import ordered_map, worker_count
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def is_url(item: str) -> bool:
 # A saved page may be as large as a fetched one (the default fetch_max_bytes), gzip-compressed
 # (".html.gz", as crawls and benchmark corpora store pages) or not: a larger file is refused before
 # it is read, and a small gzip file must not expand to gigabytes in memory.
-MAX_PAGE_BYTES = 10 * 1024 * 1024
+MAX_PAGE_BYTES = MAX_BODY_BYTES
 
 
 def read_file(path: str) -> tuple[str, None]:

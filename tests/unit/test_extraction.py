@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import multiprocessing
 import os
 import random
@@ -11,6 +12,9 @@ import signal
 import pytest
 
 import newsflow.extraction
+from ingest.feeds import DEFAULT_EXPANDED_MAX
+from ingest.sitemaps import parse_sitemap
+from newsflow.core.config import Settings
 from newsflow.extraction import Unreadable, extract_inputs, is_url
 from test_ingest_support import article_html, paragraphs
 
@@ -161,3 +165,8 @@ def test_a_reader_that_stops_early_stops_the_workers_with_it(tmp_path):
     assert multiprocessing.active_children()
     records.close()
     assert not multiprocessing.active_children()
+
+
+def test_a_saved_page_is_bounded_as_a_fetched_one_and_a_sitemap_are():
+    bound = inspect.signature(parse_sitemap).parameters["max_bytes"].default
+    assert newsflow.extraction.MAX_PAGE_BYTES == Settings().fetch_max_bytes == DEFAULT_EXPANDED_MAX == bound
