@@ -115,6 +115,9 @@ _PICTURE_AGENCY = re.compile(
 _WIRE_CREDIT = re.compile(
     r"(?:^\s*FILE PHOTO\s*:|\b(?:REUTERS|AFP|EPA(?:-EFE)?|AP Photo|ANSA|KEYSTONE)/\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
     r"(?:/(?:File Photo|Pool|File))?\s*\.?\s*$)")
+# a caption whose last sentence names the picture's source in capitals: "... in Las Croabas. By
+# U.S. CUSTOMS AND BORDER PROTECTION" (a sentence of news does not end on a name in capitals)
+_CAPITALS_CREDIT = re.compile(r"[.!?]\s+(?:(?:Photo|Image|Picture) )?[Bb]y (?:[A-Z][A-Z.&'’-]*\s+){0,6}[A-Z][A-Z.&'’-]+\.?\s*$")
 _TRAILING_COPYRIGHT = re.compile(r"\s[|/]?\s*©[^|©]{1,60}$")
 _MAX_CAPTION = 400
 
@@ -310,6 +313,9 @@ def _is_caption(line: str) -> bool:
         return True
     if ("/" in line or "FILE PHOTO" in line) and _WIRE_CREDIT.search(line):
         return True
+    if "By " in line or "by " in line:
+        if _CAPITALS_CREDIT.search(line):
+            return True
     if not line.rstrip(" .").endswith((")", "]")):
         return False
     credit = _LAST_PARENTHESIS.search(line)
