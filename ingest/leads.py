@@ -36,25 +36,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.extractors import headline_keys, line_key
+from ingest.extractors import headline_keys, line_key, shingles
 
 # How far before the shared span to look, and what a lead paragraph looks like there.
 LOOK_BACK = 4
 MAX_WALK = 16
 MIN_LEAD = 80
-_WORD = re.compile(r"\w+")
 # a candidate most of whose word trigrams the text has is a paragraph it already holds
 REPEAT = 0.8
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»“)]\s*$")
 
 
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return set(zip(words, words[1:], words[2:]))
-
-
 def _repeats(line: str, held: set[tuple[str, ...]]) -> bool:
-    own = _trigrams(line)
+    own = shingles(line)
     return len(own & held) >= REPEAT * len(own)
 
 
@@ -96,7 +90,7 @@ def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) 
         return text
     # a paragraph the text has in another spelling (ruby readings, a list number run into it) is
     # not a lead: it is placed where the text has it, so that a lead above it goes above it
-    held = _trigrams(text)
+    held = shingles(text)
     place = {i: known[theirs[i]] for i in range(candidates[0], start + 1) if theirs[i] in known}
     lead = []
     for i in candidates:
@@ -119,5 +113,5 @@ def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) 
 
 
 def _likeliest(line: str, lines: list[str]) -> int:
-    own = _trigrams(line)
-    return max(range(len(lines)), key=lambda at: len(own & _trigrams(lines[at])))
+    own = shingles(line)
+    return max(range(len(lines)), key=lambda at: len(own & shingles(lines[at])))
