@@ -18,14 +18,13 @@ from __future__ import annotations
 import html as html_entities
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from ingest.extractors import tidy
+from ingest.extractors import JSON_LD_TYPE, tidy
 
-_JSON_LD = "application/ld+json"
 # a CMS's own markup in the declared text: Markdown links and emphasis, embed placeholders,
 # block fences ("+++feature-small", "|||")
 _MARKUP = re.compile(r"\]\(https?://|\[#\w+:|\*\*\w|^\+\+\+|\|\|\|", re.MULTILINE)
@@ -38,7 +37,7 @@ def jsonld_objects(tree) -> Iterator[dict]:
     if tree is None:
         return
     for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != _JSON_LD or not script.text:
+        if (script.get("type") or "").strip().lower() != JSON_LD_TYPE or not script.text:
             continue
         try:
             data = json.loads(script.text)
@@ -54,11 +53,11 @@ def jsonld_objects(tree) -> Iterator[dict]:
                 stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
 
 
-def declared_body(tree) -> str:
-    """The page's JSON-LD ``articleBody`` as plain text, one block a line (``tidy``); "" when
-    the page declares none, declares several different ones (a listing of articles, not one
-    article), or declares it in a CMS's markup rather than as text."""
-    bodies = {item["articleBody"].strip() for item in jsonld_objects(tree)
+def declared_body(objects: Iterable[dict]) -> str:
+    """The ``articleBody`` among a page's JSON-LD ``objects`` (``jsonld_objects``) as plain text,
+    one block a line (``tidy``); "" when the page declares none, declares several different ones
+    (a listing of articles, not one article), or declares it in a CMS's markup rather than as text."""
+    bodies = {item["articleBody"].strip() for item in objects
               if isinstance(item.get("articleBody"), str) and item["articleBody"].strip()}
     if len(bodies) != 1:
         return ""

@@ -98,15 +98,15 @@ def _language(tree) -> str | None:
     return None
 
 
-def _jsonld_date(tree) -> datetime | None:
-    for item in jsonld_objects(tree):
+def _jsonld_date(jsonld: list[dict]) -> datetime | None:
+    for item in jsonld:
         found = _parse_time(item.get("datePublished")) if isinstance(item.get("datePublished"), str) else None
         if found:
             return found
     return None
 
 
-def _published(tree) -> datetime | None:
+def _published(tree, jsonld: list[dict]) -> datetime | None:
     metas: dict[str, str] = {}
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
@@ -116,7 +116,7 @@ def _published(tree) -> datetime | None:
         found = _parse_time(metas.get(key))
         if found:
             return found
-    found = _jsonld_date(tree)
+    found = _jsonld_date(jsonld)
     if found:
         return found
     for el in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]"):
@@ -215,12 +215,15 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """
     tree = parse_html(html)
     published = canonical = language = None
+    declared = ""
     meta: dict = {"title": None, "h1": None, "author": None, "sitename": None, "image": None, "tags": []}
     gaps = Gaps()
     if tree is not None:
         canonical = declared_canonical(tree, url)
         language = _language(tree)
-        published = _published(tree)
+        jsonld = list(jsonld_objects(tree))  # parsed once: the date and the declared body read it
+        published = _published(tree, jsonld)
+        declared = declared_body(jsonld)
         meta = _head_metadata(tree)
         # An author is worth a cheap byline lookup, not trafilatura's author search (which
         # copies the whole tree: a quarter of an article's extraction time).
@@ -231,7 +234,6 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         drop_unread(tree)  # the metadata is read: what follows reads the text
     headlines = [meta["title"], meta["h1"], gaps.title]
     captions = figure_captions(tree)  # before choose_text, which strips the tree's asides
-    declared = declared_body(tree)
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
     choice = choose_text(tree, html, url, headlines, declared)
     for name in ("title", "author", "sitename", "image"):

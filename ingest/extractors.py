@@ -65,13 +65,13 @@ def parse_html(html: str):
 # pages of the evaluation corpus (rounds interleaved by chunks of 20 pages), for the same text on
 # all 990; dropping <link> and <meta> too gained nothing more. <noscript> stays: lxml puts what
 # follows an unclosed tag inside it into the <noscript>, the whole article on some pages.
-_JSON_LD = "application/ld+json"
+JSON_LD_TYPE = "application/ld+json"  # a <script> type: structured data, not code
 _UNREAD = ("style", "svg")
 
 
 def drop_unread(tree) -> None:
     """Remove from a parsed page, in place, the elements no extractor reads (keeping their tails)."""
-    for script in [s for s in tree.iter("script") if (s.get("type") or "").strip().lower() != _JSON_LD]:
+    for script in [s for s in tree.iter("script") if (s.get("type") or "").strip().lower() != JSON_LD_TYPE]:
         script.tag = "style"  # renamed, so that one C-level pass removes them all
     lxml.etree.strip_elements(tree, *_UNREAD, with_tail=False)
 

@@ -313,9 +313,8 @@ def _is_caption(line: str) -> bool:
         return True
     if ("/" in line or "FILE PHOTO" in line) and _WIRE_CREDIT.search(line):
         return True
-    if "By " in line or "by " in line:
-        if _CAPITALS_CREDIT.search(line):
-            return True
+    if ("By " in line or "by " in line) and _CAPITALS_CREDIT.search(line):
+        return True
     if not line.rstrip(" .").endswith((")", "]")):
         return False
     credit = _LAST_PARENTHESIS.search(line)

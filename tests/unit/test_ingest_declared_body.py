@@ -48,35 +48,35 @@ def test_a_page_whose_html_holds_the_article_keeps_the_extracted_text():
 
 def test_the_declared_body_is_plain_text_one_paragraph_a_line():
     escaped = "".join(f"<p>{p.replace(',', ' &amp;')}</p>" for p in BODY)
-    assert declared_body(parse_html(_page("", _article(escaped)))).split("\n") == [p.replace(",", " &") for p in BODY]
-    assert declared_body(parse_html(_page("", _article("Tom &amp; Jerry\n\nand more")))) == "Tom & Jerry\nand more"
+    assert declared_body(jsonld_objects(parse_html(_page("", _article(escaped))))).split("\n") == [p.replace(",", " &") for p in BODY]
+    assert declared_body(jsonld_objects(parse_html(_page("", _article("Tom &amp; Jerry\n\nand more"))))) == "Tom & Jerry\nand more"
 
 
 def test_a_body_found_in_a_graph_counts():
     graph = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, _article("\n".join(BODY))]}
-    assert declared_body(parse_html(_page("", graph))) == "\n".join(BODY)
+    assert declared_body(jsonld_objects(parse_html(_page("", graph)))) == "\n".join(BODY)
 
 
 def test_a_listing_that_declares_several_bodies_declares_none():
     page = _page("", [_article(BODY[0]), _article(BODY[1])])
-    assert declared_body(parse_html(page)) == ""
+    assert declared_body(jsonld_objects(parse_html(page))) == ""
 
 
 def test_a_body_in_a_cms_markup_is_not_used():
     markdown = f"**{BODY[0]}**\n\n[Hotels](https://news.example/hotels)\n\n[#image: /photos/1]|||A caption|||"
-    assert declared_body(parse_html(_page("", _article(markdown)))) == ""
+    assert declared_body(jsonld_objects(parse_html(_page("", _article(markdown))))) == ""
 
 
 def test_scripts_that_are_not_json_or_declare_no_body_give_nothing():
     tree = parse_html(_page("", "{not json", {"@type": "WebPage", "name": "Home"}))
-    assert declared_body(tree) == ""
+    assert declared_body(jsonld_objects(tree)) == ""
     assert [item["@type"] for item in jsonld_objects(tree)] == ["WebPage"]
-    assert declared_body(None) == ""
+    assert declared_body(jsonld_objects(None)) == ""
 
 
 def test_a_script_nested_deeper_than_the_parser_goes_is_skipped_and_the_page_extracted():
     deep = "[" * 200_000 + "]" * 200_000  # json.loads raises RecursionError, not ValueError
     html = article_html("Harbour bridge approved", BODY).replace(
         "</head>", f'<script type="application/ld+json">{deep}</script></head>')
-    assert declared_body(parse_html(html)) == ""
+    assert declared_body(jsonld_objects(parse_html(html))) == ""
     assert all(p in extract_html(html, "https://news.example/bridge").text for p in BODY)
