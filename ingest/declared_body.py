@@ -61,12 +61,9 @@ def declared_body(objects: Iterable[dict]) -> str:
               if isinstance(item.get("articleBody"), str) and item["articleBody"].strip()}
     if len(bodies) != 1:
         return ""
-    body = bodies.pop()
-    if _TAG.search(body):  # some CMSs put the body's HTML in, escaped or not
-        body = extract_plain_text(HTMLTree.parse(html_entities.unescape(body)), main_content=False,
-                                  list_bullets=False, alt_texts=False)
-    else:
-        body = html_entities.unescape(body)
+    body = html_entities.unescape(bodies.pop())
+    if _TAG.search(body):  # some CMSs put the body's HTML in, escaped ("&lt;p&gt;") or not
+        body = extract_plain_text(HTMLTree.parse(body), main_content=False, list_bullets=False, alt_texts=False)
     if _MARKUP.search(body):
         return ""
     return tidy(body)

@@ -52,6 +52,11 @@ def test_the_declared_body_is_plain_text_one_paragraph_a_line():
     assert declared_body(jsonld_objects(parse_html(_page("", _article("Tom &amp; Jerry\n\nand more"))))) == "Tom & Jerry\nand more"
 
 
+def test_a_body_whose_html_is_escaped_is_plain_text_too():
+    escaped = "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in BODY)
+    assert declared_body(jsonld_objects(parse_html(_page("", _article(escaped))))).split("\n") == BODY
+
+
 def test_a_body_found_in_a_graph_counts():
     graph = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, _article("\n".join(BODY))]}
     assert declared_body(jsonld_objects(parse_html(_page("", graph)))) == "\n".join(BODY)
