@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsflow.core.languages import detect_language
 from ingest.bylines import drop_byline_lines, find_byline, split_authors
-from ingest.declared_body import declared_body, jsonld_objects
+from ingest.declared_body import declared_body, declared_summary, jsonld_objects
 from ingest.ensemble import choose_text
 from ingest.extractors import drop_unread, figure_captions, headline_keys, line_key, parse_html
 from ingest.fallback_meta import Gaps, fill_gaps
@@ -215,7 +215,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """
     tree = parse_html(html)
     published = canonical = language = None
-    declared = ""
+    declared = summary = ""
     meta: dict = {"title": None, "h1": None, "author": None, "sitename": None, "image": None, "tags": []}
     gaps = Gaps()
     if tree is not None:
@@ -223,7 +223,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         language = _language(tree)
         jsonld = list(jsonld_objects(tree))  # parsed once: the date and the declared body read it
         published = _published(tree, jsonld)
-        declared = declared_body(jsonld)
+        declared, summary = declared_body(jsonld), declared_summary(jsonld)
         meta = _head_metadata(tree)
         # An author is worth a cheap byline lookup, not trafilatura's author search (which
         # copies the whole tree: a quarter of an article's extraction time).
@@ -235,7 +235,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     headlines = [meta["title"], meta["h1"], gaps.title]
     captions = figure_captions(tree)  # before choose_text, which strips the tree's asides
     # our parse of the page, handed over: trafilatura need not parse it again (it works on a copy)
-    choice = choose_text(tree, html, url, headlines, declared)
+    choice = choose_text(tree, html, url, headlines, declared, summary)
     for name in ("title", "author", "sitename", "image"):
         meta[name] = meta[name] or getattr(gaps, name)
     authors = split_authors(meta["author"])

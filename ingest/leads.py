@@ -47,7 +47,9 @@ REPEAT = 0.8
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»“)]\s*$")
 
 
-def _repeats(line: str, held: set[tuple[str, ...]]) -> bool:
+def repeats(line: str, held: set[tuple[str, ...]]) -> bool:
+    """Whether ``held`` (a text's word trigrams) has ``REPEAT`` of ``line``'s: the same paragraph,
+    perhaps spelled another way."""
     own = shingles(line)
     return len(own & held) >= REPEAT * len(own)
 
@@ -94,7 +96,7 @@ def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) 
     place = {i: known[theirs[i]] for i in range(candidates[0], start + 1) if theirs[i] in known}
     lead = []
     for i in candidates:
-        if _repeats(theirs[i], held):
+        if repeats(theirs[i], held):
             place[i] = _likeliest(theirs[i], ours[:place[start] + 1])
         else:
             lead.append(i)

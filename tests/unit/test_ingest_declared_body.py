@@ -2,7 +2,7 @@
 
 import json
 
-from ingest.declared_body import declared_body, jsonld_objects
+from ingest.declared_body import declared_body, declared_summary, jsonld_objects
 from ingest.extract import extract_html
 from ingest.extractors import parse_html
 from test_ingest_support import article_html, paragraphs
@@ -17,9 +17,9 @@ def _page(html_body: str, *objects: dict | str, title: str = "Harbour bridge app
             f'<body><nav><a href="/">Home</a><a href="/news">News</a></nav>{html_body}</body></html>')
 
 
-def _article(body: str, kind: str = "NewsArticle") -> dict:
+def _article(body: str, kind: str = "NewsArticle", **more: str) -> dict:
     return {"@context": "https://schema.org", "@type": kind, "headline": "Harbour bridge approved",
-            "datePublished": "2024-05-02T09:30:00+00:00", "articleBody": body}
+            "datePublished": "2024-05-02T09:30:00+00:00", "articleBody": body, **more}
 
 
 # a page rendered in the browser: its HTML holds the app's shell and a picture's caption (long
@@ -35,6 +35,43 @@ def test_a_page_whose_html_holds_no_article_gets_the_body_it_declares():
     assert page.extractor == "json-ld"
     assert all(p in page.text for p in BODY)
     assert "the fish market and the ferry terminal" not in page.text
+
+
+TEASER = ("The council approved the harbour bridge on Tuesday after two years of argument, and the "
+          "residents of the old quarter say they will take the decision to court.")
+# a paywalled page: the teaser, then the offer; the whole article only in JSON-LD
+PAYWALL = (f'<article><h1>Harbour bridge approved</h1><p class="teaser">{TEASER}</p>'
+           '<div class="paywall"><p>Read on with Daily+</p><p>Annual subscription</p><p>99.00 EUR</p>'
+           '<p>in the first year</p><ul><li>Daily news, prices and market data</li><li>Exclusive reports and videos</li>'
+           '<li>Cancel any time</li></ul><p>Subscribe now</p></div></article>')
+
+
+def test_a_paywalled_page_gets_its_teaser_and_the_body_it_declares_without_the_offer():
+    page = extract_html(_page(PAYWALL, _article("\n".join(BODY), description=TEASER)), "https://news.example/bridge")
+    assert page.extractor == "json-ld"
+    assert page.text.split("\n") == [TEASER, *BODY]
+
+
+def test_a_declared_teaser_the_page_does_not_show_is_not_added():
+    shell = SHELL.replace("Photo: AP", "")
+    page = extract_html(_page(shell, _article("\n".join(BODY), description=TEASER)), "https://news.example/bridge")
+    assert page.extractor == "json-ld"
+    assert page.text.split("\n") == BODY
+
+
+def test_a_declared_teaser_the_body_already_starts_with_is_not_doubled():
+    page = extract_html(_page(PAYWALL, _article("\n".join([TEASER, *BODY]), description=TEASER)),
+                        "https://news.example/bridge")
+    assert page.text.split("\n") == [TEASER, *BODY]
+
+
+def test_the_declared_teaser_is_the_description_of_the_object_that_declares_the_body():
+    site = {"@type": "WebSite", "description": "The Daily Example: news from the harbour city"}
+    tree = parse_html(_page("", site, _article(BODY[0], description="Council &amp; harbour:\n the bridge")))
+    assert declared_summary(jsonld_objects(tree)) == "Council & harbour: the bridge"
+    assert declared_summary(jsonld_objects(parse_html(_page("", site, _article(BODY[0]))))) == ""
+    assert declared_summary(jsonld_objects(parse_html(_page("", [_article(BODY[0], description="a"),
+                                                                  _article(BODY[1], description="b")])))) == ""
 
 
 def test_a_page_whose_html_holds_the_article_keeps_the_extracted_text():
