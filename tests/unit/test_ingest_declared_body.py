@@ -3,6 +3,7 @@
 import json
 
 from ingest.declared_body import declared_body, declared_summary, jsonld_objects
+from ingest.evaluation import EvalPage, declared_text
 from ingest.extract import extract_html
 from ingest.extractors import parse_html
 from test_ingest_support import article_html, paragraphs
@@ -122,3 +123,9 @@ def test_a_script_nested_deeper_than_the_parser_goes_is_skipped_and_the_page_ext
         "</head>", f'<script type="application/ld+json">{deep}</script></head>')
     assert declared_body(jsonld_objects(parse_html(html))) == ""
     assert all(p in extract_html(html, "https://news.example/bridge").text for p in BODY)
+
+
+def test_the_evaluation_scores_against_the_body_a_page_declares():
+    html = _page(PAYWALL, _article("\n".join(BODY), description=TEASER))
+    assert declared_text(EvalPage("0001", "https://news.example/bridge", html)) == "\n".join(BODY)
+    assert declared_text(EvalPage("0002", None, "<html><body><p>No JSON-LD here.</p></body></html>")) == ""
