@@ -12,8 +12,9 @@ taken only when trafilatura finds nothing at all: alone it carries the most boil
 candidate.
 
 Whatever member answers, resiliparse's lead paragraphs that trafilatura left out (a teaser above
-the body) are put back (``ingest.leads``; the source then names both, "trafilatura-fast+resiliparse"),
-and picture credits and calls to action between the paragraphs are dropped (``ingest.promos``).
+the body) and the subheadings it dropped between two paragraphs are put back (``ingest.leads``,
+``ingest.subheadings``; the source then names both, "trafilatura-fast+resiliparse"), and picture
+credits and calls to action between the paragraphs are dropped (``ingest.promos``).
 
 Measured on the 990 real pages of the trafilatura evaluation corpus (bench/bench_extract.py
 --corpus): fast mode alone F1 0.918, default mode alone 0.923, the choice between whole answers
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 from ingest.extractors import drop_asides_and_footers, drop_unread, line_key, parse_html, resiliparse_text, shingles, trafilatura_text
 from ingest.leads import recover_lead, repeats
+from ingest.subheadings import restore_subheadings
 from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_furniture_lines
 
 log = logging.getLogger(__name__)
@@ -125,12 +127,12 @@ def _choose_extracted(tree, html: str, url: str | None, headlines: Sequence[str 
     # shingle sets cost about a millisecond a page
     if first and ((len(first) >= SHORT and len(first) >= len(second) / 2)
                   or jaccard(shingles(first), shingles(second)) >= AGREE):
-        return _with_lead(first, "trafilatura-fast", second, headlines)
+        return _with_lead(first, "trafilatura-fast", second, headlines, tree)
     third = _safely(trafilatura_text, _whole_page(tree, html), url)
     if third:
-        return _with_lead(third, "trafilatura", second, headlines)
+        return _with_lead(third, "trafilatura", second, headlines, tree)
     if first:
-        return _with_lead(first, "trafilatura-fast", second, headlines)
+        return _with_lead(first, "trafilatura-fast", second, headlines, tree)
     return Choice(_without_asides(second), "resiliparse")
 
 
@@ -152,8 +154,8 @@ def _without_asides(text: str) -> str:
     return drop_furniture_lines(drop_call_to_action_lines(drop_credit_lines(text)))
 
 
-def _with_lead(text: str, source: str, witness: str, headlines: Sequence[str | None]) -> Choice:
-    """trafilatura's ``text`` with the lead paragraphs resiliparse found before it (the source
-    then names both), without picture credits and calls to action."""
-    merged = recover_lead(text, witness, headlines)
+def _with_lead(text: str, source: str, witness: str, headlines: Sequence[str | None], tree) -> Choice:
+    """trafilatura's ``text`` with the lead paragraphs and the subheadings resiliparse found that
+    it lacks (the source then names both), without picture credits and calls to action."""
+    merged = restore_subheadings(recover_lead(text, witness, headlines), witness, tree)
     return Choice(_without_asides(merged), source if merged == text else f"{source}+resiliparse")

@@ -1,0 +1,62 @@
+"""Subheadings trafilatura leaves out are put back from resiliparse's reading, where the page agrees."""
+
+from ingest.extract import extract_html
+from ingest.extractors import parse_html
+from ingest.subheadings import restore_subheadings
+from test_ingest_support import paragraphs
+
+P = paragraphs("harbour bridge", 6)
+HEADING = "Who pays for the bridge"
+
+
+def _page(between: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in P[:3]) + between + "".join(f"<p>{p}</p>" for p in P[3:])
+    return (f"<html><head><title>Harbour bridge approved</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Harbour bridge approved</h1>{body}</article></body></html>")
+
+
+# heise.de sets its section headings with an anchor icon in a "headline" container, which
+# trafilatura takes for the page's title block and drops
+ANCHORED = (f'<div class="c-article__headline" id="Who_pays"><h2><span class="c-article__wrapper">'
+            f'<a class="c-article__anchor" href="#Who_pays"><svg width="14"><path d="M0"></path></svg></a>'
+            f'{HEADING}</span></h2></div>')
+
+
+def test_a_subheading_trafilatura_drops_is_put_back_between_its_paragraphs():
+    page = extract_html(_page(ANCHORED), "https://news.example/bridge")
+    lines = page.text.split("\n")
+    assert lines[lines.index(HEADING) - 1] == P[2] and lines[lines.index(HEADING) + 1] == P[3]
+    assert page.extractor.endswith("+resiliparse")
+
+
+def test_the_heading_goes_where_the_witness_has_it_between_two_lines_the_text_has_together():
+    tree = parse_html(_page(f"<h2>{HEADING}</h2>"))
+    text = "\n".join(P)
+    witness = "\n".join([*P[:3], HEADING, *P[3:]])
+    assert restore_subheadings(text, witness, tree) == witness
+
+
+def test_a_related_links_heading_is_not_taken_the_page_follows_it_with_links():
+    related = '<h3>Related</h3><ul><li><a href="/a">Ferry fares rise again</a></li></ul>'
+    tree = parse_html(_page(related))
+    text = "\n".join(P)
+    assert restore_subheadings(text, "\n".join([*P[:3], "Related", *P[3:]]), tree) == text
+
+
+def test_a_line_the_page_does_not_set_as_a_heading_is_not_taken():
+    tree = parse_html(_page(f"<p><b>{HEADING}</b></p>"))
+    text = "\n".join(P)
+    assert restore_subheadings(text, "\n".join([*P[:3], HEADING, *P[3:]]), tree) == text
+
+
+def test_a_heading_between_lines_the_text_does_not_have_together_is_not_taken():
+    tree = parse_html(_page(f"<h2>{HEADING}</h2>"))
+    text = "\n".join([*P[:3], "A line of its own between them.", *P[3:]])
+    assert restore_subheadings(text, "\n".join([*P[:3], HEADING, *P[3:]]), tree) == text
+
+
+def test_nothing_to_compare_leaves_the_text_as_it_is():
+    tree = parse_html(_page(f"<h2>{HEADING}</h2>"))
+    assert restore_subheadings("", "\n".join(P), tree) == ""
+    assert restore_subheadings("\n".join(P), "", tree) == "\n".join(P)
+    assert restore_subheadings("\n".join(P), "\n".join([*P[:3], HEADING, *P[3:]]), None) == "\n".join(P)
