@@ -30,9 +30,12 @@ MAX_HEADING = 150
 FOLLOW_PREFIX = 30
 
 
-def _key(line: str) -> str:
-    # trafilatura marks list items with "- ", resiliparse (list_bullets=False) does not
-    return line_key(line[2:] if line.startswith("- ") else line)
+def _places(lines: list[str]) -> dict[str, int]:
+    # both texts are tidied (whitespace collapsed), so lines compare as they are; trafilatura
+    # marks list items with "- ", resiliparse (list_bullets=False) does not
+    place = {line: i for i, line in enumerate(lines)}
+    place.update((line[2:], i) for i, line in enumerate(lines) if line.startswith("- "))
+    return place
 
 
 def _followers(tree, wanted: set[str]) -> dict[str, list[str]]:
@@ -54,15 +57,14 @@ def restore_subheadings(text: str, witness: str, tree) -> str:
     if not text or not witness or tree is None:
         return text
     ours = text.split("\n")
-    place = {_key(line): i for i, line in enumerate(ours)}
+    place = _places(ours)
     theirs = witness.split("\n")
     # (where in the text, which witness line) for each line the text lacks between two it has together
     candidates: list[tuple[int, str]] = []
     for before, line, after in zip(theirs, theirs[1:], theirs[2:]):
-        key = _key(line)
-        if key in place or len(line) > MAX_HEADING:
+        if line in place or len(line) > MAX_HEADING:
             continue
-        at_before, at_after = place.get(_key(before)), place.get(_key(after))
+        at_before, at_after = place.get(before), place.get(after)
         if at_before is not None and at_after == at_before + 1:
             candidates.append((at_after, line))
     if not candidates:
