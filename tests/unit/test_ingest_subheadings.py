@@ -60,3 +60,20 @@ def test_nothing_to_compare_leaves_the_text_as_it_is():
     assert restore_subheadings("", "\n".join(P), tree) == ""
     assert restore_subheadings("\n".join(P), "", tree) == "\n".join(P)
     assert restore_subheadings("\n".join(P), "\n".join([*P[:3], HEADING, *P[3:]]), None) == "\n".join(P)
+
+
+def test_a_blank_paragraph_after_the_heading_is_not_what_follows_it():
+    tree = parse_html(_page(f"<h2>{HEADING}</h2><p>&nbsp;</p>"))
+    text = "\n".join(P)
+    witness = "\n".join([*P[:3], HEADING, *P[3:]])
+    assert restore_subheadings(text, witness, tree) == witness
+
+
+def test_every_heading_of_a_page_of_many_sections_is_placed():
+    # one walk over the page, however many headings it has
+    sections = [f"Section {i} of the report on the harbour bridge, with its own long paragraph." for i in range(2000)]
+    html = "<html><body>" + "".join(f"<h2>Part {i}</h2><p>{s}</p>" for i, s in enumerate(sections)) + "</body></html>"
+    witness = "\n".join(line for i, s in enumerate(sections) for line in (f"Part {i}", s))
+    restored = restore_subheadings("\n".join(sections), witness, parse_html(html)).split("\n")
+    assert restored == ["Section 0 of the report on the harbour bridge, with its own long paragraph.",
+                        *witness.split("\n")[2:]]
