@@ -22,6 +22,14 @@ ANCHORED = (f'<div class="c-article__headline" id="Who_pays"><h2><span class="c-
             f'{HEADING}</span></h2></div>')
 
 
+TEXT = "\n".join(P)
+
+
+def _witness(between: str = HEADING) -> str:
+    """resiliparse's reading: the paragraphs with ``between`` in the middle."""
+    return "\n".join([*P[:3], between, *P[3:]])
+
+
 def test_a_subheading_trafilatura_drops_is_put_back_between_its_paragraphs():
     page = extract_html(_page(ANCHORED), "https://news.example/bridge")
     lines = page.text.split("\n")
@@ -30,43 +38,32 @@ def test_a_subheading_trafilatura_drops_is_put_back_between_its_paragraphs():
 
 
 def test_the_heading_goes_where_the_witness_has_it_between_two_lines_the_text_has_together():
-    tree = parse_html(_page(f"<h2>{HEADING}</h2>"))
-    text = "\n".join(P)
-    witness = "\n".join([*P[:3], HEADING, *P[3:]])
-    assert restore_subheadings(text, witness, tree) == witness
+    assert restore_subheadings(TEXT, _witness(), parse_html(_page(f"<h2>{HEADING}</h2>"))) == _witness()
 
 
 def test_a_related_links_heading_is_not_taken_the_page_follows_it_with_links():
     related = '<h3>Related</h3><ul><li><a href="/a">Ferry fares rise again</a></li></ul>'
-    tree = parse_html(_page(related))
-    text = "\n".join(P)
-    assert restore_subheadings(text, "\n".join([*P[:3], "Related", *P[3:]]), tree) == text
+    assert restore_subheadings(TEXT, _witness("Related"), parse_html(_page(related))) == TEXT
 
 
 def test_a_line_the_page_does_not_set_as_a_heading_is_not_taken():
-    tree = parse_html(_page(f"<p><b>{HEADING}</b></p>"))
-    text = "\n".join(P)
-    assert restore_subheadings(text, "\n".join([*P[:3], HEADING, *P[3:]]), tree) == text
+    assert restore_subheadings(TEXT, _witness(), parse_html(_page(f"<p><b>{HEADING}</b></p>"))) == TEXT
 
 
 def test_a_heading_between_lines_the_text_does_not_have_together_is_not_taken():
-    tree = parse_html(_page(f"<h2>{HEADING}</h2>"))
-    text = "\n".join([*P[:3], "A line of its own between them.", *P[3:]])
-    assert restore_subheadings(text, "\n".join([*P[:3], HEADING, *P[3:]]), tree) == text
+    text = _witness("A line of its own between them.")
+    assert restore_subheadings(text, _witness(), parse_html(_page(f"<h2>{HEADING}</h2>"))) == text
 
 
 def test_nothing_to_compare_leaves_the_text_as_it_is():
     tree = parse_html(_page(f"<h2>{HEADING}</h2>"))
-    assert restore_subheadings("", "\n".join(P), tree) == ""
-    assert restore_subheadings("\n".join(P), "", tree) == "\n".join(P)
-    assert restore_subheadings("\n".join(P), "\n".join([*P[:3], HEADING, *P[3:]]), None) == "\n".join(P)
+    assert restore_subheadings("", TEXT, tree) == ""
+    assert restore_subheadings(TEXT, "", tree) == TEXT
+    assert restore_subheadings(TEXT, _witness(), None) == TEXT
 
 
 def test_a_blank_paragraph_after_the_heading_is_not_what_follows_it():
-    tree = parse_html(_page(f"<h2>{HEADING}</h2><p>&nbsp;</p>"))
-    text = "\n".join(P)
-    witness = "\n".join([*P[:3], HEADING, *P[3:]])
-    assert restore_subheadings(text, witness, tree) == witness
+    assert restore_subheadings(TEXT, _witness(), parse_html(_page(f"<h2>{HEADING}</h2><p>&nbsp;</p>"))) == _witness()
 
 
 def test_every_heading_of_a_page_of_many_sections_is_placed():
