@@ -88,8 +88,8 @@ _CREDIT = re.compile(
     # labels that are credits whatever follows: "Photocredits MYMARINI: ...", "Beitragsbild via Unsplash."
     # (with the follow-us calls in other languages and the tag lines of ingest.bylines: 17 pages of
     # the 990 changed, every removed line a credit, a call to follow or a tag list; F1 0.9449 -> 0.9451)
-    r"|\(?(?i:beitragsbild|bildquelle|bildnachweis|bildrechte|fotonachweis|titelfoto|headerbild|photo ?credits?"
-    r"|foto ?credits?)\b"
+    r"|\(?(?i:beitragsbild|bildquelle|bildnachweis|bildrechte|fotonachweis|titelfoto|headerbild"
+    r"|(?:photo|foto|image|picture) ?credits?)\b"
     # and the English labels of a header picture's caption or credit: "Featured image by Alberto
     # Riva", "Header Image: People have lived ...", "Photo Source: Markus Spiske from Pexels." (5
     # lines of the 990 pages with "Courtesy of ...", none marked; read off a sample of news pages)

@@ -136,6 +136,8 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Beitragsbild via Unsplash."),
     (drop_credit_lines, "Bildquelle: SWR"),
     (drop_credit_lines, "Photo Credit: Catwalkpictures"),
+    (drop_credit_lines, "Image credit: www.apple.com/in/"),
+    (drop_credit_lines, "Picture credits: Jane Roe"),
     (drop_credit_lines, "Featured image by Alberto Riva/The Points Guy."),
     (drop_credit_lines, "Photo Source: Markus Spiske from Pexels."),
     (drop_credit_lines, "Courtesy of Forests News"),
