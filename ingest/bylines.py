@@ -101,8 +101,9 @@ _DATE_LINE = re.compile(
     r"|publicado|actualizado|última actualización)\s*(?:am|on|le|el)?\s*:?\s*)*(?:\w+day,?\s*)?"
     rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
     rf"|\d{{1,2}}\s+de\s+{_MONTH}\s+de\s+\d{{4}})"
-    # the time, after a comma or a full stop, with its zone: "Posted: Thursday, April 21, 2022. 10:11 pm CST."
-    r"(?:[,.]?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|h))?(?:\s+[a-z]{2,4}\b)?)?"
+    # the time, after a comma, a full stop or a dash, with its zone: "Posted: Thursday, April 21, 2022. 10:11 pm
+    # CST.", "20. März 2021 - 15:00 Uhr"
+    r"(?:(?:[,.]|\s[-–—|·•])?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|h))?(?:\s+[a-z]{2,4}\b)?)?"
     # and the section it was filed under: "2021-10-16 | Botschaft", "24. März 2004, 19:49 | Genesis"
     r"(?:\s*\|\s*\w[\w -]{0,30})?[\W_]*$", re.IGNORECASE)
 # the section or category the page files the article under: "Kategorie: News", "Rubrik: Politik"

@@ -27,7 +27,8 @@ def test_a_byline_under_the_headline_is_dropped(line, authors):
                                   "Letzte Änderung 14.02.2019", "2021-10-16 | Botschaft", "Kategorie: News",
                                   "Tags:Uncategorized", "Schlagwörter: Wahl, Berlin, Senat",
                                   "Erstellt am: 01.11.2023", "Published on: March 3, 2024",
-                                  "Posted: Thursday, April 21, 2022. 10:11 pm CST."])
+                                  "Posted: Thursday, April 21, 2022. 10:11 pm CST.", "20. März 2021 - 15:00 Uhr",
+                                  "March 20, 2021 | 3:00 pm"])
 def test_a_date_or_section_alone_on_a_line_at_the_top_or_the_end_is_dropped_with_or_without_authors(line):
     assert drop_byline_lines("\n".join([line, *BODY]), []) == "\n".join(BODY)
     assert drop_byline_lines("\n".join([*BODY, line]), ["Jane Doe"]) == "\n".join(BODY)
