@@ -75,6 +75,16 @@ def test_the_declared_teaser_is_the_description_of_the_object_that_declares_the_
                                                                   _article(BODY[1], description="b")])))) == ""
 
 
+def test_a_page_that_shows_more_than_half_of_its_declared_body_keeps_the_extracted_text():
+    # the declared text may differ a little, or carry more of the site's furniture: only a page that
+    # shows under half of it is taken for a shell or a teaser
+    html = article_html("Harbour bridge approved", BODY[:5]).replace(
+        "</head>", f'<script type="application/ld+json">{json.dumps(_article(" ".join(BODY)))}</script></head>')
+    page = extract_html(html, "https://news.example/bridge")
+    assert page.extractor.startswith("trafilatura")
+    assert BODY[6] not in page.text
+
+
 def test_a_page_whose_html_holds_the_article_keeps_the_extracted_text():
     declared = " ".join(BODY) + " Jane Roe is a reporter at the Daily Example."
     html = article_html("Harbour bridge approved", BODY).replace("</head>", f'<script type="application/ld+json">'
