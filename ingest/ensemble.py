@@ -74,8 +74,8 @@ class Choice:
 
     text: str
     # "trafilatura-fast", "trafilatura" or "resiliparse"; "trafilatura-fast+resiliparse" or
-    # "trafilatura+resiliparse" when resiliparse's lead paragraphs were added (ingest.leads);
-    # "json-ld" for the body the page declares (ingest.declared_body)
+    # "trafilatura+resiliparse" when resiliparse's lead paragraphs or subheadings were added
+    # (ingest.leads, ingest.subheadings); "json-ld" for the body the page declares (ingest.declared_body)
     source: str
 
 
