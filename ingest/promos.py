@@ -180,7 +180,11 @@ _FURNITURE_LABEL = re.compile(
     # a table of contents' label, a results table's disclaimer
     r"|inhaltsverzeichnis|table of contents|contents|alle angaben ohne gewähr"
     # a login button, a loading placeholder
-    r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|loading|wird geladen|chargement|cargando)[\W_]*", re.IGNORECASE)
+    r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|loading|wird geladen|chargement|cargando"
+    # the heading of the readers' comments, which newsflow does not keep (plural only: "Comment": { is
+    # a line of a code sample)
+    r"|(?:\d+\s+)?(?:comments|kommentare|commentaires|comentarios|commenti|komentarze)"
+    r"|leave a (?:comment|reply)|(?:einen )?kommentar (?:schreiben|hinterlassen))[\W_]*", re.IGNORECASE)
 _MAX_LABEL = 60
 # a rights notice is a sentence of its own, or the end of a copyright line: a paragraph about
 # copyright law that mentions "(all rights reserved)" stays

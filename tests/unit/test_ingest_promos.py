@@ -123,6 +123,9 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "Story continues below advertisement"),
     (drop_furniture_lines, "| | Tweet | |"),
     (drop_furniture_lines, "Teilen"),
+    (drop_furniture_lines, "Comments"),
+    (drop_furniture_lines, "12 Kommentare"),
+    (drop_furniture_lines, "Leave a Reply"),
     (drop_furniture_lines, "Telegram,"),
     (drop_furniture_lines, "Copyright 2023 Sunbeam Television Corp. All rights reserved. This material may not be published."),
     (drop_furniture_lines, "Excerpted from the book. Used with permission of Little, Brown and Company. All rights reserved."),
@@ -266,6 +269,8 @@ CLOSING_PLEA = ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and
     (drop_furniture_lines, "Die Anzeige gegen den Bürgermeister wurde am Montag erstattet."),
     (drop_furniture_lines, "Lesezeit: 2 Minuten, sagt der Verlag, sei für einen Kommentar zu kurz."),
     (drop_furniture_lines, "| Hafen | 12 |"),
+    (drop_furniture_lines, '"Comment": {'),  # a line of a code sample
+    (drop_furniture_lines, "Comments from readers poured in after the story ran, the editor said."),
     # news about donations and support
     (drop_call_to_action_lines, "On hand to present the supplies is Dr. Amanda Pinder, who was excited to donate them."),
     (drop_call_to_action_lines, "Werden Sie Teil der Community und unterstützen Sie uns dabei, die Produkte zu verbessern."),
