@@ -59,7 +59,7 @@ _PHRASES = (
     r"|lire aussi|à lire aussi|voir aussi|leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)"
     r"|leia (?:também|mais)"
     # added from the even-indexed pages' kept boilerplate (bench/extract_errors.py)
-    r"|(?:le|te) puede interesar|vea también|lea más|mehr themen|weitere themen|top-themen|zum weiterlesen"
+    r"|(?:le|te) puede interesar|vea también|lea más|lee más|mehr themen|weitere themen|top-themen|zum weiterlesen"
     r"|weitere beiträge|weitere artikel"
     # added from a listing of the kept unwanted passages over all pages (session 9)
     r"|mire|puedes ver|(?:notas|noticias) relacionadas|contenido relacionado|art[íi]culos relacionados"
@@ -70,8 +70,9 @@ _PHRASES = (
 )
 # "LEA:" and "MIRA:" (Spanish-language news) only in capitals: "Lea:" may be a speaker's name; so
 # are the English news sites' "MORE:", "WATCH:", "LISTEN:" before another story's headline, and The
-# Atlantic's "Read:" (3 lines of the 990 pages, unmarked; read off a listing of English pages)
-_PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LISTEN)\s*[:»>→–-]")
+# Atlantic's "Read:" (3 lines of the 990 pages, unmarked; read off a listing of English pages).
+# The phrase may stand before a bar: "MIRA | Kenji Fujimori: ...", "LEE MÁS | ..." (Peruvian sites).
+_PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LISTEN)\s*[:»>→–|-]")
 # a heading that is only the phrase ("Weitere Themen", "Related") or the phrase and a few words
 # before a colon ("Lesen Sie auch die folgenden Beiträge:"): the list of links it heads is the
 # related-links block (on the even-indexed pages F1 0.9360 -> 0.9372, odd ones unchanged)

@@ -26,6 +26,8 @@ from test_ingest_support import paragraphs
     "Read: Two disasters are exponentially worse than one",
     "MORE: Black-led group strikes deal to revitalize Oakland Coliseum site",
     "WATCH: Crews battle wildfire near the coast",
+    "MIRA | Kenji Fujimori: PJ concluye con interrogatorio a testigos",
+    "LEE MÁS | Kenji Fujimori: exministro Giuffra niega que haya negociado obras",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
