@@ -120,6 +120,10 @@ _WIRE_CREDIT = re.compile(
 # U.S. CUSTOMS AND BORDER PROTECTION" (a sentence of news does not end on a name in capitals)
 _CAPITALS_CREDIT = re.compile(r"[.!?]\s+(?:(?:Photo|Image|Picture) )?[Bb]y (?:[A-Z][A-Z.&'’-]*\s+){0,6}[A-Z][A-Z.&'’-]+\.?\s*$")
 _TRAILING_COPYRIGHT = re.compile(r"\s[|/]?\s*©[^|©]{1,60}$")
+# a caption's last words name the picture's source after its label, outside parentheses: "... zu den
+# Unterstützern. Bild: dpa", "... daily briefings. Photo: Jonathan Nackstrand/AFP" (a sentence that
+# cites a source for a figure ends "Source: Eurostat", not with a picture's label)
+_TRAILING_PICTURE_LABEL = re.compile(r"[.!?]\s+(?:Bild|Fotos?|Photos?|Image|Picture)\s*:\s*[^.!?:]{2,60}$")
 _MAX_CAPTION = 400
 
 # Matched against the lower-cased line, not with re.IGNORECASE: the case-blind search of an
@@ -319,6 +323,8 @@ def _is_caption(line: str) -> bool:
     if ("/" in line or "FILE PHOTO" in line) and _WIRE_CREDIT.search(line):
         return True
     if ("By " in line or "by " in line) and _CAPITALS_CREDIT.search(line):
+        return True
+    if ": " in line and _TRAILING_PICTURE_LABEL.search(line):
         return True
     if not line.rstrip(" .").endswith((")", "]")):
         return False

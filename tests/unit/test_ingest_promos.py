@@ -208,6 +208,8 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "AMO found Sunday 475 pounds of cocaine concealed inside a vessel being removed from the water "
                         "in Las Croabas. By U.S. CUSTOMS AND BORDER PROTECTION"),
     (drop_credit_lines, "Chief Education Officer Dr Ramona Archer-Bradshaw. (Picture by Jameel Springer)"),
+    (drop_credit_lines, "Auch Herbert Grönemeyer gehört zu den Unterstützern. Bild: dpa"),
+    (drop_credit_lines, "Anders Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP"),
     (drop_credit_lines, "Header Image: People have lived in Ecuador's Amazon forests for thousands of years, including "
                         "those who made this petroglyph (rock art) in Napo province. Credit: Jane Roe, Wikimedia Commons"),
 ])
@@ -228,6 +230,7 @@ def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(
     "Courtesy of the family, the letters were read aloud at the memorial service on Sunday.",  # a sentence
     "The report was written for the council. By NASA's count, the probe had sent 900 images.",  # not capitals
     "The ministry said it would reply by Friday. By then the deadline for the EU will have passed.",
+    "Unemployment rose to 5.3 per cent in March. Source: Eurostat",  # a figure's source, not a picture's
 ])
 def test_article_lines_that_only_mention_a_picture_stay(line):
     assert drop_credit_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
