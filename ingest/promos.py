@@ -53,7 +53,8 @@ from ingest.extractors import line_key
 
 # case-insensitive phrases, in the languages of the corpus
 _PHRASES = (
-    r"read (?:more|also)|also read|related|see also|more on this|recommended"
+    r"read (?:more|also)|also read|related(?: (?:stories|articles|posts|content|news|links|reading))?|see also"
+    r"|more on this|recommended"
     r"|lea (?:también|además)|lee también|mira también|ver también"
     r"|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|das könnte sie auch interessieren|weiterlesen"
     r"|lire aussi|à lire aussi|voir aussi|leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)"
@@ -72,7 +73,7 @@ _PHRASES = (
 # are the English news sites' "MORE:", "WATCH:", "LISTEN:" before another story's headline, and The
 # Atlantic's "Read:" (3 lines of the 990 pages, unmarked; read off a listing of English pages).
 # The phrase may stand before a bar: "MIRA | Kenji Fujimori: ...", "LEE MÁS | ..." (Peruvian sites).
-_PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LISTEN)\s*[:»>→–|-]")
+_PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LISTEN|VIDEO)\s*[:»>→–|-]")
 # a heading that is only the phrase ("Weitere Themen", "Related") or the phrase and a few words
 # before a colon ("Lesen Sie auch die folgenden Beiträge:"): the list of links it heads is the
 # related-links block (on the even-indexed pages F1 0.9360 -> 0.9372, odd ones unchanged)
@@ -82,6 +83,7 @@ _MAX_PROMO = 200
 # ending like a sentence. They go with their heading, up to the first line that reads as text.
 _MAX_LINKED_HEADLINE = 150
 _SENTENCE_END = re.compile(r"[.!…:;]\s*$")
+_FULL_STOP = re.compile(r"(?:^|[^.])[.;]\s*$")  # not a teaser's "..."
 
 _CREDIT = re.compile(
     r"^\s*(?:\(?©|\(?(?i:fotos?|photos?|bild|titelbild|credits?|crédits? photos?|image|quelle|source|copyright"
@@ -134,7 +136,7 @@ _CALL_TO_ACTION = re.compile(
     # too; requiring such a line to open with the verb or to speak to the reader kept 16 lines of
     # comment sections, login prompts and app promotions on the 990 pages (5 marked unwanted, F1
     # 0.9384 -> 0.9376), so the broad words stay.
-    r"newsletter|\bsubscribe\b|\bsign up\b|\bfollow (?:us|the \w+) on|download .{0,40}\bapps?\b"
+    r"newsletter|\bsubscribe\b|\bsign up\b|\bfollow (?:us|the \w+)(?: on|\s*:)|download .{0,40}\bapps?\b"
     r"|(?:canal|channel|kanal)\w* (?:de |on |auf )?(?:telegram|whatsapp|youtube)|abonnier(?:en|e)\b|registrieren\b|eingeloggt"
     r"|kommentare\b|view comments|suscr[ií]b(?:e|ete|ase|irse|ir)\b|hazte miembro|s[ií]guenos|\bclick here\b")
 # apart, and only where their words are: in the one alternation above they doubled its cost
@@ -268,14 +270,22 @@ def drop_promo_lines(text: str) -> str:
     with the headlines below it, and without a closing list of the site's latest posts;
     unchanged if that would leave nothing."""
     # not drop_lines: whether a line goes depends on the lines above it
+    lines = text.split("\n")
+    # from which line on every line to the end is headline-length: a heading there heads a closing
+    # block of links, whose headlines may end with "!" or ":" ("44 Clean Jokes for Kids, by Kids!"):
+    # there only a sentence's full stop ends the block
+    closing = len(lines)
+    while closing and len(lines[closing - 1]) <= _MAX_LINKED_HEADLINE:
+        closing -= 1
     kept: list[str] = []
     under_heading = False
-    for line in text.split("\n"):
+    for at, line in enumerate(lines):
         heading = len(line) <= _MAX_PROMO and _HEADING.search(line) is not None
         if heading or (len(line) <= _MAX_PROMO and _PROMO.search(line)):
             under_heading = under_heading or heading
             continue
-        if under_heading and len(line) <= _MAX_LINKED_HEADLINE and not _SENTENCE_END.search(line):
+        if under_heading and len(line) <= _MAX_LINKED_HEADLINE \
+                and not (_FULL_STOP if at >= closing else _SENTENCE_END).search(line):
             continue
         under_heading = False
         kept.append(line)

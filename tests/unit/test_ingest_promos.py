@@ -50,6 +50,12 @@ def test_the_headlines_a_related_stories_heading_leads_to_go_with_it():
     assert drop_promo_lines(text) == "First paragraph.\nSecond paragraph, after the box."
 
 
+def test_a_closing_related_block_goes_whole_though_its_headlines_end_like_exclamations():
+    text = "\n".join(["First paragraph.", "RELATED STORIES", "44 Clean Jokes for Kids, by Kids!",
+                      "Riddle Me This: 19 Amazing Riddles for Kids", "Jokes to tell at the table:"])
+    assert drop_promo_lines(text) == "First paragraph."
+
+
 def test_text_below_a_related_heading_stays_from_its_first_sentence_on():
     text = "\n".join(["First paragraph.", "See also", "The council will vote again in May.", "A subheading",
                       "Last paragraph."])
