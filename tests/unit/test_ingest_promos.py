@@ -28,6 +28,8 @@ from test_ingest_support import paragraphs
     "WATCH: Crews battle wildfire near the coast",
     "MIRA | Kenji Fujimori: PJ concluye con interrogatorio a testigos",
     "LEE MÁS | Kenji Fujimori: exministro Giuffra niega que haya negociado obras",
+    "VIDEO: Breast Cancer Symptoms That Aren't Lumps",
+    "RELATED STORIES",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -154,6 +156,7 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Courtesy of Forests News"),
     (drop_call_to_action_lines, "If you're on the ABC7 News app, click here to watch live"),
     (drop_call_to_action_lines, "Folgen Sie uns auf Twitter"),
+    (drop_call_to_action_lines, "Follow us: Google News | NewsBreak | Reddit | Instagram | Facebook | Twitter"),
     (drop_call_to_action_lines, "To view the full story, please subscribe to The Haitian Times. You can choose a $60 Annual "
                                 "Subscription or a $5 Weekly Pass."),
     (drop_call_to_action_lines, "If you’re seeing this message but you’re already a subscriber, you can log in for immediate "
