@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from ingest.extractors import JSON_LD_TYPE, tidy
+from ingest.extractors import JSON_LD_TYPE, shingles, tidy
 
 # a CMS's own markup in the declared text: Markdown links and emphasis, embed placeholders,
 # block fences ("+++feature-small", "|||")
@@ -83,3 +83,47 @@ def declared_summary(objects: Iterable[dict]) -> str:
         return ""
     summary = next(iter(bodies.values())).get("description")
     return " ".join(html_entities.unescape(summary).split()) if isinstance(summary, str) else ""
+
+
+# A line of the text is the declared body's when the body holds it word for word (whitespace and
+# case aside; 12 characters or more, so that a one-word label does not match by chance) or holds
+# most of its word trigrams (quotes, dashes or a list marker spelled otherwise).
+HELD_SHARE = 0.6
+_MIN_HELD = 12
+# What follows the last such line goes only where it reads as page furniture: lines shorter than
+# most of a news article's paragraphs, a small part of the text (a declared body that stops early,
+# before the article's last paragraphs, must not cut them; at 250 characters a closing paragraph
+# of 230 went).
+MAX_TAIL_LINE = 100
+MAX_TAIL_SHARE = 0.25
+
+
+def _key(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
+def cut_after_declared_end(text: str, declared: str) -> str:
+    """``text`` without the lines after the last one ``declared`` (the page's whole declared body)
+    holds: where the site says its article ends, what the extractors kept after it (a plea for the
+    site's journalism, a newsletter form, a push-notification prompt, a closing block of links) is
+    the page's. Unchanged unless those lines are all short and together under ``MAX_TAIL_SHARE``
+    of the text."""
+    if not text or not declared:
+        return text
+    lines = text.split("\n")
+    body_key, body_shingles = _key(declared), shingles(declared)
+
+    def held(line: str) -> bool:
+        key = _key(line.removeprefix("- ").strip("•*·–— "))
+        if len(key) >= _MIN_HELD and key in body_key:
+            return True
+        own = shingles(line)
+        return len(own) >= 3 and len(own & body_shingles) >= HELD_SHARE * len(own)
+
+    last = next((at for at in range(len(lines) - 1, -1, -1) if held(lines[at])), None)
+    if last is None or last == len(lines) - 1:
+        return text
+    tail = lines[last + 1:]
+    if any(len(line) > MAX_TAIL_LINE for line in tail) or sum(map(len, tail)) > MAX_TAIL_SHARE * len(text):
+        return text
+    return "\n".join(lines[:last + 1])

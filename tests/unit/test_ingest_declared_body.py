@@ -2,7 +2,7 @@
 
 import json
 
-from ingest.declared_body import declared_body, declared_summary, jsonld_objects
+from ingest.declared_body import cut_after_declared_end, declared_body, declared_summary, jsonld_objects
 from ingest.evaluation import EvalPage, declared_text
 from ingest.extract import extract_html
 from ingest.extractors import parse_html
@@ -139,3 +139,45 @@ def test_the_evaluation_scores_against_the_body_a_page_declares():
     html = _page(PAYWALL, _article("\n".join(BODY), description=TEASER))
     assert declared_text(EvalPage("0001", "https://news.example/bridge", html)) == "\n".join(BODY)
     assert declared_text(EvalPage("0002", None, "<html><body><p>No JSON-LD here.</p></body></html>")) == ""
+
+
+# what a news site's template sets after the article, where the extractors keep it
+PLEA = ["We have been doing journalism for 106 years. Now, more than ever, it matters.",
+        "Sign up for our newsletter"]
+
+
+def test_what_follows_the_end_of_the_declared_body_goes():
+    text = "\n".join([*BODY, *PLEA])
+    assert cut_after_declared_end(text, "\n".join(BODY)) == "\n".join(BODY)
+
+
+def test_the_body_is_matched_line_by_line_whatever_its_spacing_case_or_list_marks():
+    lines = [*BODY[:7], "- Harbour Bridge Timeline", BODY[7]]
+    declared = " ".join(BODY[:7]) + "\n• harbour  bridge timeline\n" + BODY[7].replace(",", " ,")
+    assert cut_after_declared_end("\n".join([*lines, *PLEA]), declared) == "\n".join(lines)
+
+
+def test_a_declared_body_that_stops_before_the_last_paragraphs_cuts_nothing():
+    more = ["The ferry company, which has run the crossing since 1952, told shareholders on Wednesday that it "
+            "expects passenger numbers to fall by a third once the bridge opens, and that it will sell two of "
+            "its four boats before the end of the decade.",
+            "Residents of the islands, who depend on the boats for school runs and hospital visits, asked the "
+            "council to guarantee a winter timetable in writing before the final vote, due in the spring."]
+    text = "\n".join([*BODY, *more, *PLEA])
+    assert cut_after_declared_end(text, "\n".join(BODY)) == text
+    short = [f"Short paragraph {i} of the report." for i in range(12)]
+    text = "\n".join([*BODY[:3], *short])
+    assert cut_after_declared_end(text, "\n".join(BODY[:3])) == text  # more than a quarter of the text
+
+
+def test_a_text_that_ends_where_the_declared_body_ends_is_left_as_it_is():
+    assert cut_after_declared_end("\n".join(BODY), "\n".join(BODY)) == "\n".join(BODY)
+    assert cut_after_declared_end("\n".join(PLEA), "\n".join(BODY)) == "\n".join(PLEA)  # nothing in common
+    assert cut_after_declared_end("", "\n".join(BODY)) == ""
+
+
+def test_a_page_that_declares_its_whole_body_loses_what_its_template_sets_after_it():
+    html = article_html("Harbour bridge approved", [*BODY, *PLEA]).replace(
+        "</head>", f'<script type="application/ld+json">{json.dumps(_article(" ".join(BODY)))}</script></head>')
+    page = extract_html(html, "https://news.example/bridge")
+    assert page.text.split("\n") == BODY
