@@ -96,6 +96,7 @@ _MIN_HELD = 12
 # of 230 went).
 MAX_TAIL_LINE = 100
 MAX_TAIL_SHARE = 0.25
+MAX_TAIL_LINES = 50
 
 
 def _key(line: str) -> str:
@@ -106,8 +107,8 @@ def cut_after_declared_end(text: str, declared: str) -> str:
     """``text`` without the lines after the last one ``declared`` (the page's whole declared body)
     holds: where the site says its article ends, what the extractors kept after it (a plea for the
     site's journalism, a newsletter form, a push-notification prompt, a closing block of links) is
-    the page's. Unchanged unless those lines are all short and together under ``MAX_TAIL_SHARE``
-    of the text."""
+    the page's. Unchanged unless those lines are all short, no more than ``MAX_TAIL_LINES``, and
+    together under ``MAX_TAIL_SHARE`` of the text."""
     if not text or not declared:
         return text
     lines = text.split("\n")
@@ -120,10 +121,13 @@ def cut_after_declared_end(text: str, declared: str) -> str:
         own = shingles(line)
         return len(own) >= 3 and len(own & body_shingles) >= HELD_SHARE * len(own)
 
-    last = next((at for at in range(len(lines) - 1, -1, -1) if held(lines[at])), None)
-    if last is None or last == len(lines) - 1:
-        return text
-    tail = lines[last + 1:]
-    if any(len(line) > MAX_TAIL_LINE for line in tail) or sum(map(len, tail)) > MAX_TAIL_SHARE * len(text):
-        return text
-    return "\n".join(lines[:last + 1])
+    # from the end back to the last line the body holds, giving up as soon as what lies after it
+    # cannot be furniture (which also bounds the work on a hostile page to a few lines)
+    tail = 0
+    for at in range(len(lines) - 1, max(-1, len(lines) - 2 - MAX_TAIL_LINES), -1):
+        if held(lines[at]):
+            return "\n".join(lines[:at + 1])
+        tail += len(lines[at])
+        if len(lines[at]) > MAX_TAIL_LINE or tail > MAX_TAIL_SHARE * len(text):
+            return text
+    return text

@@ -170,6 +170,14 @@ def test_a_declared_body_that_stops_before_the_last_paragraphs_cuts_nothing():
     assert cut_after_declared_end(text, "\n".join(BODY[:3])) == text  # more than a quarter of the text
 
 
+def test_a_long_run_of_short_lines_after_the_body_stays():
+    # a listing or a long table is content; a template's tail is a few lines
+    rows = [f"| Ferry {i} | 07:{i:02d} |" for i in range(60)]
+    body = "\n".join(BODY * 4)  # long enough that the rows are under a quarter of the text
+    text = "\n".join([body, *rows])
+    assert cut_after_declared_end(text, body) == text
+
+
 def test_a_text_that_ends_where_the_declared_body_ends_is_left_as_it_is():
     assert cut_after_declared_end("\n".join(BODY), "\n".join(BODY)) == "\n".join(BODY)
     assert cut_after_declared_end("\n".join(PLEA), "\n".join(BODY)) == "\n".join(PLEA)  # nothing in common
