@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from ingest.declared_body import cut_after_declared_end
 from ingest.extractors import drop_asides_and_footers, drop_unread, line_key, parse_html, resiliparse_text, shingles, trafilatura_text
 from ingest.leads import recover_lead, repeats
-from ingest.subheadings import restore_subheadings
 from ingest.promos import drop_call_to_action_lines, drop_credit_lines, drop_furniture_lines
+from ingest.subheadings import restore_subheadings
 
 log = logging.getLogger(__name__)
 
