@@ -22,11 +22,9 @@ title, a byline, a contest's or a help desk's heading. Passages: 2 more found, 1
 
 from __future__ import annotations
 
-import lxml.etree
-
 from ingest.extractors import line_key
 
-_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # longer "headings" are paragraphs or captions set in a heading element
 MAX_HEADING = 150
 # how much of the following text must start the next line (a heading is followed by a paragraph)
@@ -41,30 +39,34 @@ def _places(lines: list[str]) -> dict[str, int]:
     return place
 
 
+def _next_text(element) -> str:
+    """The first text that is not blank after ``element`` ends, in document order."""
+    node = element
+    while node is not None:
+        if node.tail and node.tail.strip():
+            return node.tail
+        sibling = node.getnext()
+        while sibling is not None:
+            for text in sibling.itertext():
+                if text.strip():
+                    return text
+            if sibling.tail and sibling.tail.strip():
+                return sibling.tail
+            sibling = sibling.getnext()
+        node = node.getparent()
+    return ""
+
+
 def _followers(tree, wanted: set[str]) -> dict[str, list[str]]:
     """For each heading of the page whose key is in ``wanted``, the keys of the text that follows it.
 
-    One walk in document order (an XPath ``following::`` per heading costs the rest of the page
-    each time: quadratic on a page of many headings)."""
+    Each heading's look ahead stops at the first text after it (an XPath ``following::`` per
+    heading costs the rest of the page each time: quadratic on a page of many headings)."""
     found: dict[str, list[str]] = {}
-    waiting: list[str] = []  # headings passed whose following text is not yet seen
-
-    def seen(text: str | None) -> None:
-        if waiting and text and text.strip():
-            for key in waiting:
-                found[key].append(line_key(text))
-            waiting.clear()
-
-    for event, element in lxml.etree.iterwalk(tree, events=("start", "end")):
-        if event == "start":
-            seen(element.text)
-            continue
-        if element.tag in _HEADINGS:
-            key = line_key("".join(element.itertext()))
-            if key in wanted:
-                found.setdefault(key, [])
-                waiting.append(key)
-        seen(element.tail)
+    for heading in tree.iter(*_HEADINGS):
+        key = line_key("".join(heading.itertext()))
+        if key in wanted:
+            found.setdefault(key, []).append(line_key(_next_text(heading)))
     return found
 
 
