@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from ingest.extractors import JSON_LD_TYPE, shingles, tidy
+from ingest.extractors import JSON_LD_TYPE, line_key, shingles, tidy, without_list_mark
 
 # a CMS's own markup in the declared text: Markdown links and emphasis, embed placeholders,
 # block fences ("+++feature-small", "|||")
@@ -55,19 +55,22 @@ def jsonld_objects(tree) -> Iterator[dict]:
                 stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
 
 
-def _bodies(objects: Iterable[dict]) -> dict[str, dict]:
-    return {item["articleBody"].strip(): item for item in objects
-            if isinstance(item.get("articleBody"), str) and item["articleBody"].strip()}
+def _one_article(objects: Iterable[dict]) -> dict | None:
+    # the object that declares the page's body; none when several declare different bodies (a
+    # listing of articles, not one article)
+    bodies = {item["articleBody"].strip(): item for item in objects
+              if isinstance(item.get("articleBody"), str) and item["articleBody"].strip()}
+    return next(iter(bodies.values())) if len(bodies) == 1 else None
 
 
 def declared_body(objects: Iterable[dict]) -> str:
     """The ``articleBody`` among a page's JSON-LD ``objects`` (``jsonld_objects``) as plain text,
     one block a line (``tidy``); "" when the page declares none, declares several different ones
     (a listing of articles, not one article), or declares it in a CMS's markup rather than as text."""
-    bodies = _bodies(objects)
-    if len(bodies) != 1:
+    article = _one_article(objects)
+    if article is None:
         return ""
-    body = html_entities.unescape(next(iter(bodies)))
+    body = html_entities.unescape(article["articleBody"].strip())
     if _TAG.search(body):  # some CMSs put the body's HTML in, escaped ("&lt;p&gt;") or not
         body = extract_plain_text(HTMLTree.parse(body), main_content=False, list_bullets=False, alt_texts=False)
     if _MARKUP.search(body):
@@ -78,10 +81,8 @@ def declared_body(objects: Iterable[dict]) -> str:
 def declared_summary(objects: Iterable[dict]) -> str:
     """The ``description`` of the one JSON-LD object that declares an ``articleBody`` (the
     article's teaser, as plain text on one line); "" when there is none or several bodies."""
-    bodies = _bodies(objects)
-    if len(bodies) != 1:
-        return ""
-    summary = next(iter(bodies.values())).get("description")
+    article = _one_article(objects)
+    summary = article.get("description") if article is not None else None
     return " ".join(html_entities.unescape(summary).split()) if isinstance(summary, str) else ""
 
 
@@ -99,10 +100,6 @@ MAX_TAIL_SHARE = 0.25
 MAX_TAIL_LINES = 50
 
 
-def _key(line: str) -> str:
-    return " ".join(line.split()).casefold()
-
-
 def cut_after_declared_end(text: str, declared: str) -> str:
     """``text`` without the lines after the last one ``declared`` (the page's whole declared body)
     holds: where the site says its article ends, what the extractors kept after it (a plea for the
@@ -112,10 +109,10 @@ def cut_after_declared_end(text: str, declared: str) -> str:
     if not text or not declared:
         return text
     lines = text.split("\n")
-    body_key, body_shingles = _key(declared), shingles(declared)
+    body_key, body_shingles = line_key(declared), shingles(declared)
 
     def held(line: str) -> bool:
-        key = _key(line.removeprefix("- ").strip("•*·–— "))
+        key = line_key(without_list_mark(line).strip("•*·–— "))
         if len(key) >= _MIN_HELD and key in body_key:
             return True
         own = shingles(line)

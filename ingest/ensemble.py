@@ -122,7 +122,8 @@ def _with_shown_summary(body: str, summary: str, shown: str) -> str:
     # site's slogan) is not taken, nor one the body already holds
     if not summary:
         return body
-    line = next((line for line in shown.split("\n") if line_key(line) == line_key(summary)), None)
+    key = line_key(summary)
+    line = next((line for line in shown.split("\n") if line_key(line) == key), None)
     if line is None or repeats(line, shingles(body)):
         return body
     return f"{line}\n{body}"
@@ -138,12 +139,12 @@ def _choose_extracted(tree, html: str, url: str | None, headlines: Sequence[str 
     # shingle sets cost about a millisecond a page
     if first and ((len(first) >= SHORT and len(first) >= len(second) / 2)
                   or jaccard(shingles(first), shingles(second)) >= AGREE):
-        return _with_lead(first, "trafilatura-fast", second, headlines, tree)
+        return _with_witness_lines(first, "trafilatura-fast", second, headlines, tree)
     third = _safely(trafilatura_text, _whole_page(tree, html), url)
     if third:
-        return _with_lead(third, "trafilatura", second, headlines, tree)
+        return _with_witness_lines(third, "trafilatura", second, headlines, tree)
     if first:
-        return _with_lead(first, "trafilatura-fast", second, headlines, tree)
+        return _with_witness_lines(first, "trafilatura-fast", second, headlines, tree)
     return Choice(_without_asides(second), "resiliparse")
 
 
@@ -165,7 +166,7 @@ def _without_asides(text: str) -> str:
     return drop_furniture_lines(drop_call_to_action_lines(drop_credit_lines(text)))
 
 
-def _with_lead(text: str, source: str, witness: str, headlines: Sequence[str | None], tree) -> Choice:
+def _with_witness_lines(text: str, source: str, witness: str, headlines: Sequence[str | None], tree) -> Choice:
     """trafilatura's ``text`` with the lead paragraphs and the subheadings resiliparse found that
     it lacks (the source then names both), without picture credits and calls to action."""
     merged = restore_subheadings(recover_lead(text, witness, headlines), witness, tree)

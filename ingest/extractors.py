@@ -130,6 +130,12 @@ def shingles(text: str, k: int = 3) -> set[tuple[str, ...]]:
     return set(zip(*(words[i:] for i in range(k))))  # a third of the time of slicing per shingle
 
 
+def without_list_mark(line: str) -> str:
+    """A line without the "- " trafilatura puts before a list item (resiliparse, with
+    ``list_bullets=False``, puts none), so that both members' lines compare."""
+    return line.removeprefix("- ")
+
+
 def line_key(text: str) -> str:
     """A line as compared with a headline: whitespace collapsed, case folded."""
     return " ".join(text.split()).casefold()

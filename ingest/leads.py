@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.extractors import headline_keys, line_key, shingles
+from ingest.extractors import headline_keys, line_key, shingles, without_list_mark
 
 # How far before the shared span to look, and what a lead paragraph looks like there.
 LOOK_BACK = 4
@@ -58,11 +58,6 @@ def _is_paragraph(line: str) -> bool:
     return len(line) >= MIN_LEAD and bool(_SENTENCE_END.search(line))
 
 
-def _key(line: str) -> str:
-    # trafilatura marks list items with "- ", resiliparse (list_bullets=False) does not
-    return line[2:] if line.startswith("- ") else line
-
-
 def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) -> str:
     """``text`` with the lead paragraphs ``witness`` has just before the first paragraph they
     share and ``text`` lacks, in the witness's order; ``text`` unchanged when there are none.
@@ -72,7 +67,7 @@ def recover_lead(text: str, witness: str, headlines: Sequence[str | None] = ()) 
     if not text or not witness:
         return text
     ours = text.split("\n")
-    known = {_key(line): i for i, line in reversed(list(enumerate(ours)))}  # a line's first place
+    known = {without_list_mark(line): i for i, line in reversed(list(enumerate(ours)))}  # a line's first place
     theirs = witness.split("\n")
     start = next((i for i, line in enumerate(theirs) if line in known and _is_paragraph(line)), None)
     if not start:  # no paragraph shared, or the witness has nothing before the first one

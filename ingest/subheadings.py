@@ -22,7 +22,7 @@ title, a byline, a contest's or a help desk's heading. Passages: 2 more found, 1
 
 from __future__ import annotations
 
-from ingest.extractors import line_key
+from ingest.extractors import line_key, without_list_mark
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # longer "headings" are paragraphs or captions set in a heading element
@@ -32,10 +32,10 @@ FOLLOW_PREFIX = 30
 
 
 def _places(lines: list[str]) -> dict[str, int]:
-    # both texts are tidied (whitespace collapsed), so lines compare as they are; trafilatura
-    # marks list items with "- ", resiliparse (list_bullets=False) does not
+    # both texts are tidied (whitespace collapsed), so lines compare as they are, and as the other
+    # member writes them (without trafilatura's list mark)
     place = {line: i for i, line in enumerate(lines)}
-    place.update((line[2:], i) for i, line in enumerate(lines) if line.startswith("- "))
+    place.update((bare, i) for i, line in enumerate(lines) if (bare := without_list_mark(line)) != line)
     return place
 
 
