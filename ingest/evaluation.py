@@ -10,7 +10,11 @@ Two measures:
 - word 3-shingles of the text against a known body, averaged over pages: our own pages, whose
   whole body is known, and real pages that declare their body in JSON-LD (``declared_text``).
   A declared body is the site's own whole-body truth, though not a perfect one: some carry the
-  "Read also:" links set between the paragraphs, which the extracted text drops.
+  "Read also:" links set between the paragraphs, which the extracted text drops;
+- the same shingles against a reference extraction (``load_reference_pages``): Mozilla
+  Readability's test pages, each a real page saved with the text Readability.js is expected to
+  give. Its convention is not ours either: it keeps picture captions, newsletter boxes and the
+  "Related:" links inside the article, which newsflow drops, so recall against it is a floor.
 """
 
 from __future__ import annotations
@@ -34,6 +38,15 @@ class EvalPage:
     html: str
     with_: list[str] = field(default_factory=list)
     without: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReferencePage:
+    """One page of a reference-extraction corpus: the page and the text expected from it."""
+
+    key: str
+    html: str
+    body: str
 
 
 def load_corpus(folder: Path, limit: int | None = None) -> list[EvalPage]:
@@ -105,3 +118,45 @@ def shingle_prf(extracted: str | None, truth: str) -> tuple[float, float, float]
 def declared_text(page: EvalPage) -> str:
     """The article body ``page`` declares in its JSON-LD (``ingest.declared_body``); "" if none."""
     return declared_body(jsonld_objects(parse_html(page.html)))
+
+
+# A test page whose expected text is shorter tests one markup rule ("replace <br>s", "keep
+# tabular data" on a few lines), not an article: 7 of Readability's 135 test pages.
+MIN_REFERENCE = 500
+# lxml's text_content() runs adjacent blocks together ("...the end.Next paragraph"), which would
+# make shingles neither side has
+_BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+                    "header hr li main nav ol p pre section table td th tr ul".split())
+_BREAK = "\ue000"  # a private-use character: no page's text holds it
+
+
+def reference_text(html: str) -> str:
+    """The text of a reference extraction given as HTML, one line per block."""
+    tree = parse_html(html)
+    if tree is None:
+        return ""
+    # a mark of our own, not "\n": the HTML's own line breaks inside a paragraph are spaces
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCKS:
+            element.tail = _BREAK + (element.tail or "")
+    lines = (" ".join(line.split()) for line in tree.text_content().split(_BREAK))
+    return "\n".join(line for line in lines if line)
+
+
+def load_reference_pages(folder: Path, limit: int | None = None) -> list[ReferencePage]:
+    """The pages of a reference-extraction corpus laid out as Mozilla Readability's test pages
+    (``NAME/source.html`` and its expected extraction ``NAME/expected.html``; see
+    bench/fetch_reference_pages.py), in name order, decoded in memory. Pages whose expected text is
+    under ``MIN_REFERENCE`` characters are left out."""
+    pages = []
+    for page in sorted(Path(folder).iterdir()):
+        source, expected = page / "source.html", page / "expected.html"
+        if not (source.is_file() and expected.is_file()):
+            continue
+        body = reference_text(decode_html(expected.read_bytes()))
+        if len(body) < MIN_REFERENCE:
+            continue
+        pages.append(ReferencePage(page.name, decode_html(source.read_bytes()), body))
+        if limit is not None and len(pages) >= limit:
+            break
+    return pages
