@@ -103,15 +103,15 @@ _DATE_LINE = re.compile(
     rf"|\d{{1,2}}\s+de\s+{_MONTH}\s+de\s+\d{{4}})"
     # the time, after a comma, a full stop or a dash, with its zone: "Posted: Thursday, April 21, 2022. 10:11 pm
     # CST.", "20. März 2021 - 15:00 Uhr"
-    r"(?:(?:[,.]|\s[-–—|·•])?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|h))?(?:\s+[a-z]{2,4}\b)?)?"
+    r"(?:(?:[,.]|\s[-–—|·•])?\s*(?:um|at|à|a las)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|am|pm|a\.m\.|p\.m\.|h))?(?:\s+[a-z]{2,4}\b)?)?"
     # and the section it was filed under: "2021-10-16 | Botschaft", "24. März 2004, 19:49 | Genesis"
     r"(?:\s*\|\s*\w[\w -]{0,30})?[\W_]*$", re.IGNORECASE)
 # the section or category the page files the article under: "Kategorie: News", "Rubrik: Politik"
 _SECTION_LINE = re.compile(r"^\s*(?:kategorie|kategorien|category|categories|rubrik|ressort|section|catégorie|categoría"
                            # and its tags: "Tags: Uncategorized", "Schlagwörter: Wahl, Berlin"
                            r"|tags?|tagged(?: with)?|schlagw(?:ö|oe)rter|schlagworte?|stichw(?:ö|oe)rter|stichworte?"
-                           r"|etiquetas|mots[- ]cl[ée]s|filed under|posted in|abgelegt unter)\s*:"
-                           r"\s*[\w ,&/-]{1,80}$", re.IGNORECASE)
+                           r"|etiquetas|mots[- ]cl[ée]s|filed under|posted in|abgelegt unter|topics)\s*:"
+                           r"\s*[\w ,&/'’.-]{1,120}$", re.IGNORECASE)
 # a sign-off: the author's initials or the agency in parentheses, "(jg)", "(dpa)", "(AFP/dpa)"
 # and a blog's credit of where it found the story, "(via Geeks Are Sexy)"
 _SIGN_OFF = re.compile(r"^\s*\(\s*(?:\w{1,8}(?:\s*[/,]\s*\w{1,8})*|via\s[^()]{1,40})\s*\)\s*$")

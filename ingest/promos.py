@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ingest.extractors import line_key
+from ingest.extractors import line_key, without_list_mark
 
 # case-insensitive phrases, in the languages of the corpus
 _PHRASES = (
@@ -68,6 +68,8 @@ _PHRASES = (
     r"|lesen sie hier|dowiedz się (?:więcej|też|także)|más sobre"
     r"|auch lesen|das thema könnte (?:dich|sie) auch interessieren|empfohlene beiträge|meistgelesen|most read"
     r"|most viewed|more on this story|related topics|explore more on these topics|temas"
+    # read off Mozilla Readability's news test pages (bench_extract.py --reference)
+    r"|you (?:might|may) (?:also )?(?:like|enjoy)|related videos"
 )
 # "LEA:" and "MIRA:" (Spanish-language news) only in capitals: "Lea:" may be a speaker's name; so
 # are the English news sites' "MORE:", "WATCH:", "LISTEN:" before another story's headline, and The
@@ -186,8 +188,12 @@ _FURNITURE_LABEL = re.compile(
     r"|ten tekst przeczytasz w .{1,30}"
     # a table of contents' label, a results table's disclaimer
     r"|inhaltsverzeichnis|table of contents|contents|alle angaben ohne gewähr"
-    # a login button, a loading placeholder
-    r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|loading|wird geladen|chargement|cargando"
+    # a login button, a loading placeholder ("Loading comments...")
+    r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|(?:loading|wird geladen|chargement|cargando)(?: \w+)?"
+    # a slideshow's buttons and counter ("Previous", "Next", "3 of 17", "2 von 17"): a line of its own,
+    # never a sentence. Not "2/5": a recipe may set its quantity ("1/4") on a line above the unit.
+    r"|previous|next|prev|zurück|weiter|vorherige[rs]?|nächste[rs]?|précédent|suivant|anterior|siguiente"
+    r"|\d{1,3} (?:of|von|de|sur|di|z) \d{1,3}"
     # the heading of the readers' comments, which newsflow does not keep (plural only: "Comment": { is
     # a line of a code sample)
     r"|(?:\d+\s+)?(?:comments|kommentare|commentaires|comentarios|commenti|komentarze)"
@@ -249,6 +255,13 @@ _MAX_NOTICE = 400
 # consent button, the Guardian's reuse link. (With more related-stories phrases, "Auch lesen:",
 # "Empfohlene Beiträge", "Temas", 7 pages of the 990 changed, every removed line a promotion or
 # one of these: F1 0.9455 -> 0.9468, read off a listing over all pages.)
+# A video player's own text, which the page holds for its menus and dialogs (video.js, embedded by
+# many news sites): "This is a modal window.", "Beginning of dialog window. Escape will cancel and
+# close the window.", "captions off, selected", "No compatible source was found for this media."
+_PLAYER_TEXT = re.compile(
+    r"(?:this is a modal window|beginning of dialog window|end of dialog window|close modal dialog"
+    r"|(?:captions|subtitles|descriptions|audio track) (?:off|settings)|default, selected"
+    r"|no compatible source was found for this media|the media could not be loaded, either because)")
 _SITE_LINE = re.compile(
     r"(?:our standards: the thomson reuters trust principles|a version of this article appears in print on"
     r"|we want to hear what you think about this article|reuse this content$"
@@ -354,7 +367,8 @@ def _is_furniture(line: str) -> bool:
         return False
     lower = line.lower()
     if len(line) <= _MAX_FURNITURE and ((_RIGHTS_PHRASE.search(lower) and _RIGHTS_NOTICE.search(lower))
-                                        or _SITE_LINE.match(lower) or _COPYRIGHT_YEAR.match(lower)):
+                                        or _SITE_LINE.match(lower) or _COPYRIGHT_YEAR.match(lower)
+                                        or _PLAYER_TEXT.match(without_list_mark(lower))):
         return True
     return _is_notice(line, lower)
 

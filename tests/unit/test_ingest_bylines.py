@@ -28,7 +28,8 @@ def test_a_byline_under_the_headline_is_dropped(line, authors):
                                   "Tags:Uncategorized", "Schlagwörter: Wahl, Berlin, Senat",
                                   "Erstellt am: 01.11.2023", "Published on: March 3, 2024",
                                   "Posted: Thursday, April 21, 2022. 10:11 pm CST.", "20. März 2021 - 15:00 Uhr",
-                                  "March 20, 2021 | 3:00 pm"])
+                                  "March 20, 2021 | 3:00 pm", "posted on April 21, 2015, at 11:29 a.m.",
+                                  "Topics: uber, libertarians, Sydney, Editor's Picks, sharing economy, Technology News"])
 def test_a_date_or_section_alone_on_a_line_at_the_top_or_the_end_is_dropped_with_or_without_authors(line):
     assert drop_byline_lines("\n".join([line, *BODY]), []) == "\n".join(BODY)
     assert drop_byline_lines("\n".join([*BODY, line]), ["Jane Doe"]) == "\n".join(BODY)

@@ -30,6 +30,8 @@ from test_ingest_support import paragraphs
     "LEE MÁS | Kenji Fujimori: exministro Giuffra niega que haya negociado obras",
     "VIDEO: Breast Cancer Symptoms That Aren't Lumps",
     "RELATED STORIES",
+    "You Might Also Like",
+    "Related Videos",
 ])
 def test_a_promotion_line_is_dropped(line):
     assert drop_promo_lines(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -221,6 +223,20 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_credit_lines, "Anders Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP"),
     (drop_credit_lines, "Header Image: People have lived in Ecuador's Amazon forests for thousands of years, including "
                         "those who made this petroglyph (rock art) in Napo province. Credit: Jane Roe, Wikimedia Commons"),
+    # a slideshow's buttons and counter, a loading placeholder
+    (drop_furniture_lines, "- Previous"),
+    (drop_furniture_lines, "Next"),
+    (drop_furniture_lines, "3 of 17"),
+    (drop_furniture_lines, "2 von 17"),
+    (drop_furniture_lines, "Loading Comments..."),
+    # a video player's dialogs and menus (video.js)
+    (drop_furniture_lines, "This is a modal window."),
+    (drop_furniture_lines, "This is a modal window. This modal can be closed by pressing the Escape key or activating "
+                           "the close button."),
+    (drop_furniture_lines, "Beginning of dialog window. Escape will cancel and close the window."),
+    (drop_furniture_lines, "- captions off, selected"),
+    (drop_furniture_lines, "- default, selected"),
+    (drop_furniture_lines, "No compatible source was found for this media."),
 ])
 def test_related_links_headings_picture_credits_and_calls_to_action_are_dropped(drop, line):
     assert drop(f"First paragraph.\n{line}\nLast paragraph.") == "First paragraph.\nLast paragraph."
@@ -265,6 +281,9 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     "Telefon: Ortsgespräche sind kostenfrei, Gespräche ins Ausland nicht.",  # a label, then text
     "Kontakt zur Polizei: Die Beamten baten um Hinweise aus der Bevölkerung.",
     "Copyright law was last changed in 2019, when the directive on the digital single market passed.",  # no year after
+    "Next year the ferry will sail every night of the week.",  # a button's word in a sentence
+    "1/4",  # a recipe's quantity, set on a line above its unit ("cup butter")
+    "The modal window of the app shows the timetable.",
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
     assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
