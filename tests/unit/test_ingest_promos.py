@@ -90,6 +90,23 @@ def test_one_dated_item_at_the_end_or_dated_items_between_paragraphs_stay():
         assert drop_promo_lines("\n".join(lines)) == "\n".join(lines)
 
 
+def test_a_picture_gallery_of_counted_slides_goes_with_its_title():
+    slides = [f"- {n}/50 Headline {n} A caption of the slide that runs on for a sentence." for n in range(1, 7)]
+    text = "\n".join(["First paragraph.", "Business news in pictures", "Business news in pictures", *slides,
+                      "6. Mini bars almost always lose money", "Last paragraph."])
+    assert drop_promo_lines(text) == "First paragraph.\n6. Mini bars almost always lose money\nLast paragraph."
+
+
+@pytest.mark.parametrize("lines", [
+    ["- 1/2 cup sugar", "- 1/4 cup butter", "- 2/3 cup flour", "- 1/2 tsp salt", "- 1/8 tsp soda", "- 3/4 cup milk"],
+    [f"- {n}/50 Slide {n}" for n in (1, 2, 3, 4)],  # four are no gallery
+    [f"- {n}/50 Slide {n}" for n in (1, 2, 3, 3, 4, 5)],  # a count that does not go up
+])
+def test_quantities_and_short_counted_lists_stay(lines):
+    text = "\n".join(["First paragraph.", *lines, "Last paragraph."])
+    assert drop_promo_lines(text) == text
+
+
 def test_extraction_drops_a_read_more_promo_between_paragraphs():
     paras = paragraphs("bridge")
     body = "".join(f"<p>{p}</p>" for p in paras[:2]) + "<p><a href='/x'>Read more: Ferry fares to double</a></p>" + \
