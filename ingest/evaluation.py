@@ -7,20 +7,26 @@ Two measures:
   pages' counts. A corpus is a folder with ``evaldata.json``
   (``{"NNNN": {"url", "with": [...], "without": [...]}}``) and the pages as
   ``html/NNNN.html.gz`` or ``html/NNNN.html`` (bytes, decoded here as a browser would);
-- word 3-shingles of the text against a known body, averaged over pages: our own pages, whose
-  whole body is known, and real pages that declare their body in JSON-LD (``declared_text``).
-  A declared body is the site's own whole-body truth, though not a perfect one: some carry the
-  "Read also:" links set between the paragraphs, which the extracted text drops;
-- the same shingles against a reference extraction (``load_reference_pages``): Mozilla
-  Readability's test pages, each a real page saved with the text Readability.js is expected to
-  give. Its convention is not ours either: it keeps picture captions, newsletter boxes and the
-  "Related:" links inside the article, which newsflow drops, so recall against it is a floor.
+- word 3-shingles of the text against a known body, averaged over pages (``shingle_prf``): our own
+  pages, whose whole body is known;
+- a whole body scored as the public article-extraction benchmark (Zyte's, whose figures issue 17
+  quotes) scores it (``body_scores``): words, 4-word shingles counted as often as they occur,
+  precision and recall per page, their means over the pages and the F1 of the means. Against
+  real pages that declare their body in JSON-LD (``declared_text``): the site's own whole-body
+  truth, though not a perfect one (some carry the "Read also:" links set between the
+  paragraphs, which the extracted text drops); and against a reference extraction
+  (``load_reference_pages``): Mozilla Readability's test pages, each a real page saved with the
+  text Readability.js is expected to give. Its convention is not ours either: it keeps picture
+  captions, newsletter boxes and the "Related:" links inside the article, which newsflow drops,
+  so recall against it is a floor.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,6 +118,41 @@ def shingle_prf(extracted: str | None, truth: str) -> tuple[float, float, float]
         return 0.0, 0.0, 0.0
     hit = len(got & want)
     p, r = hit / len(got), hit / len(want)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+_BODY_WORD = re.compile(r"\w+")
+BODY_SHINGLE = 4
+
+
+def _body_shingles(text: str) -> Counter:
+    words = _BODY_WORD.findall(text or "")
+    return Counter(tuple(words[i:i + BODY_SHINGLE]) for i in range(max(1, len(words) - BODY_SHINGLE + 1))
+                   if words[i:i + BODY_SHINGLE])
+
+
+def body_counts(extracted: str | None, truth: str) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of the extracted text's 4-word
+    shingles against the truth's, each shingle counted as often as it occurs (a paragraph kept
+    twice is kept once too often)."""
+    got, want = _body_shingles(extracted or ""), _body_shingles(truth)
+    return sum((got & want).values()), sum((got - want).values()), sum((want - got).values())
+
+
+def body_scores(pairs) -> tuple[float, float, float]:
+    """Precision, recall and F1 over ``(extracted, truth)`` pairs as the article-extraction
+    benchmark computes them: the mean of the pages' precisions (pages where nothing was extracted
+    have none), the mean of their recalls, and the F1 of the two means. A page where both texts
+    are empty scores 1."""
+    precisions, recalls = [], []
+    for extracted, truth in pairs:
+        tp, fp, fn = body_counts(extracted, truth)
+        if tp + fp:
+            precisions.append(1.0 if fp == fn == 0 else tp / (tp + fp))
+        if tp + fn:
+            recalls.append(1.0 if fp == fn == 0 else tp / (tp + fn))
+    p = sum(precisions) / len(precisions) if precisions else 0.0
+    r = sum(recalls) / len(recalls) if recalls else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 

@@ -169,6 +169,26 @@ def test_a_long_fast_answer_under_half_of_resiliparses_is_decided_by_the_third(m
     assert asked == ["trafilatura-fast", "resiliparse", "trafilatura"]
 
 
+def test_a_short_fast_answer_that_agrees_only_because_the_page_repeats_itself_is_decided_by_the_third(monkeypatch):
+    # the same paragraph three times: the fast answer kept it once, and its shingles are all there
+    once = LONG_ARTICLE[0]
+    asked = _members(monkeypatch, once, "\n".join([once] * 3), "\n".join([once] * 3))
+    choice = choose_text(TREE, "<html></html>")
+    assert (choice.text, choice.source) == ("\n".join([once] * 3), "trafilatura")
+    assert asked == ["trafilatura-fast", "resiliparse", "trafilatura"]
+
+
+def test_the_real_extraction_keeps_sections_the_page_repeats():
+    # Readability's "missing paragraphs" test page: the same heading and paragraph, again and again
+    sentence = ("The ferry will sail every night from the old harbour to the island villages, the harbour board "
+                "said after a long debate about the cost of running an electric vessel at night. ")
+    section = f"<h2>Secondary header</h2><p>{sentence * 3}</p>"
+    html = f"<html><body><h1>Ferry</h1><p>{sentence * 3}</p>{section * 2}</body></html>"
+    assert trafilatura_text(parse_html(html), fast=True).count("The ferry will sail") < 9  # fast mode drops repeats
+    choice = choose_text(parse_html(html), html)
+    assert choice.source == "trafilatura" and choice.text.count("The ferry will sail") == 9
+
+
 LEAD = ("The harbour bridge was approved on Tuesday after two years of argument in the regional council, "
         "and the first steel arrives in April.")
 
