@@ -250,18 +250,21 @@ _COOKIE_CONSENT = re.compile(
     r"|(?:nous utilisons|utilizamos|usamos|utilizziamo|używamy|korzystamy z)\W+(?:\w+\W+){0,2}cookies"
     r"|\baccept\b.{0,40}\bcookies? to (?:play|view|watch|see|load)|\bcookies? (?:akzeptieren|zustimmen),? um\b")
 _MAX_NOTICE = 400
+# A video player's own text, which the page holds for its menus and dialogs (video.js, embedded by
+# many news sites), as whole lines: "This is a modal window.", "Beginning of dialog window. Escape
+# will cancel and close the window.", "captions off, selected", "No compatible source was found
+# for this media." ("Descriptions offered by witnesses ..." is a sentence, and stays.)
+_PLAYER_TEXT = re.compile(
+    r"this is a modal window\.(?: this modal can be closed by pressing the escape key or activating the close button\.)?"
+    r"|(?:beginning|end) of dialog window\.(?: escape will cancel and close the window\.)?|close modal dialog"
+    r"|(?:captions|subtitles|descriptions|chapters|audio track)(?: (?:off|settings))?, selected"
+    r"|(?:captions|subtitles|descriptions) (?:off|settings)|default, selected"
+    r"|no compatible source was found for this media\.|the media could not be loaded, either because .*")
 # News sites' own closing lines, alike on every article of the site: Reuters' standards line, the
 # print-edition note of the New York Times, The Atlantic's letters call, a video or map embed's
 # consent button, the Guardian's reuse link. (With more related-stories phrases, "Auch lesen:",
 # "Empfohlene Beiträge", "Temas", 7 pages of the 990 changed, every removed line a promotion or
 # one of these: F1 0.9455 -> 0.9468, read off a listing over all pages.)
-# A video player's own text, which the page holds for its menus and dialogs (video.js, embedded by
-# many news sites): "This is a modal window.", "Beginning of dialog window. Escape will cancel and
-# close the window.", "captions off, selected", "No compatible source was found for this media."
-_PLAYER_TEXT = re.compile(
-    r"(?:this is a modal window|beginning of dialog window|end of dialog window|close modal dialog"
-    r"|(?:captions|subtitles|descriptions|audio track) (?:off|settings)|default, selected"
-    r"|no compatible source was found for this media|the media could not be loaded, either because)")
 _SITE_LINE = re.compile(
     r"(?:our standards: the thomson reuters trust principles|a version of this article appears in print on"
     r"|we want to hear what you think about this article|reuse this content$"
@@ -397,7 +400,7 @@ def _is_furniture(line: str) -> bool:
     lower = line.lower()
     if len(line) <= _MAX_FURNITURE and ((_RIGHTS_PHRASE.search(lower) and _RIGHTS_NOTICE.search(lower))
                                         or _SITE_LINE.match(lower) or _COPYRIGHT_YEAR.match(lower)
-                                        or _PLAYER_TEXT.match(without_list_mark(lower))):
+                                        or _PLAYER_TEXT.fullmatch(without_list_mark(lower))):
         return True
     return _is_notice(line, lower)
 

@@ -301,6 +301,8 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     "Next year the ferry will sail every night of the week.",  # a button's word in a sentence
     "1/4",  # a recipe's quantity, set on a line above its unit ("cup butter")
     "The modal window of the app shows the timetable.",
+    "Descriptions offered by witnesses of the crash differed on the colour of the car.",  # a player's label, as a word
+    "Captions settings for the deaf are part of the new broadcasting law, the minister said.",
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
     assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
