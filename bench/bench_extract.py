@@ -1,8 +1,8 @@
 """Extraction quality and throughput against bare trafilatura, measured side by side in one process.
 
     .venv/bin/python bench/bench_extract.py [--pages 200] [--seeds DIR] [--rounds 3]
-                                            [--corpus DIR [--limit N] [--whole-process N [--whole-rounds 5]]]
-                                            [--reference DIR]
+                                            [--corpus DIR [--limit N]] [--reference DIR]
+                                            [--whole-process N [--whole-rounds 5]]
 
 Baseline: ``trafilatura.extract(html)`` with its defaults. Ours: ``ingest.extract.extract_html``
 (trafilatura in fast mode with the options chosen in ``ingest/extractors.py``, checked by
@@ -317,12 +317,12 @@ for path in sys.argv[1:]:
 """
 
 
-def whole_process(args) -> None:
-    """``newsflow extract --json FILES`` against a bare-trafilatura script over the same files,
-    each timed as a whole process (start-up and imports included), interleaved rounds: newsflow as
-    a user runs it (one worker process per core) and on one core (``--jobs 1``), with the CPU
-    time of each, so that the work done per page is compared as well as the wait."""
-    pages = load_corpus(args.corpus, args.whole_process)
+def whole_process(args, pages, source: Path) -> None:
+    """``newsflow extract --json FILES`` against a bare-trafilatura script over the same files
+    (``pages``, from ``source``), each timed as a whole process (start-up and imports included),
+    interleaved rounds: newsflow as a user runs it (one worker process per core) and on one core
+    (``--jobs 1``), with the CPU time of each, so that the work done per page is compared as well
+    as the wait."""
     newsflow = Path(sys.executable).with_name("newsflow")
     with tempfile.TemporaryDirectory() as tmp:
         files = []
@@ -347,7 +347,7 @@ def whole_process(args) -> None:
     best = {name: min(t) for name, t in times.items()}
     median = {name: statistics.median(t) for name, t in times.items()}
     work = {name: statistics.median(t) for name, t in cpu.items()}
-    print(f"whole process over the first {len(pages)} pages of {args.corpus}, {args.whole_rounds} interleaved rounds:")
+    print(f"whole process over the first {len(pages)} pages of {source}, {args.whole_rounds} interleaved rounds:")
     for name in commands:
         print(f"{name:40} best {best[name]:6.2f} s  {len(pages) / best[name]:6.1f} pages/s   "
               f"median {median[name]:6.2f} s  {len(pages) / median[name]:6.1f} pages/s   "
@@ -366,7 +366,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="Only the first N pages of --corpus and --reference.")
     parser.add_argument("--rounds", type=int, default=3, help="Interleaved timing rounds; the best of each counts.")
     parser.add_argument("--whole-process", type=int, default=0, metavar="N",
-                        help="Also time `newsflow extract --json` on N pages of --corpus as a whole process.")
+                        help="Also time `newsflow extract --json` on N pages of --corpus (and of --reference) "
+                             "as a whole process.")
     parser.add_argument("--whole-rounds", type=int, default=5,
                         help="Interleaved rounds of the whole-process timing (best and median printed).")
     parser.add_argument("--reference", type=Path, default=None,
@@ -379,10 +380,13 @@ def main() -> None:
         passage_corpus(args)
         if args.whole_process:
             print()
-            whole_process(args)
+            whole_process(args, load_corpus(args.corpus, args.whole_process), args.corpus)
     if args.reference is not None:
         print()
         reference_corpus(args)
+        if args.whole_process:
+            print()
+            whole_process(args, load_reference_pages(args.reference, args.whole_process), args.reference)
 
 
 if __name__ == "__main__":
