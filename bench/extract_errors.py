@@ -1,6 +1,7 @@
 """Error analysis of extraction on a passage corpus: what newsflow misses and what it keeps wrongly.
 
     .venv/bin/python bench/extract_errors.py --corpus DIR [--half even|odd] [--limit N] [--list]
+    .venv/bin/python bench/extract_errors.py --reference DIR [--limit N] [--worst 15] [--list]
 
 For each page of the corpus (``ingest/evaluation.py``; e.g. ../shared/corpora/trafilatura-eval)
 it runs ``extract_html`` and each ensemble member alone, then
@@ -11,16 +12,25 @@ it runs ``extract_html`` and each ensemble member alone, then
   last line, the first or last three, the middle) and whether resiliparse keeps it too.
 ``--list`` prints each one with its page key and line. Choices are made on the even-indexed
 pages (``--half even``); the odd ones are the held-out check.
+
+With ``--reference DIR`` (a reference-extraction corpus: Mozilla Readability's test pages,
+bench/fetch_reference_pages.py) it scores whole bodies as the article-extraction benchmark does,
+newsflow beside bare trafilatura, and names the pages where newsflow scores worst; ``--list``
+prints, for each of them, the lines newsflow keeps that the reference lacks (EXTRA) and the
+reference's lines newsflow lacks (MISSING), word for word.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-from ingest.evaluation import EvalPage, load_corpus, passage_scores
+import trafilatura
+
+from ingest.evaluation import EvalPage, ReferencePage, body_counts, body_scores, load_corpus, load_reference_pages, passage_scores
 from ingest.extract import extract_html
 from ingest.extractors import parse_html, resiliparse_text, trafilatura_text
 
@@ -95,13 +105,64 @@ def analyse(pages: list[EvalPage], listing: bool) -> None:
         print(f"  {n:4}  {group}")
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(text))
+
+
+def _absent_lines(text: str, other: str) -> list[str]:
+    """The lines of ``text`` whose words do not occur, in that order, in ``other``."""
+    known = f" {_words(other)} "
+    return [line for line in text.split("\n") if _words(line) and f" {_words(line)} " not in known]
+
+
+def _page_prf(extracted: str, truth: str) -> tuple[float, float, float]:
+    tp, fp, fn = body_counts(extracted, truth)
+    p, r = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def analyse_reference(pages: list[ReferencePage], listing: bool, worst: int) -> None:
+    """Print whole-body scores of newsflow and bare trafilatura, the pages where newsflow scores
+    worst, and with ``listing`` the lines that make the difference on each of them."""
+    ours, bare = [], []
+    for page in pages:
+        result = extract_html(page.html)
+        ours.append(result.text if result is not None else "")
+        bare.append(trafilatura.extract(page.html) or "")
+    for name, texts in (("newsflow", ours), ("bare trafilatura", bare)):
+        p, r, f = body_scores(zip(texts, (page.body for page in pages)))
+        print(f"{len(pages)} pages, {name}: F1 {f:.4f} (P {p:.4f}, R {r:.4f})")
+    scored = sorted(range(len(pages)), key=lambda i: _page_prf(ours[i], pages[i].body)[2])
+    print(f"the {min(worst, len(pages))} pages where newsflow scores worst (P / R / F1, bare trafilatura's after):")
+    for i in scored[:worst]:
+        o, b = _page_prf(ours[i], pages[i].body), _page_prf(bare[i], pages[i].body)
+        print(f"  {pages[i].key:32} {o[0]:.3f} / {o[1]:.3f} / {o[2]:.3f}   {b[0]:.3f} / {b[1]:.3f} / {b[2]:.3f}")
+        if listing:
+            for line in _absent_lines(ours[i], pages[i].body):
+                print(f"    EXTRA   {line[:120]!r}")
+            for line in _absent_lines(pages[i].body, ours[i]):
+                print(f"    MISSING {line[:120]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="A passage corpus (evaldata.json + html/).")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--corpus", type=Path, help="A passage corpus (evaldata.json + html/).")
+    source.add_argument("--reference", type=Path, help="A reference-extraction corpus (NAME/source.html + NAME/expected.html).")
     parser.add_argument("--half", choices=("even", "odd"), default=None, help="Only the even- or odd-indexed pages.")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N pages.")
-    parser.add_argument("--list", action="store_true", help="Print every missed and kept passage.")
+    parser.add_argument("--worst", type=int, default=15, help="With --reference: how many of the worst pages to name.")
+    parser.add_argument("--list", action="store_true", help="Print every missed and kept passage (or line).")
     args = parser.parse_args()
+    if args.reference is not None:
+        references = load_reference_pages(args.reference, args.limit)
+        if not references:
+            sys.exit(f"no reference pages in {args.reference}")
+        analyse_reference(references, args.list, args.worst)
+        return
     pages = load_corpus(args.corpus, args.limit)
     if args.half is not None:
         pages = pages[(0 if args.half == "even" else 1)::2]

@@ -34,3 +34,21 @@ def test_the_error_analysis_groups_what_extraction_misses_and_keeps_on_a_passage
     assert "37 pages: F1" in out  # the shipped pages
     assert "wanted passages missed:" in out and "unwanted passages kept:" in out
     assert "MISSED " in out and "KEPT " in out  # each one listed with its page and line
+
+
+def test_the_error_analysis_names_the_worst_reference_pages_and_the_lines_that_differ():
+    reference = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
+    proc = subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), "--reference", str(reference), "--list"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "1 pages, newsflow: F1 1.0000" in out and "1 pages, bare trafilatura: F1" in out
+    assert "harbour-ferry" in out  # named among the worst, with its scores
+    assert "EXTRA" not in out and "MISSING" not in out  # newsflow's text is the reference's, word for word
+
+
+def test_the_error_analysis_says_in_one_line_that_a_folder_holds_no_reference_pages(tmp_path):
+    proc = subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), "--reference", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"no reference pages in {tmp_path}"
