@@ -25,10 +25,16 @@ def test_benchmark_runs_and_prints_its_ratio_to_the_baseline(script, args):
     assert "ratio" in proc.stdout
 
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _error_analysis(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
 def test_the_error_analysis_groups_what_extraction_misses_and_keeps_on_a_passage_corpus():
-    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
-    proc = subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), "--corpus", str(corpus), "--list"],
-                          capture_output=True, text=True, timeout=300)
+    proc = _error_analysis("--corpus", str(FIXTURES / "extraction"), "--list")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "37 pages: F1" in out  # the shipped pages
@@ -37,9 +43,7 @@ def test_the_error_analysis_groups_what_extraction_misses_and_keeps_on_a_passage
 
 
 def test_the_error_analysis_names_the_worst_reference_pages_and_the_lines_that_differ():
-    reference = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
-    proc = subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), "--reference", str(reference), "--list"],
-                          capture_output=True, text=True, timeout=300)
+    proc = _error_analysis("--reference", str(FIXTURES / "reference"), "--list")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "1 pages, newsflow: F1 1.0000" in out and "1 pages, bare trafilatura: F1" in out
@@ -48,7 +52,6 @@ def test_the_error_analysis_names_the_worst_reference_pages_and_the_lines_that_d
 
 
 def test_the_error_analysis_says_in_one_line_that_a_folder_holds_no_reference_pages(tmp_path):
-    proc = subprocess.run([sys.executable, str(BENCH / "extract_errors.py"), "--reference", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300)
+    proc = _error_analysis("--reference", str(tmp_path))
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"no reference pages in {tmp_path}"
