@@ -31,8 +31,8 @@ Two corpora:
   is expected to give, on all pages and on the news-like ones.
 Whole bodies (the JSON-LD bodies of --corpus, the reference texts) are scored as the public
 article-extraction benchmark scores them (``ingest.evaluation.body_scores``: 4-word shingles
-with their counts, the F1 of mean precision and mean recall). Readability keeps captions and the links inside an article, which newsflow
-  drops: its recall figure is a floor.
+with their counts, the F1 of mean precision and mean recall). Readability keeps captions and the
+links inside an article, which newsflow drops: its recall figure is a floor.
 """
 
 from __future__ import annotations
@@ -242,6 +242,11 @@ _NEWS_PAGE = re.compile(r'og:type"?\s*content="?article|"@type"\s*:\s*"(?:News)?
 _NEWS_HEAD = 200_000  # the declarations sit in the head or near the top of the body
 
 
+def _news_like(pages) -> list[int]:
+    """The indexes of the pages that declare themselves articles."""
+    return [i for i, page in enumerate(pages) if _NEWS_PAGE.search(page.html[:_NEWS_HEAD])]
+
+
 def passage_corpus(args) -> None:
     pages = load_corpus(args.corpus, args.limit)
     outputs, rate = measure([(p.html, p.url) for p in pages], args.rounds)
@@ -258,7 +263,7 @@ def passage_corpus(args) -> None:
         print(f"{half} pages: F1 ours {scores[OURS][2]:.3f} (P {scores[OURS][0]:.3f}, R {scores[OURS][1]:.3f}), "
               f"defaults {scores[BASE][2]:.3f}")
     # the issue's acceptance set is news pages: the corpus also holds shops, forums and company pages
-    news = [i for i, page in enumerate(pages) if _NEWS_PAGE.search(page.html[:_NEWS_HEAD])]
+    news = _news_like(pages)
     if news:
         scores = {name: passage_scores([_text(outputs[name][i]) for i in news], [pages[i] for i in news])
                   for name in (BASE, OURS)}
@@ -299,7 +304,7 @@ def reference_corpus(args) -> None:
     kb = sum(len(p.html) for p in pages) / len(pages) / 1024
     report(f"{args.reference}: {len(pages)} pages, {kb:.0f} KB of text each on average, against the reference "
            f"extraction as the article-extraction benchmark scores; {args.rounds} rounds", quality, rate, sources)
-    news = [i for i, page in enumerate(pages) if _NEWS_PAGE.search(page.html[:_NEWS_HEAD])]
+    news = _news_like(pages)
     if news:
         scores = {name: mean_scores(name, news) for name in (BASE, OURS)}
         print(f"news-like pages ({len(news)}: og:type article or an Article/NewsArticle JSON-LD): F1 ours "
@@ -375,18 +380,15 @@ def main() -> None:
     args = parser.parse_args()
     args.rounds, args.whole_rounds = max(1, args.rounds), max(1, args.whole_rounds)
     own_pages(args)
-    if args.corpus is not None:
+    for folder, score, load in ((args.corpus, passage_corpus, load_corpus),
+                                (args.reference, reference_corpus, load_reference_pages)):
+        if folder is None:
+            continue
         print()
-        passage_corpus(args)
+        score(args)
         if args.whole_process:
             print()
-            whole_process(args, load_corpus(args.corpus, args.whole_process), args.corpus)
-    if args.reference is not None:
-        print()
-        reference_corpus(args)
-        if args.whole_process:
-            print()
-            whole_process(args, load_reference_pages(args.reference, args.whole_process), args.reference)
+            whole_process(args, load(folder, args.whole_process), folder)
 
 
 if __name__ == "__main__":

@@ -23,14 +23,14 @@ reference's lines newsflow lacks (MISSING), word for word.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 import trafilatura
 
-from ingest.evaluation import EvalPage, ReferencePage, body_counts, body_scores, load_corpus, load_reference_pages, passage_scores
+from ingest.evaluation import (EvalPage, ReferencePage, body_page_scores, body_scores, body_words, load_corpus,
+                               load_reference_pages, passage_scores)
 from ingest.extract import extract_html
 from ingest.extractors import parse_html, resiliparse_text, trafilatura_text
 
@@ -105,11 +105,8 @@ def analyse(pages: list[EvalPage], listing: bool) -> None:
         print(f"  {n:4}  {group}")
 
 
-_WORDS = re.compile(r"\w+")
-
-
 def _words(text: str) -> str:
-    return " ".join(_WORDS.findall(text))
+    return " ".join(body_words(text))
 
 
 def _absent_lines(text: str, other: str) -> list[str]:
@@ -119,8 +116,8 @@ def _absent_lines(text: str, other: str) -> list[str]:
 
 
 def _page_prf(extracted: str, truth: str) -> tuple[float, float, float]:
-    tp, fp, fn = body_counts(extracted, truth)
-    p, r = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+    # a page without a precision or a recall (nothing extracted) shows 0 for it
+    p, r = (score or 0.0 for score in body_page_scores(extracted, truth))
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 

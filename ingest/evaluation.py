@@ -125,8 +125,13 @@ _BODY_WORD = re.compile(r"\w+")
 BODY_SHINGLE = 4
 
 
+def body_words(text: str | None) -> list[str]:
+    """The words of ``text`` as the benchmark tokenizes it (runs of word characters, case kept)."""
+    return _BODY_WORD.findall(text or "")
+
+
 def _body_shingles(text: str) -> Counter:
-    words = _BODY_WORD.findall(text or "")
+    words = body_words(text)
     return Counter(tuple(words[i:i + BODY_SHINGLE]) for i in range(max(1, len(words) - BODY_SHINGLE + 1))
                    if words[i:i + BODY_SHINGLE])
 
@@ -139,18 +144,26 @@ def body_counts(extracted: str | None, truth: str) -> tuple[int, int, int]:
     return sum((got & want).values()), sum((got - want).values()), sum((want - got).values())
 
 
+def body_page_scores(extracted: str | None, truth: str) -> tuple[float | None, float | None]:
+    """One page's precision and recall as the article-extraction benchmark computes them: ``None``
+    where there is none (nothing extracted; an empty truth), 1 for each where the texts match."""
+    tp, fp, fn = body_counts(extracted, truth)
+    precision = (1.0 if fp == fn == 0 else tp / (tp + fp)) if tp + fp else None
+    recall = (1.0 if fp == fn == 0 else tp / (tp + fn)) if tp + fn else None
+    return precision, recall
+
+
 def body_scores(pairs) -> tuple[float, float, float]:
     """Precision, recall and F1 over ``(extracted, truth)`` pairs as the article-extraction
-    benchmark computes them: the mean of the pages' precisions (pages where nothing was extracted
-    have none), the mean of their recalls, and the F1 of the two means. A page where both texts
-    are empty scores 1."""
+    benchmark computes them: the mean of the pages' precisions (``body_page_scores``: pages where
+    nothing was extracted have none), the mean of their recalls, and the F1 of the two means."""
     precisions, recalls = [], []
     for extracted, truth in pairs:
-        tp, fp, fn = body_counts(extracted, truth)
-        if tp + fp:
-            precisions.append(1.0 if fp == fn == 0 else tp / (tp + fp))
-        if tp + fn:
-            recalls.append(1.0 if fp == fn == 0 else tp / (tp + fn))
+        precision, recall = body_page_scores(extracted, truth)
+        if precision is not None:
+            precisions.append(precision)
+        if recall is not None:
+            recalls.append(recall)
     p = sum(precisions) / len(precisions) if precisions else 0.0
     r = sum(recalls) / len(recalls) if recalls else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
