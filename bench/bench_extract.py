@@ -1,7 +1,7 @@
 """Extraction quality and throughput against bare trafilatura, measured side by side in one process.
 
     .venv/bin/python bench/bench_extract.py [--pages 200] [--seeds DIR] [--rounds 3]
-                                            [--corpus DIR [--limit N]] [--reference DIR]
+                                            [--corpus DIR [--limit N]] [--reference DIR ...]
                                             [--whole-process N [--whole-rounds 5]]
 
 Baseline: ``trafilatura.extract(html)`` with its defaults. Ours: ``ingest.extract.extract_html``
@@ -26,13 +26,15 @@ Two corpora:
 - with ``--corpus DIR``, a passage corpus (``ingest/evaluation.py``: e.g.
   ../shared/corpora/trafilatura-eval, 990 real pages), scored as trafilatura's evaluation
   scores it;
-- with ``--reference DIR``, a reference-extraction corpus: Mozilla Readability's test pages
-  (fetched by bench/fetch_reference_pages.py), real pages each saved with the text Readability.js
-  is expected to give, on all pages and on the news-like ones.
+- with ``--reference DIR`` (given once per corpus), a reference-extraction corpus fetched by
+  bench/fetch_reference_pages.py: Mozilla Readability's test pages, real pages each saved with the
+  text Readability.js is expected to give, or newspaper4k's test pages with the text its tests
+  expect; on all pages and on the news-like ones.
 Whole bodies (the JSON-LD bodies of --corpus, the reference texts) are scored as the public
 article-extraction benchmark scores them (``ingest.evaluation.body_scores``: 4-word shingles
 with their counts, the F1 of mean precision and mean recall). Readability keeps captions and the
-links inside an article, which newsflow drops: its recall figure is a floor.
+links inside an article, and newspaper4k "Read more:" lines, which newsflow drops: their recall
+figures are floors.
 """
 
 from __future__ import annotations
@@ -247,13 +249,13 @@ def _news_like(pages) -> list[int]:
     return [i for i, page in enumerate(pages) if _NEWS_PAGE.search(page.html[:_NEWS_HEAD])]
 
 
-def passage_corpus(args) -> None:
-    pages = load_corpus(args.corpus, args.limit)
+def passage_corpus(args, folder: Path) -> None:
+    pages = load_corpus(folder, args.limit)
     outputs, rate = measure([(p.html, p.url) for p in pages], args.rounds)
     quality = {name: passage_scores([_text(o) for o in outputs[name]], pages) for name in CONTENDERS}
     sources = Counter(getattr(page, "extractor", "none") if page else "none" for page in outputs[OURS])
     kb = sum(len(p.html) for p in pages) / len(pages) / 1024
-    report(f"{args.corpus}: {len(pages)} pages, {kb:.0f} KB of text each on average, passages; "
+    report(f"{folder}: {len(pages)} pages, {kb:.0f} KB of text each on average, passages; "
            f"{args.rounds} rounds", quality, rate, sources)
     # settings were chosen on the even-indexed pages: the odd ones are the held-out figure
     for half, start in (("even-indexed (where choices were made)", 0), ("odd-indexed (held out)", 1)):
@@ -287,11 +289,11 @@ def whole_body_declared(pages, outputs) -> None:
           f"R {mean[OURS][1]:.3f}), defaults {mean[BASE][2]:.3f} (P {mean[BASE][0]:.3f}, R {mean[BASE][1]:.3f})")
 
 
-def reference_corpus(args) -> None:
+def reference_corpus(args, folder: Path) -> None:
     """Whole-text scores and pages/s on a reference-extraction corpus, all pages and news-like ones."""
-    pages = load_reference_pages(args.reference, args.limit)
+    pages = load_reference_pages(folder, args.limit)
     if not pages:
-        print(f"{args.reference}: no reference pages (NAME/source.html and NAME/expected.html)")
+        print(f"{folder}: no reference pages (NAME/source.html and NAME/expected.html or expected.txt)")
         return
     # the test pages were saved from many sites under one made-up address: none is given
     outputs, rate = measure([(p.html, None) for p in pages], args.rounds)
@@ -302,7 +304,7 @@ def reference_corpus(args) -> None:
     quality = {name: mean_scores(name, range(len(pages))) for name in CONTENDERS}
     sources = Counter(getattr(page, "extractor", "none") if page else "none" for page in outputs[OURS])
     kb = sum(len(p.html) for p in pages) / len(pages) / 1024
-    report(f"{args.reference}: {len(pages)} pages, {kb:.0f} KB of text each on average, against the reference "
+    report(f"{folder}: {len(pages)} pages, {kb:.0f} KB of text each on average, against the reference "
            f"extraction as the article-extraction benchmark scores; {args.rounds} rounds", quality, rate, sources)
     news = _news_like(pages)
     if news:
@@ -375,17 +377,17 @@ def main() -> None:
                              "as a whole process.")
     parser.add_argument("--whole-rounds", type=int, default=5,
                         help="Interleaved rounds of the whole-process timing (best and median printed).")
-    parser.add_argument("--reference", type=Path, default=None,
-                        help="Also a reference-extraction corpus (NAME/source.html + NAME/expected.html).")
+    parser.add_argument("--reference", type=Path, action="append", default=[],
+                        help="Also a reference-extraction corpus (NAME/source.html + NAME/expected.html or "
+                             "expected.txt); may be given more than once.")
     args = parser.parse_args()
     args.rounds, args.whole_rounds = max(1, args.rounds), max(1, args.whole_rounds)
     own_pages(args)
-    for folder, score, load in ((args.corpus, passage_corpus, load_corpus),
-                                (args.reference, reference_corpus, load_reference_pages)):
-        if folder is None:
-            continue
+    runs = [(args.corpus, passage_corpus, load_corpus)] if args.corpus else []
+    runs += [(folder, reference_corpus, load_reference_pages) for folder in args.reference]
+    for folder, score, load in runs:
         print()
-        score(args)
+        score(args, folder)
         if args.whole_process:
             print()
             whole_process(args, load(folder, args.whole_process), folder)

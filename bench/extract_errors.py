@@ -148,7 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--corpus", type=Path, help="A passage corpus (evaldata.json + html/).")
-    source.add_argument("--reference", type=Path, help="A reference-extraction corpus (NAME/source.html + NAME/expected.html).")
+    source.add_argument("--reference", type=Path, help="A reference-extraction corpus (NAME/source.html + NAME/expected.html or expected.txt).")
     parser.add_argument("--half", choices=("even", "odd"), default=None, help="Only the even- or odd-indexed pages.")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N pages.")
     parser.add_argument("--worst", type=int, default=15, help="With --reference: how many of the worst pages to name.")

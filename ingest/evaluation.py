@@ -198,16 +198,23 @@ def reference_text(html: str) -> str:
 
 
 def load_reference_pages(folder: Path, limit: int | None = None) -> list[ReferencePage]:
-    """The pages of a reference-extraction corpus laid out as Mozilla Readability's test pages
-    (``NAME/source.html`` and its expected extraction ``NAME/expected.html``; see
-    bench/fetch_reference_pages.py), in name order, decoded in memory. Pages whose expected text is
-    under ``MIN_REFERENCE`` characters are left out."""
+    """The pages of a reference-extraction corpus (see bench/fetch_reference_pages.py): one folder
+    per page holding ``source.html`` and its expected extraction, as HTML (``expected.html``,
+    Mozilla Readability's layout) or as plain text (``expected.txt``, one paragraph per line), in
+    name order, decoded in memory. Pages whose expected text is under ``MIN_REFERENCE`` characters
+    are left out."""
     pages = []
     for page in sorted(Path(folder).iterdir()):
-        source, expected = page / "source.html", page / "expected.html"
-        if not (source.is_file() and expected.is_file()):
+        source, expected_html, expected_text = page / "source.html", page / "expected.html", page / "expected.txt"
+        if not source.is_file():
             continue
-        body = reference_text(decode_html(expected.read_bytes()))
+        if expected_html.is_file():
+            body = reference_text(decode_html(expected_html.read_bytes()))
+        elif expected_text.is_file():
+            lines = (" ".join(line.split()) for line in expected_text.read_text(encoding="utf-8", errors="replace").splitlines())
+            body = "\n".join(line for line in lines if line)
+        else:
+            continue
         if len(body) < MIN_REFERENCE:
             continue
         pages.append(ReferencePage(page.name, decode_html(source.read_bytes()), body))

@@ -5,6 +5,7 @@ from pathlib import Path
 from ingest.evaluation import MIN_REFERENCE, load_reference_pages, reference_text, shingle_prf
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
+TEXT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference-text"
 
 
 def test_adjacent_blocks_become_separate_lines_and_their_words_stay_apart():
@@ -51,5 +52,37 @@ def test_the_fixture_article_is_extracted_whole_and_without_its_furniture():
     from ingest.extract import extract_html
 
     page = load_reference_pages(FIXTURES)[0]
+    precision, recall, _ = shingle_prf(extract_html(page.html).text, page.body)
+    assert precision == 1.0 and recall == 1.0
+
+
+def test_an_expected_text_given_as_plain_text_is_read_one_paragraph_per_line():
+    pages = load_reference_pages(TEXT_FIXTURES)
+    assert [page.key for page in pages] == ["orchard-cooperative"]
+    lines = pages[0].body.split("\n")
+    assert len(lines) == 5  # the blank lines between paragraphs are not lines of text
+    assert lines[0].startswith("Twelve apple growers") and lines[-1].endswith("for housing.")
+
+
+def test_a_plain_text_expectation_has_its_spacing_evened_out(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "source.html").write_text("<p>x</p>")
+    (tmp_path / "a" / "expected.txt").write_text("  A  line   with gaps.  \n\n\n" + "More words in the article. " * 30 + "\n")
+    assert load_reference_pages(tmp_path)[0].body.split("\n")[0] == "A line with gaps."
+
+
+def test_the_html_expectation_is_read_when_a_page_has_both(tmp_path):
+    body = "The HTML expectation of this page, long enough to count as an article. " * 10
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "source.html").write_text("<p>x</p>")
+    (tmp_path / "a" / "expected.html").write_text(f"<p>{body}</p>")
+    (tmp_path / "a" / "expected.txt").write_text("The plain-text one. " * 40)
+    assert load_reference_pages(tmp_path)[0].body == body.strip()
+
+
+def test_the_fixture_article_with_a_plain_text_truth_is_extracted_whole():
+    from ingest.extract import extract_html
+
+    page = load_reference_pages(TEXT_FIXTURES)[0]
     precision, recall, _ = shingle_prf(extract_html(page.html).text, page.body)
     assert precision == 1.0 and recall == 1.0
