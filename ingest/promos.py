@@ -80,6 +80,10 @@ _PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LIST
 # before a colon ("Lesen Sie auch die folgenden Beiträge:"): the list of links it heads is the
 # related-links block (on the even-indexed pages F1 0.9360 -> 0.9372, odd ones unchanged)
 _HEADING = re.compile(rf"^\s*(?i:{_PHRASES})(?:\s*[.!?]?|\b.{{0,40}}:)\s*$")
+# and the English heading that names the site: "More Must-Reads From TIME", "More Stories from CNN",
+# "More from Relationships" (2 lines of the 990 pages, both marked unwanted; TIME's closing list, read
+# off newspaper4k's test pages). Not "More than 300 from ..."; a line of its own, no sentence.
+_MORE_FROM = re.compile(r"^\s*more(?: (?!than\b)[^\W\d_][\w'’-]*){0,2} from(?: [\w.&'’-]+){1,4}\s*$", re.IGNORECASE)
 _MAX_PROMO = 200
 # The links such a heading leads to are other stories' headlines, one a line: short, and not
 # ending like a sentence. They go with their heading, up to the first line that reads as text.
@@ -190,6 +194,7 @@ _FURNITURE_LABEL = re.compile(
     r"|inhaltsverzeichnis|table of contents|contents|alle angaben ohne gewähr"
     # a login button, a loading placeholder ("Loading comments...")
     r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|(?:loading|wird geladen|chargement|cargando)(?: \w+)?"
+    r"|loading(?: \w+){2,3}\s*(?:\.\.\.|…)"  # "Loading weather data ...": a longer one only with its dots
     # a slideshow's buttons and counter ("Previous", "Next", "3 of 17", "2 von 17"): a line of its own,
     # never a sentence. Not "2/5": a recipe may set its quantity ("1/4") on a line above the unit.
     r"|previous|next|prev|zurück|weiter|vorherige[rs]?|nächste[rs]?|précédent|suivant|anterior|siguiente"
@@ -220,6 +225,11 @@ _CONTACT = re.compile(
     r"(?:[\s,;*]+(?:(?:telefon|tel\.?|fax|mobil|phone|e-?mail)\s*:\s*)?(?:[+(]?\d[\d\s()/.,;+–-]{4,}\d|\S+@\S+))*\s*",
     re.IGNORECASE)
 _MAX_CONTACT = 150
+# the reporter's address under the article, TIME's and the Wall Street Journal's way: "Write to
+# Alejandro de la Garza at alejandro.delagarza@time.com", "Write to Jane Roe at jane.roe@wsj.com and
+# John Doe at john.doe@wsj.com"; the reader is told where to write, not told the news
+_WRITE_TO = re.compile(r"write to [^@]{2,80}? at [\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                       r"(?:,? (?:and )?[^@]{2,80}? at [\w.+-]+@[\w-]+(?:\.[\w-]+)+)*\s*\.?\s*", re.IGNORECASE)
 
 # Notices about the page rather than the news: an advertising or affiliate disclosure ("*Werbung.
 # Dieser Beitrag enthält Werbung für ...", "We may earn affiliate commissions ...", "Die mit
@@ -296,7 +306,7 @@ def drop_promo_lines(text: str) -> str:
     kept: list[str] = []
     under_heading = False
     for at, line in enumerate(lines):
-        heading = len(line) <= _MAX_PROMO and _HEADING.search(line) is not None
+        heading = len(line) <= _MAX_PROMO and (_HEADING.search(line) is not None or _MORE_FROM.match(line) is not None)
         if heading or (len(line) <= _MAX_PROMO and _PROMO.search(line)):
             under_heading = under_heading or heading
             continue
@@ -393,7 +403,7 @@ def _is_furniture(line: str) -> bool:
     # run on every line of every page, one case-blind regex for all of it cost 0.16 ms a page
     if len(line) <= _MAX_LABEL and (_FURNITURE_LABEL.fullmatch(line) or not line.strip("| ")):
         return True  # a label, a button, a reading time, or a table row with empty cells
-    if len(line) <= _MAX_CONTACT and _CONTACT.fullmatch(line):
+    if len(line) <= _MAX_CONTACT and (_CONTACT.fullmatch(line) or _WRITE_TO.fullmatch(line)):
         return True
     if len(line) > _MAX_NOTICE:
         return False

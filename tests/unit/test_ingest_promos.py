@@ -60,6 +60,19 @@ def test_a_closing_related_block_goes_whole_though_its_headlines_end_like_exclam
     assert drop_promo_lines(text) == "First paragraph."
 
 
+def test_a_more_from_the_site_heading_takes_its_list_of_headlines_along():
+    text = "\n".join(["First paragraph.", "More Must-Reads From TIME", "- The Struggle to Save Lives Inside Gaza's Hospitals",
+                      "- Is Using the Snooze Button Bad for You?", "- The Best Inventions of 2023"])
+    assert drop_promo_lines(text) == "First paragraph."
+    assert drop_promo_lines("First paragraph.\nMore Stories from CNN\nLast paragraph.") == "First paragraph.\nLast paragraph."
+
+
+@pytest.mark.parametrize("line", ["More than 300 from Gaza", "More aid from Europe is on its way, the minister said."])
+def test_lines_that_start_with_more_and_name_a_source_stay(line):
+    text = f"First paragraph.\n{line}\nLast paragraph."
+    assert drop_promo_lines(text) == text
+
+
 def test_text_below_a_related_heading_stays_from_its_first_sentence_on():
     text = "\n".join(["First paragraph.", "See also", "The council will vote again in May.", "A subheading",
                       "Last paragraph."])
@@ -246,6 +259,10 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "3 of 17"),
     (drop_furniture_lines, "2 von 17"),
     (drop_furniture_lines, "Loading Comments..."),
+    (drop_furniture_lines, "Loading weather data ..."),
+    # the reporter's address under the article
+    (drop_furniture_lines, "Write to Alejandro de la Garza at alejandro.delagarza@time.com"),
+    (drop_furniture_lines, "Write to Jane Roe at jane.roe@wsj.com and John Doe at john.doe@wsj.com"),
     # a video player's dialogs and menus (video.js)
     (drop_furniture_lines, "This is a modal window."),
     (drop_furniture_lines, "This is a modal window. This modal can be closed by pressing the Escape key or activating "
@@ -303,6 +320,8 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     "The modal window of the app shows the timetable.",
     "Descriptions offered by witnesses of the crash differed on the colour of the car.",  # a player's label, as a word
     "Captions settings for the deaf are part of the new broadcasting law, the minister said.",
+    "Loading the trucks took most of the night.",  # a loading placeholder's word in a sentence
+    "Write to the council at council@example.org before Friday, the notice says, if you object.",
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
     assert drop_furniture_lines(f"First paragraph.\n{line}") == f"First paragraph.\n{line}"
