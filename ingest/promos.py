@@ -97,7 +97,7 @@ _CREDIT = re.compile(
     # labels that are credits whatever follows: "Photocredits MYMARINI: ...", "Beitragsbild via Unsplash."
     # (with the follow-us calls in other languages and the tag lines of ingest.bylines: 17 pages of
     # the 990 changed, every removed line a credit, a call to follow or a tag list; F1 0.9449 -> 0.9451)
-    r"|\(?(?i:beitragsbild|bildquelle|bildnachweis|bildrechte|fotonachweis|titelfoto|headerbild"
+    r"|\(?(?i:beitragsbild|bildquelle|bildnachweis|bildrechte|bildcredits?|fotonachweis|titelfoto|headerbild"
     r"|(?:photo|foto|image|picture) ?credits?)\b"
     # and the English labels of a header picture's caption or credit: "Featured image by Alberto
     # Riva", "Header Image: People have lived ...", "Photo Source: Markus Spiske from Pexels." (5
@@ -192,6 +192,8 @@ _FURNITURE_LABEL = re.compile(
     r"|ten tekst przeczytasz w .{1,30}"
     # a table of contents' label, a results table's disclaimer
     r"|inhaltsverzeichnis|table of contents|contents|alle angaben ohne gewähr"
+    # the BBC's label of the article's section, under it or among its topics: "From the section US & Canada"
+    r"|from the section [\w&'’ ,-]{1,40}"
     # a login button, a loading placeholder ("Loading comments...")
     r"|(?:hier )?(?:anmelden|einloggen)|log ?in|sign in|(?:loading|wird geladen|chargement|cargando)(?: \w+)?"
     r"|loading(?: \w+){2,3}\s*(?:\.\.\.|…)"  # "Loading weather data ...": a longer one only with its dots

@@ -260,6 +260,8 @@ def test_extraction_drops_a_read_more_promo_between_paragraphs():
     (drop_furniture_lines, "2 von 17"),
     (drop_furniture_lines, "Loading Comments..."),
     (drop_furniture_lines, "Loading weather data ..."),
+    (drop_furniture_lines, "- From the section US & Canada"),
+    (drop_credit_lines, "Bildcredit: (c) yakushkina - depositphotos.com"),
     # the reporter's address under the article
     (drop_furniture_lines, "Write to Alejandro de la Garza at alejandro.delagarza@time.com"),
     (drop_furniture_lines, "Write to Jane Roe at jane.roe@wsj.com and John Doe at john.doe@wsj.com"),
@@ -321,6 +323,7 @@ def test_article_lines_that_only_mention_subscribing_or_commenting_stay(line):
     "Descriptions offered by witnesses of the crash differed on the colour of the car.",  # a player's label, as a word
     "Captions settings for the deaf are part of the new broadcasting law, the minister said.",
     "Loading the trucks took most of the night.",  # a loading placeholder's word in a sentence
+    "From the section of the report on schools, the council quoted two pages.",  # a sentence, not a label
     "Write to the council at council@example.org before Friday, the notice says, if you object.",
 ])
 def test_article_lines_that_only_mention_advertising_sharing_or_rights_stay(line):
