@@ -211,8 +211,8 @@ def load_reference_pages(folder: Path, limit: int | None = None) -> list[Referen
         if expected_html.is_file():
             body = reference_text(decode_html(expected_html.read_bytes()))
         elif expected_text.is_file():
-            lines = (" ".join(line.split()) for line in expected_text.read_text(encoding="utf-8", errors="replace").splitlines())
-            body = "\n".join(line for line in lines if line)
+            text = expected_text.read_text(encoding="utf-8", errors="replace")
+            body = "\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
         else:
             continue
         if len(body) < MIN_REFERENCE:

@@ -81,8 +81,9 @@ _PROMO = re.compile(rf"^\s*(?:(?i:{_PHRASES})|LEA|MIRA|READ|Read|MORE|WATCH|LIST
 # related-links block (on the even-indexed pages F1 0.9360 -> 0.9372, odd ones unchanged)
 _HEADING = re.compile(rf"^\s*(?i:{_PHRASES})(?:\s*[.!?]?|\b.{{0,40}}:)\s*$")
 # and the English heading that names the site: "More Must-Reads From TIME", "More Stories from CNN",
-# "More from Relationships" (2 lines of the 990 pages, both marked unwanted; TIME's closing list, read
-# off newspaper4k's test pages). Not "More than 300 from ..."; a line of its own, no sentence.
+# "More from Relationships" (TIME's closing list, read off newspaper4k's test pages; the corpus marks
+# two such headings unwanted, which other rules drop already). Not "More than 300 from ..."; a line of
+# its own, no sentence.
 _MORE_FROM = re.compile(r"^\s*more(?: (?!than\b)[^\W\d_][\w'’-]*){0,2} from(?: [\w.&'’-]+){1,4}\s*$", re.IGNORECASE)
 _MAX_PROMO = 200
 # The links such a heading leads to are other stories' headlines, one a line: short, and not
