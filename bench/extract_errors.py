@@ -30,7 +30,7 @@ from pathlib import Path
 import trafilatura
 
 from ingest.evaluation import (EvalPage, ReferencePage, body_page_scores, body_scores, body_words, load_corpus,
-                               load_reference_pages, passage_scores)
+                               load_reference_pages, passage_scores, with_f1)
 from ingest.extract import extract_html
 from ingest.extractors import parse_html, resiliparse_text, trafilatura_text
 
@@ -112,13 +112,14 @@ def _words(text: str) -> str:
 def _absent_lines(text: str, other: str) -> list[str]:
     """The lines of ``text`` whose words do not occur, in that order, in ``other``."""
     known = f" {_words(other)} "
-    return [line for line in text.split("\n") if _words(line) and f" {_words(line)} " not in known]
+    return [line for line, words in ((line, _words(line)) for line in text.split("\n"))
+            if words and f" {words} " not in known]
 
 
 def _page_prf(extracted: str, truth: str) -> tuple[float, float, float]:
     # a page without a precision or a recall (nothing extracted) shows 0 for it
     p, r = (score or 0.0 for score in body_page_scores(extracted, truth))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return with_f1(p, r)
 
 
 def analyse_reference(pages: list[ReferencePage], listing: bool, worst: int) -> None:

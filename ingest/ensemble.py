@@ -56,9 +56,9 @@ SHORT = 4500
 # trafilatura's fast mode drops a paragraph that repeats the one before it (its default mode, which
 # compares with readability, keeps the repeats), and sets of shingles cannot see repeats: a page
 # with the same paragraph three times agrees with a fast text that kept it once, a third as long.
-# Under a third of resiliparse's length, a short fast answer does not stand on agreement. (On the
-# 990 corpus pages one more page asks the default mode, which gives the same text; on Readability's
-# test pages, three pages of repeated paragraphs get them all.)
+# Under 0.35 of resiliparse's length (about a third), a short fast answer does not stand on
+# agreement. (On the 990 corpus pages one more page asks the default mode, which gives the same
+# text; on Readability's test pages, three pages of repeated paragraphs get them all.)
 SHARE_OF_WITNESS = 0.35
 
 # The body a page declares in JSON-LD replaces the extracted text only where the extractors found

@@ -35,6 +35,12 @@ from ingest.declared_body import declared_body, jsonld_objects
 from ingest.extractors import parse_html, shingles
 
 
+def with_f1(precision: float, recall: float) -> tuple[float, float, float]:
+    """``precision``, ``recall`` and their F1 (0 where both are 0): how every measure here reports."""
+    total = precision + recall
+    return precision, recall, (2 * precision * recall / total if total else 0.0)
+
+
 @dataclass
 class EvalPage:
     """One page of a passage corpus, decoded."""
@@ -100,7 +106,7 @@ class Counts:
         """Precision, recall and F1 (0 where undefined)."""
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        return with_f1(p, r)
 
 
 def passage_scores(texts: list[str | None], pages: list[EvalPage]) -> tuple[float, float, float]:
@@ -118,7 +124,7 @@ def shingle_prf(extracted: str | None, truth: str) -> tuple[float, float, float]
         return 0.0, 0.0, 0.0
     hit = len(got & want)
     p, r = hit / len(got), hit / len(want)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return with_f1(p, r)
 
 
 _BODY_WORD = re.compile(r"\w+")
@@ -166,7 +172,7 @@ def body_scores(pairs) -> tuple[float, float, float]:
             recalls.append(recall)
     p = sum(precisions) / len(precisions) if precisions else 0.0
     r = sum(recalls) / len(recalls) if recalls else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return with_f1(p, r)
 
 
 def declared_text(page: EvalPage) -> str:
